@@ -1,0 +1,229 @@
+#include "actors/cart/cart_actor.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <caf/stateful_actor.hpp>
+#include <pqxx/pqxx>
+
+#include "actors/cart/cart_pricing.hpp"
+#include "actors/cart/cart_store.hpp"
+#include "actors/catalog/catalog_store.hpp"
+#include "actors/common/db.hpp"
+#include "actors/errors.hpp"
+#include "actors/messages.hpp"
+
+namespace checkout {
+namespace {
+
+// The row as loaded; empty when no cart has that token.
+struct loaded_cart {
+  std::optional<cart_state> cart;
+};
+
+}  // namespace
+}  // namespace checkout
+
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(checkout::loaded_cart)
+
+namespace checkout {
+namespace {
+
+struct cart_actor_state {
+  std::optional<cart_state> cart;  // nullopt: no such cart
+  static inline const char* name = "cart";
+};
+
+using self_ptr = caf::stateful_actor<cart_actor_state>*;
+using cfg_ptr = std::shared_ptr<const config::settings>;
+
+// A change computed on the database thread from the current state.
+using mutation =
+    std::function<caf::expected<cart_state>(pqxx::transaction_base&, const cart_state&)>;
+
+caf::expected<cart_view> make_view(const cart_state& cart, const config::settings& cfg,
+                                   bool created = false) {
+  auto priced = price_cart(cart, cfg);
+  if (!priced) return priced.error();
+  return cart_view{cart, std::move(*priced), created};
+}
+
+// Visible to its owner, or to anyone holding the token of a guest cart.
+caf::error check_visible(const std::optional<cart_state>& cart, const cart_caller& caller) {
+  if (!cart) return make_error(errc::cart_not_found);
+  if (!cart->user_id.empty() && cart->user_id != caller.user_id)
+    return make_error(errc::cart_not_found);
+  return {};
+}
+
+caf::error check_readable(const cart_state& cart) {
+  if (cart.status == "expired" || (cart.status == "active" && cart.expires_at <= now_micros()))
+    return make_error(errc::cart_expired);
+  return {};
+}
+
+// Products resolved against the catalog and added one by one (pure after the
+// lookup); used by create and by the merge into a user's active cart.
+caf::expected<cart_state> add_products(pqxx::transaction_base& txn, cart_state cart,
+                                       const std::vector<cart_product>& products) {
+  std::vector<std::string> ids;
+  for (auto& p : products) ids.push_back(p.internship_id);
+  auto found = catalog_store::find_many(txn, ids);
+  for (size_t i = 0; i < products.size(); ++i) {
+    auto& p = products[i];
+    auto it = std::find_if(found.begin(), found.end(),
+                           [&](const internship& x) { return x.id == p.internship_id; });
+    if (it == found.end())
+      return make_error(errc::internship_unknown, "unknown internship " + p.internship_id);
+    if (cart.currency.empty()) cart.currency = it->currency;
+    auto next = add_item(std::move(cart), *it, p.quantity, p.plan_period);
+    if (!next) return next.error();
+    cart = std::move(*next);
+  }
+  return cart;
+}
+
+caf::result<cart_view> view_for(self_ptr self, const cfg_ptr& cfg, const cart_caller& caller,
+                                bool for_checkout) {
+  if (auto err = check_visible(self->state.cart, caller)) return err;
+  auto& cart = *self->state.cart;
+  if (auto err = check_readable(cart)) return err;
+  if (for_checkout) {
+    if (cart.status == "converted") return make_error(errc::cart_converted);
+    if (cart.lines.empty()) return make_error(errc::cart_empty);
+  }
+  auto v = make_view(cart, *cfg);
+  if (!v) return v.error();
+  return std::move(*v);
+}
+
+void reload(self_ptr self, const actor_context& ctx, const std::string& token,
+            const caf::actor& directory) {
+  db_request(self, ctx,
+             [token](pqxx::connection& c) {
+               pqxx::read_transaction txn(c);
+               return caf::make_message(loaded_cart{cart_store::load(txn, token)});
+             })
+      .await(
+          [=](loaded_cart& loaded) {
+            self->state.cart = std::move(loaded.cart);
+            // Nothing to keep in memory for a token that does not exist.
+            if (!self->state.cart) self->send(directory, idle_atom::value, token);
+          },
+          [=](caf::error& err) { self->quit(err); });
+}
+
+// Runs `change` on the database thread, stores the result if nobody else
+// changed the cart meanwhile, and only then adopts it and replies.
+caf::result<cart_view> mutate(self_ptr self, const actor_context& ctx, const caf::actor& directory,
+                              const cart_caller& caller, mutation change) {
+  if (auto err = check_visible(self->state.cart, caller)) return err;
+  if (auto err = check_writable(*self->state.cart, now_micros())) return err;
+  auto rp = self->make_response_promise<cart_view>();
+  auto current = *self->state.cart;
+  auto cfg = ctx.cfg;
+  db_request(self, ctx,
+             [current, change, cfg](pqxx::connection& c) {
+               pqxx::work txn(c);
+               auto next = change(txn, current);
+               if (!next) return caf::make_message(next.error());
+               auto now = now_micros();
+               next->version = current.version + 1;
+               next->updated_at = now;
+               next->expires_at = now + to_micros(cfg->cart_ttl);
+               auto view = make_view(*next, *cfg);
+               if (!view) return caf::make_message(view.error());
+               if (!cart_store::update(txn, *next, current.version))
+                 return caf::make_message(make_error(errc::cart_changed));
+               txn.commit();
+               return caf::make_message(std::move(*view));
+             })
+      .await(
+          [=](cart_view& v) mutable {
+            self->state.cart = v.cart;
+            rp.deliver(v);
+          },
+          [=](caf::error& err) mutable {
+            // Another process stored a newer version: adopt it; the caller retries.
+            if (err.category() == checkout_error_category &&
+                err.code() == static_cast<std::uint8_t>(errc::cart_changed))
+              reload(self, ctx, current.token, directory);
+            rp.deliver(err);
+          });
+  return rp;
+}
+
+caf::behavior cart_actor(self_ptr self, actor_context ctx, std::string token, caf::actor directory,
+                         bool fresh) {
+  if (!fresh) reload(self, ctx, token, directory);
+  auto cfg = ctx.cfg;
+  return {
+      [=](create_atom, cart_create_request req) -> caf::result<cart_view> {
+        auto rp = self->make_response_promise<cart_view>();
+        db_request(self, ctx,
+                   [req, token, cfg](pqxx::connection& c) {
+                     pqxx::work txn(c);
+                     cart_state cart;
+                     cart.token = token;
+                     cart.user_id = req.user_id;
+                     cart.currency = req.currency;
+                     cart.sale_slug = req.sale_slug;
+                     cart.device_id = req.device_id;
+                     cart.analytics_json = req.analytics_json;
+                     auto filled = add_products(txn, std::move(cart), req.products);
+                     if (!filled) return caf::make_message(filled.error());
+                     auto now = now_micros();
+                     filled->version = 1;
+                     filled->created_at = filled->updated_at = now;
+                     filled->expires_at = now + to_micros(cfg->cart_ttl);
+                     auto view = make_view(*filled, *cfg, true);
+                     if (!view) return caf::make_message(view.error());
+                     try {
+                       cart_store::insert(txn, *filled);
+                       txn.commit();
+                     } catch (const pqxx::unique_violation&) {
+                       // The user got an active cart concurrently; the caller may retry.
+                       return caf::make_message(make_error(errc::cart_changed));
+                     }
+                     return caf::make_message(std::move(*view));
+                   })
+            .await(
+                [=](cart_view& v) mutable {
+                  self->state.cart = v.cart;
+                  rp.deliver(v);
+                },
+                [=](caf::error& err) mutable {
+                  rp.deliver(err);
+                  self->send(directory, idle_atom::value, token);
+                });
+        return rp;
+      },
+      [=](get_atom, const cart_caller& caller) { return view_for(self, cfg, caller, false); },
+      [=](estimate_atom, const cart_caller& caller) { return view_for(self, cfg, caller, false); },
+      [=](checkout_atom, const cart_caller& caller) { return view_for(self, cfg, caller, true); },
+      [=](add_atom, const cart_caller& caller, cart_product product) {
+        return mutate(self, ctx, directory, caller,
+                      [product](pqxx::transaction_base& txn, const cart_state& cur) {
+                        return add_products(txn, cur, {product});
+                      });
+      },
+      [=](add_atom, const cart_caller& caller, std::vector<cart_product> products) {
+        return mutate(self, ctx, directory, caller,
+                      [products](pqxx::transaction_base& txn, const cart_state& cur) {
+                        return add_products(txn, cur, products);
+                      });
+      },
+      [=](converted_atom) { reload(self, ctx, token, directory); },
+      [=](passivate_atom) { self->quit(); },
+      caf::after(cfg->actor_idle_timeout) >>
+          [=] { self->send(directory, idle_atom::value, token); },
+  };
+}
+
+}  // namespace
+
+caf::actor spawn_cart_actor(caf::actor_system& sys, const actor_context& ctx, std::string token,
+                            caf::actor directory, bool fresh) {
+  return sys.spawn(cart_actor, ctx, std::move(token), std::move(directory), fresh);
+}
+
+}  // namespace checkout

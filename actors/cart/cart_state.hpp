@@ -1,0 +1,64 @@
+// A cart as the cart actor owns it: a value type with pure operations. The
+// actor persists the result of each operation before it replies.
+#pragma once
+
+#include <caf/error.hpp>
+#include <caf/expected.hpp>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "actors/catalog/internship.hpp"
+#include "actors/common/time.hpp"
+
+namespace checkout {
+
+struct cart_line {
+  std::string internship_id;
+  std::optional<period> plan_period;
+  int quantity = 1;
+  // The unit price when the line was added, in the internship's currency: the
+  // order compares it with the current price (CONTRACT §7, code 5002).
+  std::int64_t unit_price = 0;
+  std::string price_currency;
+  std::string category;
+};
+
+struct billing_info {
+  std::string country = "IN";
+  std::string state;
+};
+
+struct cart_state {
+  std::string token;
+  std::string user_id;            // empty: a guest cart
+  std::string status = "active";  // active | converted | expired
+  std::string currency;
+  std::vector<cart_line> lines;
+  std::vector<std::string> coupons;
+  billing_info billing;
+  std::string sale_slug;
+  std::string device_id;
+  std::string analytics_json;  // opaque, as the client sent it
+  std::int64_t version = 0;    // bumped on every stored change
+  micros created_at = 0;
+  micros updated_at = 0;
+  micros expires_at = 0;
+};
+
+inline constexpr int max_quantity = 100;
+
+// Adds `quantity` of an internship (or increases its line). Errors: unknown
+// period, quantity out of range, inactive or sold out.
+caf::expected<cart_state> add_item(cart_state cart, const internship& item, int quantity,
+                                   const std::optional<period>& p);
+
+// Whether the cart accepts changes; the error says why not.
+caf::error check_writable(const cart_state& cart, micros now);
+
+// Items, coupons and billing as stored in carts.state (JSONB).
+std::string state_to_json(const cart_state& cart);
+bool state_from_json(const std::string& json, cart_state& cart);
+
+}  // namespace checkout

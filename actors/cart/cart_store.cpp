@@ -1,0 +1,67 @@
+#include "actors/cart/cart_store.hpp"
+
+#include "persistence/sql.hpp"
+
+namespace checkout::cart_store {
+
+using persistence::exec;
+
+void insert(pqxx::transaction_base& txn, const cart_state& c) {
+  exec(txn, "cart_insert",
+       "INSERT INTO carts (token, user_id, status, currency, state, version, sale_slug, "
+       "device_id, analytics_data, created_at, updated_at, expires_at) VALUES ($1, NULLIF($2, ''), "
+       "$3, $4, $5::jsonb, $6, NULLIF($7, ''), NULLIF($8, ''), NULLIF($9, '')::jsonb, "
+       "to_timestamp($10::float8 / 1000000), to_timestamp($11::float8 / 1000000), "
+       "to_timestamp($12::float8 / 1000000))",
+       c.token, c.user_id, c.status, c.currency, state_to_json(c), c.version, c.sale_slug,
+       c.device_id, c.analytics_json, c.created_at, c.updated_at, c.expires_at);
+}
+
+std::optional<cart_state> load(pqxx::transaction_base& txn, const std::string& token) {
+  auto r =
+      exec(txn, "cart_load",
+           "SELECT token::text, COALESCE(user_id, ''), status, currency, state::text, version, "
+           "COALESCE(sale_slug, ''), COALESCE(device_id, ''), COALESCE(analytics_data::text, ''), "
+           "(EXTRACT(EPOCH FROM created_at) * 1e6)::bigint, "
+           "(EXTRACT(EPOCH FROM updated_at) * 1e6)::bigint, "
+           "(EXTRACT(EPOCH FROM expires_at) * 1e6)::bigint FROM carts WHERE token = $1::uuid",
+           token);
+  if (r.empty()) return std::nullopt;
+  auto row = r[0];
+  cart_state c;
+  c.token = row[0].as<std::string>();
+  c.user_id = row[1].as<std::string>();
+  c.status = row[2].as<std::string>();
+  c.currency = row[3].as<std::string>();
+  state_from_json(row[4].as<std::string>(), c);
+  c.version = row[5].as<std::int64_t>();
+  c.sale_slug = row[6].as<std::string>();
+  c.device_id = row[7].as<std::string>();
+  c.analytics_json = row[8].as<std::string>();
+  c.created_at = row[9].as<std::int64_t>();
+  c.updated_at = row[10].as<std::int64_t>();
+  c.expires_at = row[11].as<std::int64_t>();
+  return c;
+}
+
+bool update(pqxx::transaction_base& txn, const cart_state& c, std::int64_t expected_version) {
+  auto r = exec(
+      txn, "cart_update",
+      "UPDATE carts SET user_id = NULLIF($2, ''), status = $3, currency = $4, "
+      "state = $5::jsonb, version = $6, updated_at = to_timestamp($7::float8 / 1000000), "
+      "expires_at = to_timestamp($8::float8 / 1000000) WHERE token = $1::uuid AND version = $9",
+      c.token, c.user_id, c.status, c.currency, state_to_json(c), c.version, c.updated_at,
+      c.expires_at, expected_version);
+  return r.affected_rows() == 1;
+}
+
+std::optional<std::string> active_cart_of(pqxx::transaction_base& txn, const std::string& user_id) {
+  auto r = exec(txn, "cart_active_of",
+                "SELECT token::text FROM carts WHERE user_id = $1 AND status = 'active' "
+                "AND expires_at > now()",
+                user_id);
+  if (r.empty()) return std::nullopt;
+  return r[0][0].as<std::string>();
+}
+
+}  // namespace checkout::cart_store

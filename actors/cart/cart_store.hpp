@@ -1,0 +1,20 @@
+// SQL for the carts table; plain functions run inside a db_job.
+#pragma once
+
+#include <optional>
+#include <pqxx/pqxx>
+#include <string>
+
+#include "actors/cart/cart_state.hpp"
+
+namespace checkout::cart_store {
+
+void insert(pqxx::transaction_base& txn, const cart_state& cart);
+std::optional<cart_state> load(pqxx::transaction_base& txn, const std::string& token);
+// Writes `cart` if the stored version is still `expected_version`; the stored
+// version becomes cart.version. False when another writer got there first.
+bool update(pqxx::transaction_base& txn, const cart_state& cart, std::int64_t expected_version);
+// The token of a user's active cart, if any.
+std::optional<std::string> active_cart_of(pqxx::transaction_base& txn, const std::string& user_id);
+
+}  // namespace checkout::cart_store

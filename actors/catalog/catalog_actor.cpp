@@ -1,0 +1,59 @@
+#include "actors/catalog/catalog_actor.hpp"
+
+#include <caf/event_based_actor.hpp>
+#include <pqxx/pqxx>
+
+#include "actors/catalog/catalog_store.hpp"
+#include "actors/errors.hpp"
+#include "actors/messages.hpp"
+#include "persistence/db_pool.hpp"
+
+namespace checkout {
+namespace {
+
+// The catalog holds no state of its own: every answer comes from the table, so
+// two processes on one database always agree on prices and seats.
+caf::behavior catalog_actor(caf::event_based_actor* self, actor_context ctx) {
+  auto job = [](auto task) { return persistence::db_job{std::move(task)}; };
+  // Each request is delegated to a database worker, which answers the asker.
+  return {
+      [=](create_atom, internship item) {
+        return self->delegate(ctx.db, job([item](pqxx::connection& c) {
+                                pqxx::work txn(c);
+                                if (!catalog_store::insert(txn, item))
+                                  return caf::make_message(make_error(errc::internship_exists,
+                                                                      "id " + item.id + " exists"));
+                                auto stored = catalog_store::find(txn, item.id);
+                                txn.commit();
+                                return caf::make_message(internship_reply{*stored});
+                              }));
+      },
+      [=](patch_atom, std::string id, internship_patch patch) {
+        return self->delegate(ctx.db, job([id, patch](pqxx::connection& c) {
+                                pqxx::work txn(c);
+                                auto updated = catalog_store::update(txn, id, patch);
+                                if (!updated)
+                                  return caf::make_message(make_error(errc::internship_not_found));
+                                txn.commit();
+                                return caf::make_message(internship_reply{*updated});
+                              }));
+      },
+      [=](get_atom, std::string id) {
+        return self->delegate(ctx.db, job([id](pqxx::connection& c) {
+                                pqxx::read_transaction txn(c);
+                                auto found = catalog_store::find(txn, id);
+                                if (!found)
+                                  return caf::make_message(make_error(errc::internship_not_found));
+                                return caf::make_message(internship_reply{*found});
+                              }));
+      },
+  };
+}
+
+}  // namespace
+
+caf::actor spawn_catalog_actor(caf::actor_system& sys, const actor_context& ctx) {
+  return sys.spawn(catalog_actor, ctx);
+}
+
+}  // namespace checkout

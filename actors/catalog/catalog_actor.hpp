@@ -1,0 +1,16 @@
+// The catalog: creates, changes and reads internships (CONTRACT §3).
+//   (create_atom, internship)               -> internship_reply | internship_exists
+//   (patch_atom, std::string id, internship_patch) -> internship_reply | internship_not_found
+//   (get_atom, std::string id)              -> internship_reply | internship_not_found
+#pragma once
+
+#include <caf/actor.hpp>
+#include <caf/actor_system.hpp>
+
+#include "actors/common/context.hpp"
+
+namespace checkout {
+
+caf::actor spawn_catalog_actor(caf::actor_system& sys, const actor_context& ctx);
+
+}  // namespace checkout

@@ -1,0 +1,23 @@
+// What every actor of the service is given: settings and the handles of the
+// actors it talks to. Filled in the order the actors are spawned.
+#pragma once
+
+#include <caf/actor.hpp>
+#include <chrono>
+#include <memory>
+
+#include "config/settings.hpp"
+
+namespace checkout {
+
+struct actor_context {
+  std::shared_ptr<const config::settings> cfg;
+  caf::actor db;       // persistence::spawn_db_pool
+  caf::actor catalog;  // catalog_actor
+  caf::actor carts;    // cart_directory
+  caf::actor orders;   // order_directory
+  // How long an actor waits for the database before answering 503.
+  std::chrono::milliseconds db_timeout{5000};
+};
+
+}  // namespace checkout

@@ -1,0 +1,186 @@
+// The messages that cross actor boundaries: atoms and plain value types. They
+// are only ever sent inside one process, hence CAF_ALLOW_UNSAFE_MESSAGE_TYPE.
+#pragma once
+
+#include <caf/allowed_unsafe_message_type.hpp>
+#include <caf/atom.hpp>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "actors/cart/cart_state.hpp"
+#include "actors/cart/pricing.hpp"
+#include "actors/catalog/internship.hpp"
+#include "actors/order/order_record.hpp"
+
+namespace checkout {
+
+using get_atom = caf::atom_constant<caf::atom("get")>;
+using create_atom = caf::atom_constant<caf::atom("create")>;
+using patch_atom = caf::atom_constant<caf::atom("patch")>;
+using add_atom = caf::atom_constant<caf::atom("add")>;
+using estimate_atom = caf::atom_constant<caf::atom("estimate")>;
+using checkout_atom = caf::atom_constant<caf::atom("checkout")>;
+using converted_atom = caf::atom_constant<caf::atom("converted")>;
+using place_atom = caf::atom_constant<caf::atom("place")>;
+using payment_atom = caf::atom_constant<caf::atom("payment")>;
+using enroll_atom = caf::atom_constant<caf::atom("enroll")>;
+using list_atom = caf::atom_constant<caf::atom("list")>;
+using idle_atom = caf::atom_constant<caf::atom("idle")>;
+using passivate_atom = caf::atom_constant<caf::atom("passivate")>;
+using store_atom = caf::atom_constant<caf::atom("store")>;
+using webhook_atom = caf::atom_constant<caf::atom("webhook")>;
+using ping_atom = caf::atom_constant<caf::atom("ping")>;
+
+// --- catalog ---------------------------------------------------------------
+
+// A reply carrying one internship.
+struct internship_reply {
+  internship item;
+};
+
+// --- carts -----------------------------------------------------------------
+
+struct cart_product {
+  std::string internship_id;
+  int quantity = 1;
+  std::optional<period> plan_period;
+};
+
+struct cart_create_request {
+  std::string user_id;  // empty: guest
+  std::vector<cart_product> products;
+  std::string sale_slug;
+  std::string analytics_json;
+  std::string currency;  // empty: the first product's currency
+  std::string device_id;
+};
+
+// Who is asking for a cart: a user id, or empty for a guest.
+struct cart_caller {
+  std::string user_id;
+};
+
+// A cart with its current prices: what every cart route answers.
+struct cart_view {
+  cart_state cart;
+  pricing::price_result totals;
+  bool created = false;  // true when this request made the cart (201, not 200)
+};
+
+// --- orders ----------------------------------------------------------------
+
+struct place_order_request {
+  std::string user_id;
+  std::string idempotency_key;
+  std::string request_hash;
+  std::string cart_token;
+  std::string gateway;  // empty: by configuration and currency
+  std::string success_url;
+  std::string cancel_url;
+  std::string correlation_id;
+};
+
+// The answer to a placement: either a replay of a stored response (exact
+// bytes) or an order to render.
+struct place_order_reply {
+  bool replay = false;
+  int status = 201;
+  std::string body;
+  order_record order;
+};
+
+// Stores the rendered first response for an idempotency key.
+struct idempotent_response {
+  std::string user_id;
+  std::string scope;
+  std::string key;
+  int status = 0;
+  std::string body;
+};
+
+struct order_query {
+  std::string order_token;
+  std::string user_id;
+};
+
+// A gateway event about a payment, already verified and parsed.
+enum class payment_event_kind { captured, failed };
+
+struct payment_event {
+  payment_event_kind kind = payment_event_kind::captured;
+  std::string gateway;
+  std::string event_id;
+  std::string event_type;
+  std::string gateway_order_id;
+  std::string payment_id;
+  std::int64_t amount = 0;
+  std::string currency;
+  std::string reason;
+  std::string correlation_id;
+};
+
+// What became of a webhook delivery.
+struct webhook_outcome {
+  std::string result;  // applied | duplicate | ignored | unknown_order
+};
+
+// A raw webhook as it arrived.
+struct webhook_delivery {
+  std::string gateway;
+  std::string raw_body;
+  std::string signature;
+  std::string event_id_header;
+  std::string correlation_id;
+};
+
+// A reply that only says "done".
+struct ack_reply {};
+
+// --- enrollments -----------------------------------------------------------
+
+struct enrollment_request {
+  std::string order_token;
+  std::string event_id;
+  std::string correlation_id;
+};
+
+struct enrollment_record {
+  std::string enrollment_id;
+  std::string internship_id;
+  std::string order_token;
+  int seats = 0;
+  std::string status;
+  micros created_at = 0;
+};
+
+struct enrollment_list {
+  std::vector<enrollment_record> items;
+};
+
+struct enrollment_done {
+  std::vector<std::string> enrollment_ids;
+};
+
+}  // namespace checkout
+
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(checkout::internship)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(checkout::internship_patch)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(checkout::internship_reply)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(checkout::cart_create_request)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(checkout::cart_caller)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(checkout::cart_product)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(checkout::cart_view)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(checkout::place_order_request)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(checkout::place_order_reply)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(checkout::idempotent_response)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(checkout::order_query)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(checkout::order_record)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(checkout::payment_event)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(checkout::webhook_outcome)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(checkout::webhook_delivery)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(checkout::enrollment_request)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(checkout::enrollment_list)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(checkout::enrollment_done)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(checkout::ack_reply)

@@ -1,0 +1,67 @@
+// An order as stored and shown (CONTRACT §7): a value type.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "actors/catalog/internship.hpp"
+#include "actors/common/time.hpp"
+#include "actors/order/order_state.hpp"
+
+namespace checkout {
+
+struct order_line {
+  int line_no = 0;
+  std::string internship_id;
+  std::optional<period> plan_period;
+  int quantity = 1;
+  std::int64_t unit_price = 0;
+  std::int64_t base_price = 0;
+  std::int64_t discount_amount = 0;
+  std::int64_t tax_amount = 0;
+  std::int64_t total = 0;
+};
+
+struct payment_info {
+  std::string payment_token;
+  int attempt_no = 1;
+  std::string gateway;
+  std::string gateway_order_id;
+  std::string gateway_payment_id;
+  std::string checkout_url;
+  std::string status;  // created | captured | failed | expired | refunded
+  std::int64_t amount = 0;
+  std::string currency;
+  micros expires_at = 0;
+};
+
+struct history_entry {
+  std::string status;
+  micros at = 0;
+  std::string reason;
+};
+
+struct order_record {
+  std::string token;
+  std::string user_id;
+  std::string cart_token;
+  std::string idempotency_key;
+  order_status status = order_status::awaiting_payment;
+  std::string currency;
+  std::int64_t subtotal = 0;
+  std::int64_t discount_amount = 0;
+  std::int64_t tax_amount = 0;
+  std::int64_t total = 0;
+  std::string pricing_json;  // tax breakdown and discounts, as priced
+  std::vector<order_line> lines;
+  std::optional<payment_info> payment;
+  std::vector<history_entry> history;
+  std::vector<std::string> enrollment_ids;
+  std::int64_t version = 1;
+  micros created_at = 0;
+  micros expires_at = 0;
+};
+
+}  // namespace checkout

@@ -1,0 +1,102 @@
+#include "actors/webhook/webhook_intake.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <caf/event_based_actor.hpp>
+#include <pqxx/pqxx>
+
+#include "actors/common/db.hpp"
+#include "actors/errors.hpp"
+#include "actors/messages.hpp"
+#include "actors/order/order_store.hpp"
+#include "actors/webhook/razorpay_webhook.hpp"
+
+namespace checkout {
+namespace {
+
+// The order a gateway order id belongs to; empty when none does.
+struct order_lookup {
+  std::string order_token;
+};
+
+}  // namespace
+}  // namespace checkout
+
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(checkout::order_lookup)
+
+namespace checkout {
+namespace {
+
+std::optional<payment_event_kind> kind_of(const std::string& type) {
+  if (type == "payment.captured" || type == "order.paid") return payment_event_kind::captured;
+  if (type == "payment.failed") return payment_event_kind::failed;
+  return std::nullopt;
+}
+
+caf::result<webhook_outcome> razorpay(caf::event_based_actor* self, const actor_context& ctx,
+                                      const webhook_delivery& d) {
+  if (!razorpay_webhook::verify_signature(ctx.cfg->razorpay_webhook_secret, d.raw_body,
+                                          d.signature))
+    return make_error(errc::bad_signature);
+  auto ev = razorpay_webhook::parse(d.raw_body);
+  if (!ev) return ev.error();
+  payment_event pe;
+  pe.gateway = "razorpay";
+  pe.event_id = razorpay_webhook::event_id(d.event_id_header, *ev);
+  pe.event_type = ev->type;
+  pe.gateway_order_id = ev->gateway_order_id;
+  pe.payment_id = ev->payment_id;
+  pe.amount = ev->amount;
+  pe.currency = ev->currency;
+  pe.reason = ev->error_reason;
+  pe.correlation_id = d.correlation_id;
+  auto kind = kind_of(ev->type);
+  auto rp = self->make_response_promise<webhook_outcome>();
+  // Find the order; an event we do not act on is recorded and acknowledged.
+  db_request(self, ctx,
+             [pe, known = kind.has_value()](pqxx::connection& c) {
+               pqxx::work txn(c);
+               auto token = pe.gateway_order_id.empty()
+                                ? std::nullopt
+                                : order_store::find_by_gateway_order(txn, pe.gateway_order_id);
+               if (known && token) return caf::make_message(order_lookup{*token});
+               order_store::record_webhook(txn, pe.gateway, pe.event_id, pe.event_type,
+                                           token.value_or(""), known ? "unknown_order" : "ignored");
+               txn.commit();
+               return caf::make_message(order_lookup{});
+             })
+      .then(
+          [=](order_lookup& found) mutable {
+            if (found.order_token.empty()) {
+              spdlog::info("razorpay event {} ({}) not applied: {}", pe.event_id, pe.event_type,
+                           kind ? "no such order" : "ignored type");
+              rp.deliver(webhook_outcome{kind ? "unknown_order" : "ignored"});
+              return;
+            }
+            auto ev_copy = pe;
+            ev_copy.kind = *kind;
+            self->request(ctx.orders, ctx.db_timeout * 2, found.order_token,
+                          caf::make_message(payment_atom::value, ev_copy))
+                .then([=](webhook_outcome& out) mutable { rp.deliver(out); },
+                      [=](caf::error& err) mutable { rp.deliver(err); });
+          },
+          [=](caf::error& err) mutable { rp.deliver(err); });
+  return rp;
+}
+
+caf::behavior webhook_intake(caf::event_based_actor* self, actor_context ctx) {
+  return {
+      [=](webhook_atom, const webhook_delivery& d) -> caf::result<webhook_outcome> {
+        if (d.gateway == "razorpay") return razorpay(self, ctx, d);
+        return make_error(errc::route_not_found, "no webhook intake for " + d.gateway);
+      },
+  };
+}
+
+}  // namespace
+
+caf::actor spawn_webhook_intake(caf::actor_system& sys, const actor_context& ctx) {
+  return sys.spawn(webhook_intake, ctx);
+}
+
+}  // namespace checkout

@@ -1,0 +1,265 @@
+#include "config/settings.hpp"
+
+#include <toml++/toml.h>
+
+#include <cstdlib>
+#include <functional>
+#include <sstream>
+
+namespace checkout::config {
+namespace {
+
+using setter = std::function<std::string(settings&, const std::string&)>;
+
+std::vector<std::string> split(const std::string& text, char sep) {
+  std::vector<std::string> out;
+  std::string cur;
+  std::istringstream in(text);
+  while (std::getline(in, cur, sep)) {
+    auto b = cur.find_first_not_of(" \t");
+    auto e = cur.find_last_not_of(" \t");
+    if (b != std::string::npos) out.push_back(cur.substr(b, e - b + 1));
+  }
+  return out;
+}
+
+std::optional<long long> parse_int(const std::string& s) {
+  if (s.empty()) return std::nullopt;
+  char* end = nullptr;
+  errno = 0;
+  long long v = std::strtoll(s.c_str(), &end, 10);
+  if (errno != 0 || end != s.c_str() + s.size()) return std::nullopt;
+  return v;
+}
+
+// "83.25" -> {8325, 2}; only plain positive decimals are accepted.
+std::optional<fx_rate> parse_rate(const std::string& s) {
+  fx_rate r{0, 0};
+  bool dot = false, digit = false;
+  for (char c : s) {
+    if (c == '.' && !dot) {
+      dot = true;
+    } else if (c >= '0' && c <= '9') {
+      digit = true;
+      if (r.numerator > (INT64_MAX - 9) / 10 || r.scale >= 9) return std::nullopt;
+      r.numerator = r.numerator * 10 + (c - '0');
+      if (dot) ++r.scale;
+    } else {
+      return std::nullopt;
+    }
+  }
+  if (!digit || r.numerator <= 0) return std::nullopt;
+  return r;
+}
+
+std::string set_string(std::string settings::*field, settings& s, const std::string& v) {
+  if (v.empty()) return "must not be empty";
+  s.*field = v;
+  return {};
+}
+
+setter string_field(std::string settings::*field) {
+  return [field](settings& s, const std::string& v) { return set_string(field, s, v); };
+}
+
+setter duration_field(duration settings::*field) {
+  return [field](settings& s, const std::string& v) -> std::string {
+    auto d = parse_duration(v);
+    if (!d || d->count() <= 0) return "'" + v + "' is not a duration like 500ms, 5s, 30m or 24h";
+    s.*field = *d;
+    return {};
+  };
+}
+
+setter int_field(int settings::*field, int lo, int hi) {
+  return [=](settings& s, const std::string& v) -> std::string {
+    auto n = parse_int(v);
+    if (!n || *n < lo || *n > hi)
+      return "'" + v + "' is not a whole number from " + std::to_string(lo) + " to " +
+             std::to_string(hi);
+    s.*field = static_cast<int>(*n);
+    return {};
+  };
+}
+
+const std::map<std::string, setter>& setters() {
+  static const std::map<std::string, setter> table = {
+      {"CHECKOUT_LISTEN",
+       [](settings& s, const std::string& v) -> std::string {
+         auto colon = v.rfind(':');
+         if (colon == std::string::npos || colon == 0) return "'" + v + "' is not HOST:PORT";
+         auto port = parse_int(v.substr(colon + 1));
+         if (!port || *port < 0 || *port > 65535) return "'" + v + "' has no valid port";
+         s.listen_host = v.substr(0, colon);
+         s.listen_port = static_cast<std::uint16_t>(*port);
+         return {};
+       }},
+      {"DATABASE_URL", string_field(&settings::database_url)},
+      {"AMQP_URL",
+       [](settings& s, const std::string& v) -> std::string {
+         if (v.rfind("amqp://", 0) != 0) return "'" + v + "' is not an amqp:// URL";
+         s.amqp_url = v;
+         return {};
+       }},
+      {"JWT_SECRET",
+       [](settings& s, const std::string& v) -> std::string {
+         if (v.size() < 16) return "must be at least 16 characters";
+         s.jwt_secret = v;
+         return {};
+       }},
+      {"PUBLIC_BASE_URL", string_field(&settings::public_base_url)},
+      {"PAYMENT_GATEWAY",
+       [](settings& s, const std::string& v) -> std::string {
+         if (v != "sandbox" && v != "razorpay" && v != "stripe")
+           return "'" + v + "' is not one of sandbox, razorpay, stripe";
+         s.payment_gateway = v;
+         return {};
+       }},
+      {"RAZORPAY_KEY_ID", string_field(&settings::razorpay_key_id)},
+      {"RAZORPAY_KEY_SECRET", string_field(&settings::razorpay_key_secret)},
+      {"RAZORPAY_WEBHOOK_SECRET", string_field(&settings::razorpay_webhook_secret)},
+      {"RAZORPAY_API_BASE", string_field(&settings::razorpay_api_base)},
+      {"STRIPE_SECRET_KEY", string_field(&settings::stripe_secret_key)},
+      {"STRIPE_WEBHOOK_SECRET", string_field(&settings::stripe_webhook_secret)},
+      {"STRIPE_API_BASE", string_field(&settings::stripe_api_base)},
+      {"SELLER_STATE", string_field(&settings::seller_state)},
+      {"FX_RATES",
+       [](settings& s, const std::string& v) -> std::string {
+         std::map<std::string, fx_rate> rates;
+         for (auto& pair : split(v, ',')) {
+           auto eq = pair.find('=');
+           auto colon = pair.find(':');
+           if (eq == std::string::npos || colon == std::string::npos || colon > eq)
+             return "'" + pair + "' is not FROM:TO=rate";
+           auto from = pair.substr(0, colon), to = pair.substr(colon + 1, eq - colon - 1);
+           auto rate = parse_rate(pair.substr(eq + 1));
+           if (from.size() != 3 || to.size() != 3 || !rate)
+             return "'" + pair + "' is not FROM:TO=rate with ISO 4217 codes";
+           rates[from + ":" + to] = *rate;
+         }
+         s.fx_rates = std::move(rates);
+         return {};
+       }},
+      {"TAX_RATES",
+       [](settings& s, const std::string& v) -> std::string {
+         std::map<std::string, int> rates;
+         for (auto& pair : split(v, ',')) {
+           auto eq = pair.find('=');
+           auto pct = eq == std::string::npos ? std::nullopt : parse_int(pair.substr(eq + 1));
+           if (!pct || eq != 2 || *pct < 0 || *pct > 100) return "'" + pair + "' is not CC=percent";
+           rates[pair.substr(0, 2)] = static_cast<int>(*pct);
+         }
+         s.tax_rates = std::move(rates);
+         return {};
+       }},
+      {"ORDER_PAYMENT_TIMEOUT", duration_field(&settings::order_payment_timeout)},
+      {"CART_TTL", duration_field(&settings::cart_ttl)},
+      {"CART_CLEANUP_INTERVAL", duration_field(&settings::cart_cleanup_interval)},
+      {"ORDER_EXPIRY_SCAN_INTERVAL", duration_field(&settings::order_expiry_scan_interval)},
+      {"PAYMENT_SYNC_INTERVAL", duration_field(&settings::payment_sync_interval)},
+      {"ALLOWED_REDIRECT_ORIGINS",
+       [](settings& s, const std::string& v) -> std::string {
+         auto origins = split(v, ',');
+         for (auto& o : origins)
+           if (o.rfind("http://", 0) != 0 && o.rfind("https://", 0) != 0)
+             return "'" + o + "' is not an http(s) origin";
+         s.allowed_redirect_origins = std::move(origins);
+         return {};
+       }},
+      {"ACTOR_IDLE_TIMEOUT", duration_field(&settings::actor_idle_timeout)},
+      {"ENROLLMENT_MAX_DELIVERIES", int_field(&settings::enrollment_max_deliveries, 1, 100)},
+      {"DB_POOL_SIZE", int_field(&settings::db_pool_size, 1, 64)},
+      {"HTTP_THREADS", int_field(&settings::http_threads, 1, 64)},
+      {"REQUEST_TIMEOUT", duration_field(&settings::request_timeout)},
+      {"LOG_LEVEL",
+       [](settings& s, const std::string& v) -> std::string {
+         static const std::vector<std::string> levels = {"trace", "debug", "info",
+                                                         "warn",  "error", "off"};
+         if (std::find(levels.begin(), levels.end(), v) == levels.end())
+           return "'" + v + "' is not one of trace, debug, info, warn, error, off";
+         s.log_level = v;
+         return {};
+       }},
+  };
+  return table;
+}
+
+std::string apply(settings& s, const std::string& key, const std::string& value,
+                  const std::string& origin) {
+  auto& table = setters();
+  auto it = table.find(key);
+  if (it == table.end()) return "unknown setting " + key + " in " + origin;
+  auto err = it->second(s, value);
+  if (!err.empty()) return "invalid setting " + key + " (" + origin + "): " + err;
+  return {};
+}
+
+// A TOML value becomes the same text the environment would carry.
+std::optional<std::string> toml_to_text(const toml::node& node) {
+  if (auto s = node.value<std::string>()) return *s;
+  if (auto i = node.value<int64_t>()) return std::to_string(*i);
+  if (auto arr = node.as_array()) {
+    std::string out;
+    for (auto& el : *arr) {
+      auto part = toml_to_text(el);
+      if (!part) return std::nullopt;
+      if (!out.empty()) out += ",";
+      out += *part;
+    }
+    return out;
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<duration> parse_duration(const std::string& text) {
+  size_t i = 0;
+  while (i < text.size() && text[i] >= '0' && text[i] <= '9') ++i;
+  if (i == 0 || i > 12) return std::nullopt;
+  long long n = std::stoll(text.substr(0, i));
+  auto unit = text.substr(i);
+  if (unit == "ms") return duration(n);
+  if (unit == "s") return std::chrono::seconds(n);
+  if (unit == "m") return std::chrono::minutes(n);
+  if (unit == "h") return std::chrono::hours(n);
+  return std::nullopt;
+}
+
+load_result load(const std::string& file, const std::map<std::string, std::string>& overrides,
+                 bool use_process_env) {
+  settings s;
+  if (!file.empty()) {
+    toml::table tbl;
+    try {
+      tbl = toml::parse_file(file);
+    } catch (const toml::parse_error& e) {
+      std::ostringstream msg;
+      msg << "cannot read config file " << file << ": " << e.description();
+      return {std::nullopt, msg.str()};
+    }
+    for (auto& [key, node] : tbl) {
+      auto text = toml_to_text(node);
+      std::string k(key.str());
+      if (!text) return {std::nullopt, "invalid setting " + k + " in " + file + ": wrong type"};
+      if (auto err = apply(s, k, *text, file); !err.empty()) return {std::nullopt, err};
+    }
+  }
+  for (auto& [key, _] : setters()) {
+    std::optional<std::string> value;
+    if (auto it = overrides.find(key); it != overrides.end()) {
+      value = it->second;
+    } else if (use_process_env) {
+      if (const char* v = std::getenv(key.c_str())) value = v;
+    }
+    if (!value) continue;
+    if (auto err = apply(s, key, *value, "environment"); !err.empty()) return {std::nullopt, err};
+  }
+  return {s, {}};
+}
+
+load_result load(const std::string& file) {
+  return load(file, {}, true);
+}
+
+}  // namespace checkout::config

@@ -1,0 +1,74 @@
+// The service's settings (CONTRACT §12): one struct, loaded from an optional TOML
+// file and then overridden by environment variables of the same names.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace checkout::config {
+
+using duration = std::chrono::milliseconds;
+
+// An exchange rate kept as an exact decimal: value = numerator / 10^scale.
+struct fx_rate {
+  std::int64_t numerator = 1;
+  int scale = 0;
+  bool operator==(const fx_rate& o) const { return numerator == o.numerator && scale == o.scale; }
+};
+
+struct settings {
+  std::string listen_host = "0.0.0.0";
+  std::uint16_t listen_port = 8080;
+  std::string database_url = "postgresql://checkout:checkout@127.0.0.1:5432/checkout";
+  std::string amqp_url = "amqp://guest:guest@127.0.0.1:5672/%2f";
+  std::string jwt_secret = "dev-jwt-secret-change-me";
+  std::string public_base_url = "http://localhost:8080";
+  std::string payment_gateway = "sandbox";  // sandbox | razorpay | stripe
+  std::string razorpay_key_id = "rzp_test_sandbox";
+  std::string razorpay_key_secret = "sandbox-key-secret";
+  std::string razorpay_webhook_secret = "sandbox-webhook-secret";
+  std::string razorpay_api_base = "https://api.razorpay.com";
+  std::string stripe_secret_key = "sk_test_sandbox";
+  std::string stripe_webhook_secret = "whsec_sandbox";
+  std::string stripe_api_base = "https://api.stripe.com";
+  std::string seller_state = "KA";
+  // "FROM:TO=rate" pairs, e.g. USD:INR=83.25.
+  std::map<std::string, fx_rate> fx_rates;
+  // Tax rates in percent for billing countries other than India (default 0).
+  std::map<std::string, int> tax_rates;
+  duration order_payment_timeout = std::chrono::minutes(30);
+  duration cart_ttl = std::chrono::hours(24);
+  duration cart_cleanup_interval = std::chrono::minutes(15);
+  duration order_expiry_scan_interval = std::chrono::minutes(1);
+  duration payment_sync_interval = std::chrono::hours(1);
+  std::vector<std::string> allowed_redirect_origins = {"http://localhost:8080",
+                                                       "http://localhost:3000"};
+  duration actor_idle_timeout = std::chrono::minutes(5);
+  int enrollment_max_deliveries = 5;
+  // Not in the contract's minimum list, but needed to size the process.
+  int db_pool_size = 4;
+  int http_threads = 1;
+  duration request_timeout = std::chrono::seconds(10);
+  std::string log_level = "info";
+};
+
+// Parses "500ms", "5s", "30m", "24h" (a whole number and a unit).
+std::optional<duration> parse_duration(const std::string& text);
+
+// The result of loading: either settings or a message naming the bad setting.
+struct load_result {
+  std::optional<settings> value;
+  std::string error;
+};
+
+// Loads `file` (may be empty: no file) and applies the environment on top.
+// `env` looks a variable up; the default reads the process environment.
+load_result load(const std::string& file);
+load_result load(const std::string& file, const std::map<std::string, std::string>& env_overrides,
+                 bool use_process_env);
+
+}  // namespace checkout::config

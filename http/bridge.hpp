@@ -1,0 +1,26 @@
+// The non-blocking bridge from an I/O thread into the actor world: a short-lived
+// event-based actor sends `msg` to `target`, waits for the reply (or the
+// timeout) without blocking anyone, calls exactly one callback on a CAF thread
+// and ends. Callbacks should only translate and call responder::send.
+#pragma once
+
+#include <caf/actor.hpp>
+#include <caf/actor_system.hpp>
+#include <caf/event_based_actor.hpp>
+#include <caf/message.hpp>
+#include <chrono>
+#include <functional>
+
+namespace checkout::http {
+
+template <class R>
+void ask(caf::actor_system& sys, const caf::actor& target, std::chrono::milliseconds timeout,
+         caf::message msg, std::function<void(R&)> on_ok,
+         std::function<void(const caf::error&)> on_error) {
+  sys.spawn([=](caf::event_based_actor* self) mutable {
+    self->request(target, timeout, std::move(msg))
+        .then([=](R& reply) { on_ok(reply); }, [=](caf::error& err) { on_error(err); });
+  });
+}
+
+}  // namespace checkout::http

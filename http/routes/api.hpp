@@ -1,0 +1,25 @@
+// Registers every route of the service on a router. Handlers only translate:
+// they read the request, send one message to an actor, and render its reply.
+#pragma once
+
+#include <caf/actor.hpp>
+#include <caf/actor_system.hpp>
+#include <functional>
+#include <memory>
+
+#include "actors/common/context.hpp"
+#include "http/router.hpp"
+
+namespace checkout::http {
+
+struct api_context {
+  caf::actor_system* sys = nullptr;
+  actor_context actors;
+  caf::actor webhooks;     // webhook_intake
+  caf::actor enrollments;  // enrollment_supervisor
+  caf::actor probe;        // readiness probe: (ping_atom) -> ack_reply | error
+};
+
+void add_routes(router& r, std::shared_ptr<const api_context> api);
+
+}  // namespace checkout::http

@@ -1,0 +1,157 @@
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include "http/routes/render.hpp"
+#include "http/routes/route_groups.hpp"
+
+namespace checkout::http {
+namespace {
+
+std::optional<cart_product> read_product(fields& f, const rapidjson::Value& v,
+                                         const std::string& name) {
+  if (!v.IsObject()) {
+    f.add_problem(name + " must be an object");
+    return std::nullopt;
+  }
+  auto pf = f.nested(v, name);
+  cart_product p;
+  p.internship_id = pf.str("internship_id", 64);
+  p.quantity = static_cast<int>(pf.opt_integer("quantity", 1, max_quantity).value_or(1));
+  if (auto per = pf.any("period"); per && !per->IsNull())
+    p.plan_period = read_period(f, *per, name + ".period");
+  if (!pf.ok()) return std::nullopt;
+  return p;
+}
+
+std::string raw_json(const rapidjson::Value& v) {
+  rapidjson::StringBuffer buf;
+  rapidjson::Writer<rapidjson::StringBuffer> w(buf);
+  v.Accept(w);
+  return {buf.GetString(), buf.GetSize()};
+}
+
+void create_cart(const api_ptr& api, request&& req, responder out) {
+  std::optional<auth_user> user;
+  if (!authenticate(api, req, out, false, user)) return;
+  auto doc = parse_body(req, out);
+  if (!doc) return;
+  fields f(*doc);
+  cart_create_request cr;
+  if (user) cr.user_id = user->user_id;
+  if (auto products = f.array("products", true)) {
+    if (products->Empty()) f.add_problem("products must not be empty");
+    if (products->Size() > 50) f.add_problem("products must have at most 50 entries");
+    for (rapidjson::SizeType i = 0; i < products->Size() && i < 50; ++i)
+      if (auto p = read_product(f, (*products)[i], "products[" + std::to_string(i) + "]"))
+        cr.products.push_back(std::move(*p));
+  }
+  cr.sale_slug = f.opt_str("sale_slug", 100).value_or("");
+  cr.currency = f.opt_str("currency", 3).value_or("");
+  cr.device_id = f.opt_str("device_id", 200).value_or("");
+  if (auto a = f.any("analytics_data"); a && !a->IsNull()) {
+    if (!a->IsObject())
+      f.add_problem("analytics_data must be an object");
+    else
+      cr.analytics_json = raw_json(*a);
+  }
+  if (!f.ok()) return answer_error(req, out, f.error());
+  auto base = api->actors.cfg->public_base_url;
+  auto corr = req.correlation_id;
+  ask<cart_view>(
+      *api->sys, api->actors.carts, api->actors.db_timeout * 3,
+      caf::make_message(create_atom::value, std::move(cr)),
+      [=](cart_view& v) {
+        int status = v.created ? 201 : 200;
+        response res;
+        res.status = status;
+        res.body = success_body(
+            status,
+            [&](json_writer& w) {
+              w.Key("cart");
+              w.StartObject();
+              write_cart(w, v, base);
+              w.EndObject();
+            },
+            corr);
+        out.send(std::move(res));
+      },
+      [=](const caf::error& err) {
+        response res;
+        auto view = describe(err);
+        res.status = view.status;
+        res.body = error_body(view, corr);
+        out.send(std::move(res));
+      });
+}
+
+// Every other cart route: (token, inner message) to the cart directory.
+template <class Render>
+void ask_cart(const api_ptr& api, const request& req, responder out, const std::string& token,
+              caf::message inner, Render render) {
+  ask_and_render<cart_view>(api, api->actors.carts, caf::make_message(token, std::move(inner)), req,
+                            out, 200, render);
+}
+
+auto cart_renderer(const api_ptr& api) {
+  auto base = api->actors.cfg->public_base_url;
+  return [base](json_writer& w, const cart_view& v) {
+    w.Key("cart");
+    w.StartObject();
+    write_cart(w, v, base);
+    w.EndObject();
+  };
+}
+
+void get_cart(const api_ptr& api, request&& req, responder out) {
+  std::optional<auth_user> user;
+  if (!authenticate(api, req, out, false, user)) return;
+  cart_caller caller{user ? user->user_id : ""};
+  ask_cart(api, req, out, req.params.at("token"), caf::make_message(get_atom::value, caller),
+           cart_renderer(api));
+}
+
+void add_item(const api_ptr& api, request&& req, responder out) {
+  std::optional<auth_user> user;
+  if (!authenticate(api, req, out, false, user)) return;
+  auto doc = parse_body(req, out);
+  if (!doc) return;
+  fields f(*doc);
+  cart_product p;
+  p.internship_id = f.str("internship_id", 64);
+  p.quantity = static_cast<int>(f.integer("quantity", 1, max_quantity));
+  if (auto per = f.any("period"); per && !per->IsNull())
+    p.plan_period = read_period(f, *per, "period");
+  if (!f.ok()) return answer_error(req, out, f.error());
+  cart_caller caller{user ? user->user_id : ""};
+  ask_cart(api, req, out, req.params.at("token"), caf::make_message(add_atom::value, caller, p),
+           cart_renderer(api));
+}
+
+void estimate(const api_ptr& api, request&& req, responder out) {
+  std::optional<auth_user> user;
+  if (!authenticate(api, req, out, false, user)) return;
+  auto doc = parse_body(req, out);
+  if (!doc) return;
+  fields f(*doc);
+  auto token = f.str("cart_token", 64);
+  if (!f.ok()) return answer_error(req, out, f.error());
+  cart_caller caller{user ? user->user_id : ""};
+  ask_cart(api, req, out, token, caf::make_message(estimate_atom::value, caller),
+           [](json_writer& w, const cart_view& v) { write_estimate(w, v.totals); });
+}
+
+}  // namespace
+
+void add_cart_routes(router& r, const api_ptr& api) {
+  auto create = [api](request&& req, responder out) { create_cart(api, std::move(req), out); };
+  r.add("POST", "/api/v1/cart", create);
+  r.add("POST", "/api-proxy/api/cart", create);
+  r.add("POST", "/api/v1/cart/estimate",
+        [api](request&& req, responder out) { estimate(api, std::move(req), out); });
+  r.add("GET", "/api/v1/cart/{token}",
+        [api](request&& req, responder out) { get_cart(api, std::move(req), out); });
+  r.add("POST", "/api/v1/cart/{token}/items",
+        [api](request&& req, responder out) { add_item(api, std::move(req), out); });
+}
+
+}  // namespace checkout::http

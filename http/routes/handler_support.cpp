@@ -1,0 +1,43 @@
+#include "http/routes/handler_support.hpp"
+
+namespace checkout::http {
+
+bool authenticate(const api_ptr& api, const request& req, const responder& out, bool required,
+                  std::optional<auth_user>& user) {
+  auto result = http::authenticate(req, api->actors.cfg->jwt_secret);
+  if (result.error) {
+    out.send(fail(req, result.error));
+    return false;
+  }
+  if (required && !result.user) {
+    out.send(fail(req, errc::unauthenticated));
+    return false;
+  }
+  user = std::move(result.user);
+  return true;
+}
+
+bool authorize_admin(const api_ptr& api, const request& req, const responder& out) {
+  std::optional<auth_user> user;
+  if (!authenticate(api, req, out, true, user)) return false;
+  if (!user->has_role("admin")) {
+    out.send(fail(req, errc::forbidden));
+    return false;
+  }
+  return true;
+}
+
+std::shared_ptr<rapidjson::Document> parse_body(const request& req, const responder& out) {
+  auto parsed = parse_object(req.body);
+  if (parsed.error) {
+    out.send(fail(req, parsed.error));
+    return nullptr;
+  }
+  return parsed.doc;
+}
+
+void answer_error(const request& req, const responder& out, const caf::error& err) {
+  out.send(fail(req, err));
+}
+
+}  // namespace checkout::http

@@ -1,0 +1,55 @@
+// Small pieces every handler uses: authentication, body parsing, and asking an
+// actor and answering when its reply comes.
+#pragma once
+
+#include <memory>
+#include <optional>
+
+#include "http/auth.hpp"
+#include "http/bridge.hpp"
+#include "http/envelope.hpp"
+#include "http/json_fields.hpp"
+#include "http/routes/api.hpp"
+
+namespace checkout::http {
+
+using api_ptr = std::shared_ptr<const api_context>;
+
+// The caller, if the request carries a valid token. Answers 401 and returns
+// false for an invalid one; `required` also rejects a missing one.
+bool authenticate(const api_ptr& api, const request& req, const responder& out, bool required,
+                  std::optional<auth_user>& user);
+
+// Requires a user with the admin role (401 without a valid token, 403 without the role).
+bool authorize_admin(const api_ptr& api, const request& req, const responder& out);
+
+// Parses the body as a JSON object, or answers 400 and returns null.
+std::shared_ptr<rapidjson::Document> parse_body(const request& req, const responder& out);
+
+// Answers with the envelope of `err`.
+void answer_error(const request& req, const responder& out, const caf::error& err);
+
+// Sends `msg` to `target`; on a reply R, answers `status` with `render(w, reply)`.
+template <class R, class Render>
+void ask_and_render(const api_ptr& api, const caf::actor& target, caf::message msg,
+                    const request& req, responder out, int status, Render render) {
+  auto corr = req.correlation_id;
+  ask<R>(
+      *api->sys, target, api->actors.db_timeout * 3, std::move(msg),
+      [=](R& reply) {
+        response res;
+        res.status = status;
+        res.body = success_body(
+            status, [&](json_writer& w) { render(w, reply); }, corr);
+        out.send(std::move(res));
+      },
+      [=](const caf::error& err) {
+        response res;
+        auto view = describe(err);
+        res.status = view.status;
+        res.body = error_body(view, corr);
+        out.send(std::move(res));
+      });
+}
+
+}  // namespace checkout::http

@@ -1,0 +1,19 @@
+// One registration function per resource; add_routes calls them all.
+#pragma once
+
+#include "actors/messages.hpp"
+#include "http/routes/handler_support.hpp"
+
+namespace checkout::http {
+
+void add_catalog_routes(router& r, const api_ptr& api);
+void add_cart_routes(router& r, const api_ptr& api);
+void add_order_routes(router& r, const api_ptr& api);
+void add_webhook_routes(router& r, const api_ptr& api);
+void add_enrollment_routes(router& r, const api_ptr& api);
+void add_health_routes(router& r, const api_ptr& api);
+
+// A period object {value, unit}; nullopt (with a problem noted) when malformed.
+std::optional<period> read_period(fields& f, const rapidjson::Value& v, const std::string& name);
+
+}  // namespace checkout::http

@@ -1,0 +1,29 @@
+#include "http/routes/route_groups.hpp"
+
+namespace checkout::http {
+namespace {
+
+void razorpay(const api_ptr& api, request&& req, responder out) {
+  webhook_delivery d;
+  d.gateway = "razorpay";
+  d.signature = req.header("X-Razorpay-Signature");
+  d.event_id_header = req.header("X-Razorpay-Event-Id");
+  d.correlation_id = req.correlation_id;
+  d.raw_body = std::move(req.body);  // verified byte for byte
+  if (d.signature.empty()) return answer_error(req, out, make_error(errc::bad_signature));
+  ask_and_render<webhook_outcome>(api, api->webhooks,
+                                  caf::make_message(webhook_atom::value, std::move(d)), req, out,
+                                  200, [](json_writer& w, const webhook_outcome& o) {
+                                    w.Key("result");
+                                    w.String(o.result);
+                                  });
+}
+
+}  // namespace
+
+void add_webhook_routes(router& r, const api_ptr& api) {
+  r.add("POST", "/api/v1/webhooks/razorpay",
+        [api](request&& req, responder out) { razorpay(api, std::move(req), out); });
+}
+
+}  // namespace checkout::http

@@ -1,0 +1,199 @@
+// checkoutd: loads settings, migrates, declares the broker topology, spawns
+// the actors, starts the outbox relay, the enrollment consumer and the HTTP
+// server, and shuts them down in reverse order on SIGINT/SIGTERM.
+#include <rapidjson/document.h>
+#include <spdlog/spdlog.h>
+
+#include <caf/actor_system.hpp>
+#include <caf/actor_system_config.hpp>
+#include <caf/scoped_actor.hpp>
+#include <csignal>
+#include <cstdio>
+#include <iostream>
+#include <thread>
+
+#include "actors/cart/cart_directory.hpp"
+#include "actors/catalog/catalog_actor.hpp"
+#include "actors/enrollment/enrollment_supervisor.hpp"
+#include "actors/health/readiness_probe.hpp"
+#include "actors/messages.hpp"
+#include "actors/order/order_directory.hpp"
+#include "actors/webhook/webhook_intake.hpp"
+#include "config/settings.hpp"
+#include "http/auth.hpp"
+#include "http/routes/api.hpp"
+#include "http/server.hpp"
+#include "messaging/amqp_connection.hpp"
+#include "messaging/consumer.hpp"
+#include "messaging/outbox_relay.hpp"
+#include "messaging/topology.hpp"
+#include "persistence/db_pool.hpp"
+#include "persistence/migrate.hpp"
+
+namespace {
+
+using namespace checkout;
+
+struct options {
+  std::string config_file;
+  std::string issue_token_for;
+  bool issue_admin = false;
+  bool migrate_only = false;
+};
+
+bool parse_args(int argc, char** argv, options& o) {
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i];
+    if (a == "--config" && i + 1 < argc) {
+      o.config_file = argv[++i];
+    } else if (a == "--issue-token" && i + 1 < argc) {
+      o.issue_token_for = argv[++i];
+    } else if (a == "--admin") {
+      o.issue_admin = true;
+    } else if (a == "--migrate-only") {
+      o.migrate_only = true;
+    } else {
+      std::cerr << "usage: checkoutd [--config FILE] [--migrate-only] "
+                   "[--issue-token USER_ID [--admin]]\n";
+      return false;
+    }
+  }
+  return true;
+}
+
+// Retries while the database or broker is still starting.
+template <class F>
+bool with_retries(const char* what, F attempt) {
+  std::string error;
+  for (int i = 0; i < 30; ++i) {
+    error.clear();
+    if (attempt(error)) return true;
+    spdlog::warn("{} failed ({}), retrying", what, error);
+    std::this_thread::sleep_for(std::chrono::seconds(1));
+  }
+  spdlog::error("{} failed: {}", what, error);
+  return false;
+}
+
+// The enrollment consumer's handler runs on the consumer's own thread, so it
+// may wait for the actor system's answer.
+messaging::outcome handle_enrollment(caf::actor_system& sys, const caf::actor& supervisor,
+                                     const messaging::delivery& d) {
+  rapidjson::Document doc;
+  doc.Parse(d.body.c_str(), d.body.size());
+  if (doc.HasParseError() || !doc.IsObject() || !doc.HasMember("order_token") ||
+      !doc["order_token"].IsString()) {
+    spdlog::error("enrollment: message {} is not an order event; dead-lettering", d.message_id);
+    return messaging::outcome::retry;
+  }
+  enrollment_request req{doc["order_token"].GetString(), d.message_id, d.correlation_id};
+  caf::scoped_actor self{sys};
+  auto result = messaging::outcome::retry;
+  self->request(supervisor, std::chrono::seconds(10), enroll_atom::value, req)
+      .receive([&](enrollment_done&) { result = messaging::outcome::ack; },
+               [&](caf::error& err) {
+                 spdlog::warn("enrollment for order {} failed: {}", req.order_token,
+                              sys.render(err));
+               });
+  return result;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  options opts;
+  if (!parse_args(argc, argv, opts)) return 2;
+  auto loaded = config::load(opts.config_file);
+  if (!loaded.value) {
+    std::cerr << "checkoutd: " << loaded.error << "\n";
+    return 2;
+  }
+  auto cfg = std::make_shared<const config::settings>(*loaded.value);
+  if (!opts.issue_token_for.empty()) {
+    std::vector<std::string> roles;
+    if (opts.issue_admin) roles.push_back("admin");
+    std::cout << http::issue_token(cfg->jwt_secret, opts.issue_token_for, roles,
+                                   std::chrono::hours(24))
+              << "\n";
+    return 0;
+  }
+  spdlog::set_level(spdlog::level::from_str(cfg->log_level));
+
+  if (!with_retries("migration", [&](std::string& err) {
+        auto r = persistence::migrate(cfg->database_url);
+        for (auto& v : r.applied) spdlog::info("applied migration {}", v);
+        err = r.error;
+        return r.ok;
+      }))
+    return 1;
+  if (opts.migrate_only) return 0;
+
+  if (!with_retries("broker topology", [&](std::string& err) {
+        auto conn = messaging::amqp_connection::open(cfg->amqp_url, "checkoutd-setup", &err);
+        if (!conn || !conn->open_channel(1, &err)) return false;
+        messaging::topology_options topo;
+        topo.max_deliveries = cfg->enrollment_max_deliveries;
+        return messaging::declare_topology(*conn, 1, topo, &err);
+      }))
+    return 1;
+
+  // SIGINT/SIGTERM are taken by sigwait below, not by any other thread.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  caf::actor_system_config sys_cfg;
+  caf::actor_system sys{sys_cfg};
+  actor_context ctx;
+  ctx.cfg = cfg;
+  ctx.db = persistence::spawn_db_pool(sys, cfg->database_url, cfg->db_pool_size);
+  ctx.catalog = spawn_catalog_actor(sys, ctx);
+  ctx.carts = spawn_cart_directory(sys, ctx);
+  ctx.orders = spawn_order_directory(sys, ctx);
+
+  auto api = std::make_shared<http::api_context>();
+  api->sys = &sys;
+  api->actors = ctx;
+  api->webhooks = spawn_webhook_intake(sys, ctx);
+  api->enrollments = spawn_enrollment_supervisor(sys, ctx);
+  api->probe = spawn_readiness_probe(sys, ctx, [url = cfg->amqp_url] {
+    std::string err;
+    auto conn = messaging::amqp_connection::open(url, "checkoutd-readyz", &err);
+    return conn ? std::string() : err;
+  });
+
+  messaging::outbox_relay relay({cfg->database_url, cfg->amqp_url});
+  relay.start();
+  messaging::consumer_options copts;
+  copts.amqp_url = cfg->amqp_url;
+  copts.queue = messaging::enrollment_queue;
+  copts.handler = [&sys, sup = api->enrollments](const messaging::delivery& d) {
+    return handle_enrollment(sys, sup, d);
+  };
+  messaging::consumer enrollment_consumer(copts);
+  enrollment_consumer.start();
+
+  auto routes = std::make_shared<http::router>();
+  http::add_routes(*routes, api);
+  http::server_options sopts;
+  sopts.host = cfg->listen_host;
+  sopts.port = cfg->listen_port;
+  sopts.threads = cfg->http_threads;
+  http::server server(sopts, routes);
+  if (!server.start()) return 1;
+  spdlog::info("checkoutd serving on {}:{} with the {} gateway", cfg->listen_host, server.port(),
+               cfg->payment_gateway);
+
+  int sig = 0;
+  sigwait(&signals, &sig);
+  spdlog::info("signal {}: shutting down", sig);
+  server.stop();
+  enrollment_consumer.stop();
+  relay.stop();
+  for (auto& a :
+       {ctx.carts, ctx.orders, ctx.catalog, api->webhooks, api->enrollments, api->probe, ctx.db})
+    caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
+  return 0;
+}

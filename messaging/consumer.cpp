@@ -1,0 +1,229 @@
+#include "messaging/consumer.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "messaging/amqp_connection.hpp"
+#include "messaging/amqp_table.hpp"
+#include "messaging/stop_signal.hpp"
+
+namespace checkout::messaging {
+namespace {
+
+using namespace std::chrono_literals;
+using clock_type = std::chrono::steady_clock;
+
+constexpr amqp_channel_t consume_channel = 1;
+// Longest wait for a delivery before looking at stop() and due NACKs again.
+constexpr auto poll_slice = 200ms;
+
+delivery to_delivery(const amqp_envelope_t& env) {
+  const amqp_basic_properties_t& props = env.message.properties;
+  delivery d;
+  d.routing_key = to_string(env.routing_key);
+  d.redelivered = env.redelivered != 0;
+  d.body = to_string(env.message.body);
+  if (props._flags & AMQP_BASIC_MESSAGE_ID_FLAG) d.message_id = to_string(props.message_id);
+  if (props._flags & AMQP_BASIC_HEADERS_FLAG) {
+    if (auto c = string_field(props.headers, "correlation_id")) d.correlation_id = *c;
+    // Quorum queues count earlier deliveries here; the first has no header.
+    if (auto n = int_field(props.headers, "x-delivery-count")) d.delivery_count = *n;
+  }
+  if (d.correlation_id.empty() && (props._flags & AMQP_BASIC_CORRELATION_ID_FLAG)) {
+    d.correlation_id = to_string(props.correlation_id);
+  }
+  return d;
+}
+
+// A delivery whose handler asked for a retry; it stays unacknowledged (so
+// the broker does not hand it to anyone else) until its back-off is over.
+struct deferred_nack {
+  clock_type::time_point due;
+  std::uint64_t tag;
+};
+
+}  // namespace
+
+struct consumer::impl {
+  explicit impl(consumer_options o) : opts(std::move(o)) {}
+
+  void run();
+  // Consumes until stop() or a connection failure; false (with *error) on failure.
+  bool consume(amqp_connection& conn, backoff& retry, std::string* error);
+  bool handle(amqp_connection& conn, const amqp_envelope_t& env,
+              std::vector<deferred_nack>& waiting, std::string* error);
+  bool nack_due(amqp_connection& conn, std::vector<deferred_nack>& waiting, std::string* error);
+  std::chrono::milliseconds retry_delay(std::int64_t delivery_count) const;
+
+  consumer_options opts;
+  stop_signal stop;
+  std::mutex lifecycle;
+  std::thread thread;
+};
+
+consumer::consumer(consumer_options opts) : impl_(std::make_unique<impl>(std::move(opts))) {}
+
+consumer::~consumer() {
+  stop();
+}
+
+void consumer::start() {
+  std::lock_guard<std::mutex> lock(impl_->lifecycle);
+  if (impl_->thread.joinable()) return;
+  impl_->stop.reset();
+  impl_->thread = std::thread([this] { impl_->run(); });
+}
+
+void consumer::stop() {
+  std::lock_guard<std::mutex> lock(impl_->lifecycle);
+  impl_->stop.request();
+  if (impl_->thread.joinable()) impl_->thread.join();
+}
+
+void consumer::impl::run() {
+  const std::string where = redact_amqp_url(opts.amqp_url);
+  backoff retry(200ms, 5s);
+  while (!stop.requested()) {
+    std::string error;
+    auto conn = amqp_connection::open(opts.amqp_url, "checkout consumer " + opts.queue, &error);
+    if (conn && consume(*conn, retry, &error)) break;
+    spdlog::warn("consumer of {} on {}: {}; reconnecting", opts.queue, where, error);
+    conn.reset();
+    if (stop.sleep_for(retry.next())) break;
+  }
+  spdlog::info("consumer of {} stopped", opts.queue);
+}
+
+std::chrono::milliseconds consumer::impl::retry_delay(std::int64_t delivery_count) const {
+  // initial * 2^count, computed without overflowing for large counts.
+  auto delay = opts.initial_backoff;
+  for (std::int64_t i = 0; i < delivery_count && delay < opts.max_backoff; ++i) delay *= 2;
+  return std::min(delay, opts.max_backoff);
+}
+
+bool consumer::impl::consume(amqp_connection& conn, backoff& retry, std::string* error) {
+  amqp_connection_state_t state = conn.state();
+  if (!conn.open_channel(consume_channel, error)) return false;
+  amqp_basic_qos(state, consume_channel, 0,
+                 static_cast<std::uint16_t>(std::clamp(opts.prefetch, 1, 65535)), 0);
+  if (!conn.check_last(consume_channel, "basic.qos", error)) return false;
+  amqp_basic_consume(state, consume_channel, as_bytes(opts.queue), amqp_empty_bytes,
+                     /*no_local=*/0, /*no_ack=*/0, /*exclusive=*/0, amqp_empty_table);
+  if (!conn.check_last(consume_channel, ("basic.consume " + opts.queue).c_str(), error)) {
+    return false;
+  }
+  spdlog::info("consuming {} on {}", opts.queue, redact_amqp_url(opts.amqp_url));
+  retry.reset();
+
+  std::vector<deferred_nack> waiting;
+  while (!stop.requested()) {
+    if (!nack_due(conn, waiting, error)) return false;
+    auto wait = std::chrono::duration_cast<std::chrono::microseconds>(poll_slice);
+    for (const auto& w : waiting) {
+      wait = std::min(
+          wait, std::chrono::duration_cast<std::chrono::microseconds>(w.due - clock_type::now()));
+    }
+    wait = std::max(wait, std::chrono::microseconds(0));
+    timeval tv{static_cast<time_t>(wait.count() / 1000000),
+               static_cast<suseconds_t>(wait.count() % 1000000)};
+
+    amqp_maybe_release_buffers(state);
+    amqp_envelope_t env;
+    amqp_rpc_reply_t reply = amqp_consume_message(state, &env, &tv, 0);
+    if (reply.reply_type == AMQP_RESPONSE_NORMAL) {
+      bool ok = handle(conn, env, waiting, error);
+      amqp_destroy_envelope(&env);
+      if (!ok) return false;
+      continue;
+    }
+    if (reply.reply_type == AMQP_RESPONSE_LIBRARY_EXCEPTION &&
+        reply.library_error == AMQP_STATUS_TIMEOUT) {
+      continue;
+    }
+    if (reply.reply_type == AMQP_RESPONSE_LIBRARY_EXCEPTION &&
+        reply.library_error == AMQP_STATUS_UNEXPECTED_STATE) {
+      // A frame other than a delivery; rabbitmq-c put it back for us to read.
+      amqp_frame_t frame;
+      timeval zero{0, 0};
+      int status = amqp_simple_wait_frame_noblock(state, &frame, &zero);
+      if (status == AMQP_STATUS_TIMEOUT) continue;
+      if (!conn.check_status(status, "reading frame", error)) return false;
+      if (frame.frame_type != AMQP_FRAME_METHOD) continue;
+      switch (frame.payload.method.id) {
+        case AMQP_CHANNEL_CLOSE_METHOD:
+        case AMQP_CONNECTION_CLOSE_METHOD:
+          *error = conn.on_close_frame(frame);
+          return false;
+        case AMQP_BASIC_CANCEL_METHOD:
+          // The broker cancels consumers of a deleted queue (or on failover);
+          // consuming again after a reconnect is the way back.
+          *error = "consumer cancelled by broker";
+          conn.check_status(AMQP_STATUS_CONNECTION_CLOSED, "consumer cancelled", nullptr);
+          return false;
+        default:
+          continue;
+      }
+    }
+    conn.check(reply, consume_channel, "basic.consume", error);
+    return false;
+  }
+  // Deliveries still waiting for their back-off go back to the queue when the
+  // connection closes; they are redelivered without the delay.
+  return true;
+}
+
+bool consumer::impl::handle(amqp_connection& conn, const amqp_envelope_t& env,
+                            std::vector<deferred_nack>& waiting, std::string* error) {
+  delivery d = to_delivery(env);
+  outcome result = outcome::retry;
+  try {
+    if (opts.handler) {
+      result = opts.handler(d);
+    } else {
+      spdlog::error("consumer of {} has no handler; message {} will be retried", opts.queue,
+                    d.message_id);
+    }
+  } catch (const std::exception& e) {
+    spdlog::warn("handler for message {} from {} threw: {}", d.message_id, opts.queue, e.what());
+  } catch (...) {
+    spdlog::warn("handler for message {} from {} threw", d.message_id, opts.queue);
+  }
+
+  if (result == outcome::ack) {
+    return conn.check_status(amqp_basic_ack(conn.state(), consume_channel, env.delivery_tag, 0),
+                             "basic.ack", error);
+  }
+  auto delay = retry_delay(d.delivery_count);
+  spdlog::debug("message {} from {} will be retried in {} ms (delivery count {})", d.message_id,
+                opts.queue, delay.count(), d.delivery_count);
+  waiting.push_back({clock_type::now() + delay, env.delivery_tag});
+  return true;
+}
+
+bool consumer::impl::nack_due(amqp_connection& conn, std::vector<deferred_nack>& waiting,
+                              std::string* error) {
+  const auto now = clock_type::now();
+  auto due = std::stable_partition(waiting.begin(), waiting.end(),
+                                   [&](const deferred_nack& w) { return w.due > now; });
+  for (auto it = due; it != waiting.end(); ++it) {
+    // requeue=1: the quorum queue counts the return and dead-letters the
+    // message once its delivery limit is reached.
+    int status = amqp_basic_nack(conn.state(), consume_channel, it->tag, /*multiple=*/0,
+                                 /*requeue=*/1);
+    if (!conn.check_status(status, "basic.nack", error)) return false;
+    if (opts.on_redelivered) {
+      try {
+        opts.on_redelivered();
+      } catch (...) {
+      }
+    }
+  }
+  waiting.erase(due, waiting.end());
+  return true;
+}
+
+}  // namespace checkout::messaging

@@ -1,0 +1,55 @@
+// Consumes one queue with manual acks on a dedicated thread. The handler runs
+// on that thread and may block (for example a scoped_actor request into the
+// actor system). ack: done; retry: NACK with requeue after a back-off growing
+// with the delivery count, so that the quorum queue's delivery limit moves the
+// message to the dead-letter queue after ENROLLMENT_MAX_DELIVERIES attempts.
+// A delivery in back-off stays unacknowledged while the consumer goes on with
+// the others (at most `prefetch` are held), so one failing message does not
+// stall the queue; if the connection closes meanwhile the broker requeues it,
+// which RabbitMQ 3.10 also counts as a delivery.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+
+namespace checkout::messaging {
+
+struct delivery {
+  std::string routing_key;
+  std::string message_id;
+  std::string correlation_id;
+  std::string body;
+  bool redelivered = false;
+  std::int64_t delivery_count = 0;  // x-delivery-count header when present
+};
+
+enum class outcome { ack, retry };
+
+struct consumer_options {
+  std::string amqp_url;
+  std::string queue;
+  int prefetch = 16;
+  std::chrono::milliseconds initial_backoff{200};
+  std::chrono::milliseconds max_backoff{5000};
+  std::function<outcome(const delivery&)> handler;
+  // Metrics hooks; may be empty.
+  std::function<void()> on_redelivered;
+};
+
+class consumer {
+ public:
+  explicit consumer(consumer_options opts);
+  ~consumer();  // stops and joins
+  void start();
+  void stop();
+
+ private:
+  struct impl;
+  std::unique_ptr<impl> impl_;
+};
+
+}  // namespace checkout::messaging

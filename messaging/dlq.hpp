@@ -1,0 +1,49 @@
+// Operator tools for a dead-letter queue: look at what is in it without
+// consuming it, and send messages back to be processed again.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "messaging/topology.hpp"
+
+namespace checkout::messaging {
+
+struct dead_letter {
+  std::string message_id;
+  std::string correlation_id;
+  std::string event_type;
+  std::string routing_key;  // the original one, under which replay republishes
+  std::string body;
+  std::string reason;        // latest x-death reason, e.g. "delivery_limit", "rejected"
+  std::string source_queue;  // the queue it died in
+  std::int64_t death_count = 0;
+};
+
+// Up to `max` messages from the head of `queue`, left in place (they are
+// fetched unacknowledged and then handed back with a requeueing nack). nullopt
+// with *error on failure.
+std::optional<std::vector<dead_letter>> list_dlq(const std::string& amqp_url,
+                                                 const std::string& queue = enrollment_dlq,
+                                                 std::size_t max = 100,
+                                                 std::string* error = nullptr);
+
+struct replay_result {
+  std::size_t replayed = 0;  // republished, confirmed and removed from the queue
+  std::string error;         // empty when the replay finished cleanly
+  bool ok() const { return error.empty(); }
+};
+
+// Moves up to `max` messages from `queue` back to `exchange` under their
+// original routing keys. Each is removed from the queue only after the broker
+// confirmed the republished copy, so a failure leaves it in the queue rather
+// than losing it. x-* headers are dropped: the replayed message starts afresh.
+// A message that dies again during the same replay ends it, which keeps a
+// persistently failing message from cycling.
+replay_result replay_dlq(const std::string& amqp_url, const std::string& queue = enrollment_dlq,
+                         const std::string& exchange = events_exchange, std::size_t max = 100);
+
+}  // namespace checkout::messaging

@@ -1,0 +1,82 @@
+#include "messaging/topology.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+
+#include "messaging/amqp_connection.hpp"
+#include "messaging/amqp_table.hpp"
+
+namespace checkout::messaging {
+namespace {
+
+bool declare_exchange(amqp_connection& conn, amqp_channel_t channel, const std::string& name,
+                      std::string* error) {
+  amqp_exchange_declare(conn.state(), channel, as_bytes(name), amqp_cstring_bytes("topic"),
+                        /*passive=*/0, /*durable=*/1, /*auto_delete=*/0, /*internal=*/0,
+                        amqp_empty_table);
+  return conn.check_last(channel, ("exchange.declare " + name).c_str(), error);
+}
+
+bool declare_queue(amqp_connection& conn, amqp_channel_t channel, const std::string& name,
+                   amqp_table_t arguments, std::string* error) {
+  amqp_queue_declare(conn.state(), channel, as_bytes(name), /*passive=*/0, /*durable=*/1,
+                     /*exclusive=*/0, /*auto_delete=*/0, arguments);
+  return conn.check_last(channel, ("queue.declare " + name).c_str(), error);
+}
+
+bool bind_queue(amqp_connection& conn, amqp_channel_t channel, const std::string& queue,
+                const std::string& exchange, const std::string& key, std::string* error) {
+  amqp_queue_bind(conn.state(), channel, as_bytes(queue), as_bytes(exchange), as_bytes(key),
+                  amqp_empty_table);
+  return conn.check_last(channel, ("queue.bind " + queue + " -> " + exchange).c_str(), error);
+}
+
+}  // namespace
+
+bool declare_topology(amqp_connection& conn, std::uint16_t channel, const topology_options& opts,
+                      const topology_names& names, std::string* error) {
+  // The broker dead-letters a message once it was delivered *more* than
+  // x-delivery-limit times (verified on 3.10.8: limit 2 gives 3 deliveries),
+  // so max_deliveries attempts need a limit of max_deliveries - 1.
+  const int delivery_limit = std::max(0, opts.max_deliveries - 1);
+  table_builder quorum;
+  quorum.add_string("x-queue-type", "quorum")
+      .add_int("x-delivery-limit", delivery_limit)
+      .add_string("x-dead-letter-exchange", names.dead_letter_exchange)
+      // at-least-once dead-lettering keeps the message in the quorum queue
+      // until the DLQ confirmed it; RabbitMQ only honours it with
+      // reject-publish overflow (otherwise it silently falls back to
+      // at-most-once).
+      .add_string("x-dead-letter-strategy", "at-least-once")
+      .add_string("x-overflow", "reject-publish");
+
+  return declare_exchange(conn, channel, names.events_exchange, error) &&
+         declare_exchange(conn, channel, names.dead_letter_exchange, error) &&
+         declare_queue(conn, channel, names.queue, quorum.table(), error) &&
+         bind_queue(conn, channel, names.queue, names.events_exchange, names.binding_key, error) &&
+         declare_queue(conn, channel, names.dlq, amqp_empty_table, error) &&
+         // Dead-lettered messages keep their original routing key; "#" takes all.
+         bind_queue(conn, channel, names.dlq, names.dead_letter_exchange, "#", error);
+}
+
+bool declare_topology(amqp_connection& conn, std::uint16_t channel, const topology_options& opts,
+                      std::string* error) {
+  return declare_topology(conn, channel, opts, topology_names{}, error);
+}
+
+bool declare_topology(const std::string& amqp_url, const topology_options& opts,
+                      std::string* error) {
+  std::string local_error;
+  std::string* err = error != nullptr ? error : &local_error;
+  constexpr amqp_channel_t channel = 1;
+  auto conn = amqp_connection::open(amqp_url, "checkout topology", err);
+  if (!conn || !conn->open_channel(channel, err) || !declare_topology(*conn, channel, opts, err)) {
+    spdlog::error("declaring the AMQP topology on {} failed: {}", redact_amqp_url(amqp_url), *err);
+    return false;
+  }
+  spdlog::info("AMQP topology declared on {}", redact_amqp_url(amqp_url));
+  return true;
+}
+
+}  // namespace checkout::messaging

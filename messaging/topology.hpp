@@ -1,0 +1,45 @@
+// The broker topology of CONTRACT §9, declared idempotently at start-up.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+namespace checkout::messaging {
+
+inline constexpr const char* events_exchange = "checkout.events";
+inline constexpr const char* dead_letter_exchange = "checkout.dlx";
+inline constexpr const char* enrollment_queue = "checkout.enrollment";
+inline constexpr const char* enrollment_dlq = "checkout.enrollment.dlq";
+
+struct topology_options {
+  // ENROLLMENT_MAX_DELIVERIES: how many times a message is handed to a
+  // consumer before it goes to the DLQ (the queue's x-delivery-limit is one
+  // less, because the broker counts redeliveries).
+  int max_deliveries = 5;
+};
+
+// The names declare_topology uses; tests substitute their own so that they
+// never touch the service's queues.
+struct topology_names {
+  std::string events_exchange = checkout::messaging::events_exchange;
+  std::string dead_letter_exchange = checkout::messaging::dead_letter_exchange;
+  std::string queue = enrollment_queue;
+  std::string dlq = enrollment_dlq;
+  std::string binding_key = "order.paid";
+};
+
+class amqp_connection;
+
+// Declares exchanges, queues and bindings on an open connection and channel.
+// Re-declaring the same topology is a no-op. A queue that already exists with
+// other arguments (say, a changed max_deliveries) makes the broker refuse the
+// declaration: false with *error set, and the connection is then unusable.
+bool declare_topology(amqp_connection& conn, std::uint16_t channel, const topology_options& opts,
+                      const topology_names& names, std::string* error);
+bool declare_topology(amqp_connection& conn, std::uint16_t channel, const topology_options& opts,
+                      std::string* error);
+// Connects, declares and disconnects: for start-up.
+bool declare_topology(const std::string& amqp_url, const topology_options& opts,
+                      std::string* error);
+
+}  // namespace checkout::messaging

@@ -1,0 +1,188 @@
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <mutex>
+#include <vector>
+
+#include "integration/messaging_support.hpp"
+#include "integration/messaging_tcp_proxy.hpp"
+#include "messaging/consumer.hpp"
+
+namespace checkout::messaging {
+namespace {
+
+using namespace std::chrono_literals;
+using clock_type = std::chrono::steady_clock;
+using testing::eventually;
+using testing::scratch_topology;
+using testing::test_client;
+
+// What the handler saw, shared with the consumer thread.
+struct calls {
+  std::mutex mutex;
+  std::vector<delivery> seen;
+  std::vector<clock_type::time_point> at;
+  void record(const delivery& d) {
+    std::lock_guard<std::mutex> lock(mutex);
+    seen.push_back(d);
+    at.push_back(clock_type::now());
+  }
+  std::size_t size() {
+    std::lock_guard<std::mutex> lock(mutex);
+    return seen.size();
+  }
+  std::size_t count(const std::string& message_id) {
+    std::lock_guard<std::mutex> lock(mutex);
+    std::size_t n = 0;
+    for (const auto& d : seen) n += d.message_id == message_id ? 1 : 0;
+    return n;
+  }
+};
+
+class Consumer : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::string error;
+    ASSERT_TRUE(topology.declare(&error)) << error;
+  }
+
+  consumer_options options(std::function<outcome(const delivery&)> handler) {
+    consumer_options o;
+    o.amqp_url = testing::amqp_url();
+    o.queue = topology.names.queue;
+    o.initial_backoff = 50ms;
+    o.max_backoff = 1s;
+    o.handler = [this, handler](const delivery& d) {
+      seen.record(d);
+      return handler(d);
+    };
+    o.on_redelivered = [this] { ++redelivered; };
+    return o;
+  }
+
+  void publish(const std::string& id) {
+    client.publish(topology.names.events_exchange, topology.names.binding_key,
+                   R"({"id":")" + id + R"("})", id, {{"correlation_id", "corr-" + id}});
+  }
+
+  scratch_topology topology{3};
+  test_client client;
+  calls seen;
+  std::atomic<int> redelivered{0};
+};
+
+TEST_F(Consumer, AcknowledgedMessagesAreHandledOnce) {
+  consumer c(options([](const delivery&) { return outcome::ack; }));
+  c.start();
+  publish("a");
+  publish("b");
+  ASSERT_TRUE(eventually([&] { return seen.size() == 2; }, 5s));
+  std::this_thread::sleep_for(300ms);
+  c.stop();
+  EXPECT_EQ(seen.size(), 2u);
+  EXPECT_EQ(seen.seen[0].message_id, "a");
+  EXPECT_EQ(seen.seen[0].correlation_id, "corr-a");
+  EXPECT_EQ(seen.seen[0].routing_key, topology.names.binding_key);
+  EXPECT_EQ(seen.seen[0].body, R"({"id":"a"})");
+  EXPECT_FALSE(seen.seen[0].redelivered);
+  EXPECT_EQ(redelivered, 0);
+  // Acked for real: nothing comes back once the consumer's channel is gone.
+  EXPECT_EQ(client.message_count(topology.names.queue), 0u);
+  EXPECT_EQ(client.message_count(topology.names.dlq), 0u);
+}
+
+TEST_F(Consumer, RetryRedeliversWithGrowingBackoffUntilTheDeadLetterQueue) {
+  consumer c(options([](const delivery&) { return outcome::retry; }));
+  c.start();
+  publish("poison");
+  ASSERT_TRUE(eventually([&] { return client.message_count(topology.names.dlq) == 1; }, 5s));
+  c.stop();
+  ASSERT_EQ(seen.size(), 3u);  // max_deliveries = 3
+  EXPECT_EQ(redelivered, 3);
+  for (std::size_t i = 0; i < 3; ++i) EXPECT_EQ(seen.seen[i].delivery_count, std::int64_t(i));
+  EXPECT_TRUE(seen.seen[1].redelivered);
+  // 50 ms after the first failure, 100 ms after the second.
+  EXPECT_GE(seen.at[1] - seen.at[0], 50ms);
+  EXPECT_GE(seen.at[2] - seen.at[1], 100ms);
+  EXPECT_EQ(client.message_count(topology.names.queue), 0u);
+}
+
+TEST_F(Consumer, ARetriedMessageIsHandledAgainAndThenAcked) {
+  std::atomic<int> n{0};
+  consumer c(options([&](const delivery&) { return ++n == 1 ? outcome::retry : outcome::ack; }));
+  c.start();
+  publish("flaky");
+  ASSERT_TRUE(eventually([&] { return seen.size() == 2; }, 5s));
+  std::this_thread::sleep_for(300ms);
+  c.stop();
+  EXPECT_EQ(seen.size(), 2u);
+  EXPECT_EQ(redelivered, 1);
+  EXPECT_EQ(client.message_count(topology.names.queue), 0u);
+  EXPECT_EQ(client.message_count(topology.names.dlq), 0u);
+}
+
+TEST_F(Consumer, AThrowingHandlerCountsAsRetry) {
+  std::atomic<int> n{0};
+  consumer c(options([&](const delivery&) -> outcome {
+    if (++n == 1) throw std::runtime_error("database unavailable");
+    return outcome::ack;
+  }));
+  c.start();
+  publish("x");
+  ASSERT_TRUE(eventually([&] { return seen.size() == 2; }, 5s));
+  c.stop();
+  EXPECT_EQ(redelivered, 1);
+  EXPECT_EQ(seen.count("x"), 2u);
+}
+
+TEST_F(Consumer, AMessageInBackoffDoesNotHoldUpTheOthers) {
+  auto o = options(
+      [](const delivery& d) { return d.message_id == "slow" ? outcome::retry : outcome::ack; });
+  o.initial_backoff = 3s;
+  o.max_backoff = 3s;
+  consumer c(o);
+  c.start();
+  publish("slow");
+  ASSERT_TRUE(eventually([&] { return seen.size() == 1; }, 5s));
+  auto start = clock_type::now();
+  publish("fast");
+  ASSERT_TRUE(eventually([&] { return seen.count("fast") == 1; }, 1s));
+  EXPECT_LT(clock_type::now() - start, 1s);
+
+  // stop() does not wait out the back-off either.
+  start = clock_type::now();
+  c.stop();
+  EXPECT_LT(clock_type::now() - start, 1s);
+  EXPECT_EQ(redelivered, 0);
+}
+
+TEST_F(Consumer, ReconnectsAfterLosingTheBroker) {
+  testing::tcp_proxy proxy(5672);
+  auto o = options([](const delivery&) { return outcome::ack; });
+  o.amqp_url = testing::amqp_url_for_port(proxy.port());
+  consumer c(o);
+  c.start();
+  publish("before");
+  ASSERT_TRUE(eventually([&] { return seen.count("before") == 1; }, 5s));
+
+  proxy.drop_connections();
+  publish("after");
+  EXPECT_TRUE(eventually([&] { return seen.count("after") == 1; }, 5s));
+  EXPECT_GE(proxy.accepted(), 2);
+  c.stop();
+}
+
+TEST_F(Consumer, KeepsRetryingToConnectUntilTheQueueExists) {
+  auto o = options([](const delivery&) { return outcome::ack; });
+  o.queue = "test.missing." + testing::unique_suffix();
+  consumer c(o);
+  c.start();
+  std::this_thread::sleep_for(300ms);
+  auto start = clock_type::now();
+  c.stop();
+  EXPECT_LT(clock_type::now() - start, 1s);
+  EXPECT_EQ(seen.size(), 0u);
+}
+
+}  // namespace
+}  // namespace checkout::messaging

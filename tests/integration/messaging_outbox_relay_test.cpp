@@ -1,0 +1,222 @@
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <map>
+#include <set>
+
+#include "integration/messaging_outbox_schema.hpp"
+#include "integration/messaging_support.hpp"
+#include "integration/messaging_tcp_proxy.hpp"
+#include "messaging/outbox_relay.hpp"
+#include "messaging/topology.hpp"
+
+namespace checkout::messaging {
+namespace {
+
+using namespace std::chrono_literals;
+using testing::eventually;
+using testing::inserted_row;
+using testing::outbox_schema;
+using testing::test_client;
+
+class OutboxRelay : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::string error;
+    ASSERT_TRUE(declare_topology(testing::amqp_url(), topology_options{}, &error)) << error;
+    routing_key = "test." + testing::unique_suffix();
+    const std::string queue = "test.relay." + testing::unique_suffix();
+    listener.declare_temp_queue(queue, events_exchange, routing_key);
+    listener.consume(queue, /*auto_ack=*/true);
+  }
+
+  outbox_relay_options options(std::chrono::milliseconds poll = 200ms) {
+    outbox_relay_options o;
+    o.database_url = schema.url();
+    o.amqp_url = testing::amqp_url();
+    o.poll_interval = poll;
+    o.on_published = [this](std::uint64_t n) { published_count += n; };
+    return o;
+  }
+
+  // Collects `n` messages (or what arrived before the timeout), by message id.
+  std::map<std::string, testing::received> receive(std::size_t n,
+                                                   std::chrono::milliseconds timeout) {
+    std::map<std::string, testing::received> out;
+    auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (out.size() < n && std::chrono::steady_clock::now() < deadline) {
+      if (auto m = listener.next(50ms)) {
+        ++received_total;
+        out.emplace(m->message_id, *m);
+      }
+    }
+    return out;
+  }
+
+  outbox_schema schema;
+  test_client listener;
+  std::string routing_key;
+  std::atomic<std::uint64_t> published_count{0};
+  std::size_t received_total = 0;
+};
+
+TEST_F(OutboxRelay, PublishesACommittedRowWithItsMetadataAndMarksIt) {
+  auto rows = schema.insert(routing_key, 1, "corr-42");
+  outbox_relay relay(options());
+  relay.start();
+
+  auto got = receive(1, 5s);
+  ASSERT_EQ(got.size(), 1u);
+  const auto& m = got.begin()->second;
+  EXPECT_EQ(m.message_id, rows[0].event_id);
+  EXPECT_EQ(m.exchange, events_exchange);
+  EXPECT_EQ(m.routing_key, routing_key);
+  EXPECT_EQ(m.content_type, "application/json");
+  EXPECT_EQ(m.delivery_mode, 2);
+  EXPECT_EQ(m.headers.at("correlation_id"), "corr-42");
+  EXPECT_EQ(m.headers.at("event_type"), routing_key);
+  EXPECT_EQ(m.body, schema.body_of(rows[0]));
+
+  EXPECT_TRUE(eventually([&] { return schema.published(rows) == 1; }, 2s));
+  EXPECT_TRUE(eventually([&] { return relay.pending() == 0 && published_count == 1; }, 2s));
+}
+
+TEST_F(OutboxRelay, NotificationWakesTheRelayWellBeforeThePollInterval) {
+  // With a 30 s poll only the NOTIFY path can deliver within a second.
+  outbox_relay relay(options(30s));
+  relay.start();
+  schema.insert(routing_key, 1);
+  ASSERT_EQ(receive(1, 5s).size(), 1u);  // the relay is up and listening
+
+  auto start = std::chrono::steady_clock::now();
+  auto rows = schema.insert(routing_key, 1);
+  auto got = receive(1, 3s);
+  auto elapsed = std::chrono::steady_clock::now() - start;
+  ASSERT_EQ(got.count(rows[0].event_id), 1u);
+  EXPECT_LT(elapsed, 1s);
+
+  start = std::chrono::steady_clock::now();
+  relay.stop();
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 1s);
+}
+
+TEST_F(OutboxRelay, RowsCommittedWhileStoppedArePublishedAfterARestart) {
+  {
+    outbox_relay relay(options());
+    relay.start();
+    schema.insert(routing_key, 1);
+    ASSERT_EQ(receive(1, 5s).size(), 1u);
+    relay.stop();
+  }
+  auto rows = schema.insert(routing_key, 3);
+  EXPECT_TRUE(receive(1, 300ms).empty());
+  EXPECT_EQ(schema.published(rows), 0u);
+
+  outbox_relay relay(options());
+  relay.start();
+  auto got = receive(3, 5s);
+  ASSERT_EQ(got.size(), 3u);
+  for (const auto& row : rows) EXPECT_EQ(got.count(row.event_id), 1u);
+  EXPECT_TRUE(eventually([&] { return schema.published(rows) == 3; }, 2s));
+}
+
+TEST_F(OutboxRelay, UncommittedRowsAreNotPublished) {
+  outbox_relay relay(options());
+  relay.start();
+  pqxx::connection c(schema.url());
+  pqxx::work open_txn(c);
+  auto event_id =
+      open_txn
+          .exec1("INSERT INTO outbox (event_id, event_type, body) VALUES (gen_random_uuid(), '" +
+                 routing_key + "', '{}') RETURNING event_id::text")[0]
+          .as<std::string>();
+  EXPECT_TRUE(receive(1, 600ms).empty());
+  open_txn.commit();
+  auto got = receive(1, 3s);
+  EXPECT_EQ(got.count(event_id), 1u);
+}
+
+TEST_F(OutboxRelay, ARowTheBrokerNacksStaysPendingAndIsRetried) {
+  test_client admin;
+  const std::string full = "test.full." + testing::unique_suffix();
+  admin.declare_full_queue(full, events_exchange, routing_key);
+  outbox_relay relay(options());
+  relay.start();
+  auto rows = schema.insert(routing_key, 1);
+
+  // Every attempt reaches the listener's queue but is nacked because of the
+  // full one, so the row must stay unpublished.
+  ASSERT_FALSE(receive(1, 5s).empty());
+  ASSERT_FALSE(receive(1, 5s).empty());  // retried
+  EXPECT_EQ(schema.published(rows), 0u);
+  EXPECT_EQ(relay.pending(), 1);
+  EXPECT_EQ(published_count, 0u);
+
+  admin.delete_queue(full);
+  EXPECT_TRUE(eventually([&] { return schema.published(rows) == 1; }, 8s));
+  EXPECT_TRUE(eventually([&] { return relay.pending() == 0; }, 2s));
+  EXPECT_EQ(published_count, 1u);
+}
+
+TEST_F(OutboxRelay, KeepsRowsPendingWhileTheBrokerIsAwayAndCatchesUp) {
+  testing::tcp_proxy proxy(5672);
+  proxy.set_accepting(false);
+  auto o = options();
+  o.amqp_url = testing::amqp_url_for_port(proxy.port());
+  outbox_relay relay(o);
+  relay.start();
+
+  auto rows = schema.insert(routing_key, 2);
+  EXPECT_TRUE(eventually([&] { return relay.pending() == 2; }, 3s)) << relay.pending();
+  EXPECT_TRUE(receive(1, 300ms).empty());
+  EXPECT_EQ(schema.published(rows), 0u);
+
+  proxy.set_accepting(true);
+  ASSERT_EQ(receive(2, 8s).size(), 2u);
+  EXPECT_TRUE(eventually([&] { return schema.published(rows) == 2 && relay.pending() == 0; }, 2s));
+
+  // A broker restart as the relay sees it: its connection is cut.
+  proxy.drop_connections();
+  auto later = schema.insert(routing_key, 1);
+  auto got = receive(1, 8s);
+  EXPECT_EQ(got.count(later[0].event_id), 1u);
+  EXPECT_TRUE(eventually([&] { return schema.published(later) == 1; }, 2s));
+  EXPECT_GE(proxy.accepted(), 2);
+}
+
+TEST_F(OutboxRelay, ReconnectsAfterLosingThePostgresConnection) {
+  testing::tcp_proxy proxy(5432);
+  auto o = options();
+  o.database_url = schema.url_via_port(proxy.port());
+  if (o.database_url.empty()) GTEST_SKIP() << "database is not on 127.0.0.1:5432";
+  outbox_relay relay(o);
+  relay.start();
+  auto first = schema.insert(routing_key, 1);
+  ASSERT_EQ(receive(1, 5s).count(first[0].event_id), 1u);
+  // Cutting the connection before the commit would (rightly) publish it again.
+  ASSERT_TRUE(eventually([&] { return schema.published(first) == 1; }, 2s));
+
+  proxy.drop_connections();  // the relay's LISTEN connection dies with it
+  auto second = schema.insert(routing_key, 1);
+  EXPECT_EQ(receive(1, 8s).count(second[0].event_id), 1u);
+  EXPECT_TRUE(eventually([&] { return schema.published(second) == 1; }, 2s));
+  EXPECT_GE(proxy.accepted(), 2);
+}
+
+TEST_F(OutboxRelay, TwoRelaysNeverPublishTheSameRow) {
+  auto o = options();
+  o.batch_size = 10;
+  outbox_relay first(o);
+  outbox_relay second(o);
+  auto rows = schema.insert(routing_key, 200);
+  first.start();
+  second.start();
+  auto got = receive(200, 15s);
+  EXPECT_EQ(got.size(), 200u);
+  receive(1, 300ms);  // give duplicates a chance to show up
+  EXPECT_EQ(received_total, 200u) << "a row was published twice";
+  EXPECT_EQ(schema.published(rows), 200u);
+}
+
+}  // namespace
+}  // namespace checkout::messaging

@@ -1,0 +1,67 @@
+#include <gtest/gtest.h>
+
+#include "integration/messaging_support.hpp"
+#include "messaging/topology.hpp"
+
+namespace checkout::messaging {
+namespace {
+
+using namespace std::chrono_literals;
+using testing::scratch_topology;
+using testing::test_client;
+
+TEST(Topology, DeclaringTheServiceTopologyTwiceSucceeds) {
+  std::string error;
+  ASSERT_TRUE(declare_topology(testing::amqp_url(), topology_options{}, &error)) << error;
+  ASSERT_TRUE(declare_topology(testing::amqp_url(), topology_options{}, &error)) << error;
+  test_client c;
+  EXPECT_NO_THROW(c.message_count(enrollment_queue));
+  EXPECT_NO_THROW(c.message_count(enrollment_dlq));
+}
+
+TEST(Topology, FailsCleanlyOnAnUnreachableBroker) {
+  std::string error;
+  EXPECT_FALSE(declare_topology("amqp://guest:guest@127.0.0.1:1/%2f", topology_options{}, &error));
+  EXPECT_NE(error.find("127.0.0.1:1"), std::string::npos) << error;
+}
+
+TEST(Topology, RedeclaringWithOtherArgumentsIsRefused) {
+  scratch_topology t(3);
+  std::string error;
+  ASSERT_TRUE(t.declare(&error)) << error;
+  ASSERT_TRUE(t.declare(&error)) << error;
+  // The queue really carries the arguments: the broker refuses to change them.
+  t.opts.max_deliveries = 4;
+  EXPECT_FALSE(t.declare(&error));
+  EXPECT_NE(error.find("PRECONDITION_FAILED"), std::string::npos) << error;
+}
+
+// What RabbitMQ 3.10 does with a NACK-requeue on a quorum queue: does it count
+// the delivery (x-delivery-count) and dead-letter at the limit?
+TEST(Topology, NackRequeueCountsTowardsTheDeliveryLimitAndDeadLetters) {
+  scratch_topology t(2);
+  std::string error;
+  ASSERT_TRUE(t.declare(&error)) << error;
+
+  test_client c;
+  c.publish(t.names.events_exchange, t.names.binding_key, R"({"n":1})", "m-1");
+  c.consume(t.names.queue, /*auto_ack=*/false);
+  std::vector<std::optional<std::int64_t>> counts;
+  while (auto m = c.next(1500ms)) {
+    counts.push_back(m->delivery_count);
+    c.nack(m->tag, /*requeue=*/true);
+    ASSERT_LT(counts.size(), 10u) << "never dead-lettered";
+  }
+  std::string seen;
+  for (auto& n : counts) seen += (n ? std::to_string(*n) : std::string("-")) + " ";
+  std::cout << "x-delivery-count per delivery: " << seen << "\n";
+
+  ASSERT_EQ(counts.size(), 2u) << seen;  // max_deliveries attempts, then the DLQ
+  EXPECT_FALSE(counts[0].has_value());   // first delivery: no header
+  EXPECT_EQ(counts[1], 1);
+  EXPECT_TRUE(testing::eventually([&] { return c.message_count(t.names.dlq) == 1; }, 3s));
+  EXPECT_EQ(c.message_count(t.names.queue), 0u);
+}
+
+}  // namespace
+}  // namespace checkout::messaging
