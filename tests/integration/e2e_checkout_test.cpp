@@ -1,0 +1,287 @@
+// One paid checkout end to end through the real HTTP port, PostgreSQL and
+// RabbitMQ (issue 2's acceptance list), plus bad input and a kill -9 restart.
+#include <gtest/gtest.h>
+
+#include <future>
+#include <thread>
+
+#include "e2e_support.hpp"
+
+using namespace std::chrono_literals;
+
+namespace {
+
+using e2e::call;
+
+std::string str(const rapidjson::Value& v, const char* key) {
+  return v.HasMember(key) && v[key].IsString() ? v[key].GetString() : std::string();
+}
+
+struct checkout_flow {
+  unsigned short port;
+  std::string admin = e2e::token_for("e2e-admin", true);
+  std::string user_id = e2e::unique("student");
+  std::string user = e2e::token_for(user_id);
+
+  std::string create_internship(long long price, const char* seats = "10") {
+    auto id = e2e::unique("intern");
+    auto r = call(port, "POST", "/api/v1/admin/internships",
+                  R"({"id":")" + id + R"(","title":"Data internship","category":"data","price":)" +
+                      std::to_string(price) + R"(,"currency":"INR","seats":)" + seats + "}",
+                  {{"Authorization", "Bearer " + admin}});
+    EXPECT_EQ(r.status, 201) << r.body;
+    return id;
+  }
+
+  std::string create_cart(const std::string& internship) {
+    auto r = call(port, "POST", "/api/v1/cart",
+                  R"({"products":[{"internship_id":")" + internship + R"("}]})");
+    EXPECT_EQ(r.status, 201) << r.body;
+    return str(r.json()["data"]["cart"], "token");
+  }
+
+  e2e::reply place(const std::string& cart, const std::string& key) {
+    return call(port, "POST", "/api/v1/orders", R"({"cart_token":")" + cart + R"("})",
+                {{"Authorization", "Bearer " + user}, {"Idempotency-Key", key}});
+  }
+
+  static std::string captured_body(const std::string& gateway_order_id, long long amount) {
+    return R"({"entity":"event","event":"payment.captured","payload":{"payment":{"entity":{"id":"pay_)" +
+           gateway_order_id.substr(6) + R"(","order_id":")" + gateway_order_id + R"(","amount":)" +
+           std::to_string(amount) + R"(,"currency":"INR","status":"captured"}}}})";
+  }
+
+  e2e::reply webhook(const std::string& body, const std::string& event_id,
+                     const std::string& signature = {}) {
+    return call(
+        port, "POST", "/api/v1/webhooks/razorpay", body,
+        {{"X-Razorpay-Signature", signature.empty() ? e2e::razorpay_signature(body) : signature},
+         {"X-Razorpay-Event-Id", event_id}});
+  }
+
+  rapidjson::Document order(const std::string& token) {
+    auto r =
+        call(port, "GET", "/api/v1/orders/" + token, {}, {{"Authorization", "Bearer " + user}});
+    EXPECT_EQ(r.status, 200) << r.body;
+    return r.json();
+  }
+
+  std::string order_status(const std::string& token) {
+    auto d = order(token);
+    return str(d["data"]["order"], "status");
+  }
+
+  size_t enrollment_count() {
+    auto r = call(port, "GET", "/api/v1/enrollments", {}, {{"Authorization", "Bearer " + user}});
+    EXPECT_EQ(r.status, 200) << r.body;
+    auto d = r.json();
+    return d["data"]["enrollments"].Size();
+  }
+};
+
+class checkout_e2e : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() { srv = new e2e::server(); }
+  static void TearDownTestSuite() {
+    delete srv;
+    srv = nullptr;
+  }
+  static e2e::server* srv;
+};
+
+e2e::server* checkout_e2e::srv = nullptr;
+
+TEST_F(checkout_e2e, paid_checkout_from_cart_to_enrollment) {
+  checkout_flow f{srv->port()};
+  auto internship = f.create_internship(43176);
+
+  auto got = call(f.port, "GET", "/api/v1/internships/" + internship);
+  ASSERT_EQ(got.status, 200);
+  EXPECT_EQ(got.json()["data"]["internship"]["seats_available"].GetInt(), 10);
+
+  auto cart = f.create_cart(internship);
+  ASSERT_FALSE(cart.empty());
+
+  // Estimate per CONTRACT §5: 43176 + IGST 18% (7771.68 -> 7772) = 50948.
+  auto est = call(f.port, "POST", "/api/v1/cart/estimate", R"({"cart_token":")" + cart + R"("})");
+  ASSERT_EQ(est.status, 200) << est.body;
+  auto e = est.json();
+  auto& data = e["data"];
+  EXPECT_EQ(str(data, "currency_code"), "INR");
+  EXPECT_EQ(data["tax_rate"].GetInt(), 18);
+  EXPECT_EQ(data["sub_total"].GetInt64(), 43176);
+  EXPECT_EQ(data["tax_total"].GetInt64(), 7772);
+  EXPECT_EQ(data["total"].GetInt64(), 50948);
+  EXPECT_EQ(data["discount_amount"].GetInt64(), 0);
+  EXPECT_EQ(str(data["tax_breakdown"][0], "name"), "IGST");
+  EXPECT_EQ(data["items"][0]["base_price"].GetInt64(), 43176);
+
+  auto key = e2e::unique("key");
+  auto first = f.place(cart, key);
+  ASSERT_EQ(first.status, 201) << first.body;
+  auto o = first.json();
+  auto& order = o["data"]["order"];
+  EXPECT_EQ(str(order, "status"), "awaiting_payment");
+  EXPECT_EQ(order["total"].GetInt64(), 50948);
+  auto order_token = str(order, "order_token");
+  auto gateway_order_id = str(order["payment"], "gateway_order_id");
+  EXPECT_EQ(gateway_order_id.rfind("order_", 0), 0u);
+  EXPECT_EQ(str(order["payment"], "status"), "created");
+
+  // The same request replays the first response byte for byte.
+  auto again = f.place(cart, key);
+  EXPECT_EQ(again.status, 201);
+  EXPECT_EQ(again.body, first.body);
+  EXPECT_EQ(again.headers["idempotent-replayed"], "true");
+
+  auto hook = f.webhook(checkout_flow::captured_body(gateway_order_id, 50948), e2e::unique("evt"));
+  ASSERT_EQ(hook.status, 200) << hook.body;
+  EXPECT_EQ(str(hook.json()["data"], "result"), "applied");
+
+  EXPECT_TRUE(e2e::eventually([&] { return f.order_status(order_token) == "completed"; }, 2s));
+  EXPECT_TRUE(e2e::eventually([&] { return f.enrollment_count() == 1; }, 2s));
+  auto final_order = f.order(order_token);
+  auto& history = final_order["data"]["order"]["history"];
+  ASSERT_EQ(history.Size(), 3u);
+  EXPECT_EQ(str(history[0], "status"), "awaiting_payment");
+  EXPECT_EQ(str(history[1], "status"), "paid");
+  EXPECT_EQ(str(history[2], "status"), "completed");
+  EXPECT_EQ(final_order["data"]["order"]["enrollment_ids"].Size(), 1u);
+}
+
+TEST_F(checkout_e2e, bad_signature_is_rejected_and_changes_nothing) {
+  checkout_flow f{srv->port()};
+  auto cart = f.create_cart(f.create_internship(10000));
+  auto placed = f.place(cart, e2e::unique("key"));
+  ASSERT_EQ(placed.status, 201) << placed.body;
+  auto o = placed.json();
+  auto token = str(o["data"]["order"], "order_token");
+  auto body =
+      checkout_flow::captured_body(str(o["data"]["order"]["payment"], "gateway_order_id"), 11800);
+  auto bad = f.webhook(body, e2e::unique("evt"), std::string(64, 'a'));
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_EQ(bad.json()["error"]["code"].GetInt(), 7001);
+  auto missing = call(f.port, "POST", "/api/v1/webhooks/razorpay", body);
+  EXPECT_EQ(missing.status, 400);
+  EXPECT_EQ(missing.json()["error"]["code"].GetInt(), 7001);
+  std::this_thread::sleep_for(300ms);
+  EXPECT_EQ(f.order_status(token), "awaiting_payment");
+  EXPECT_EQ(f.enrollment_count(), 0u);
+}
+
+TEST_F(checkout_e2e, same_event_five_times_at_once_enrolls_once) {
+  checkout_flow f{srv->port()};
+  auto cart = f.create_cart(f.create_internship(10000));
+  auto placed = f.place(cart, e2e::unique("key"));
+  ASSERT_EQ(placed.status, 201) << placed.body;
+  auto o = placed.json();
+  auto token = str(o["data"]["order"], "order_token");
+  auto body =
+      checkout_flow::captured_body(str(o["data"]["order"]["payment"], "gateway_order_id"), 11800);
+  auto event_id = e2e::unique("evt");
+  std::vector<std::future<e2e::reply>> calls;
+  for (int i = 0; i < 5; ++i)
+    calls.push_back(std::async(std::launch::async, [&] { return f.webhook(body, event_id); }));
+  int applied = 0;
+  for (auto& c : calls) {
+    auto r = c.get();
+    EXPECT_EQ(r.status, 200) << r.body;
+    if (str(r.json()["data"], "result") == "applied") ++applied;
+  }
+  EXPECT_EQ(applied, 1);
+  EXPECT_TRUE(e2e::eventually([&] { return f.order_status(token) == "completed"; }, 2s));
+  std::this_thread::sleep_for(300ms);
+  EXPECT_EQ(f.enrollment_count(), 1u);
+}
+
+TEST_F(checkout_e2e, amount_mismatch_never_marks_paid) {
+  checkout_flow f{srv->port()};
+  auto cart = f.create_cart(f.create_internship(10000));
+  auto placed = f.place(cart, e2e::unique("key"));
+  ASSERT_EQ(placed.status, 201) << placed.body;
+  auto o = placed.json();
+  auto token = str(o["data"]["order"], "order_token");
+  auto body =
+      checkout_flow::captured_body(str(o["data"]["order"]["payment"], "gateway_order_id"), 100);
+  auto r = f.webhook(body, e2e::unique("evt"));
+  EXPECT_EQ(r.status, 422) << r.body;
+  EXPECT_EQ(r.json()["error"]["code"].GetInt(), 7002);
+  EXPECT_EQ(f.order_status(token), "awaiting_payment");
+}
+
+TEST_F(checkout_e2e, idempotency_key_rules) {
+  checkout_flow f{srv->port()};
+  auto cart = f.create_cart(f.create_internship(10000));
+  auto other_cart = f.create_cart(f.create_internship(20000));
+  auto missing = call(f.port, "POST", "/api/v1/orders", R"({"cart_token":")" + cart + R"("})",
+                      {{"Authorization", "Bearer " + f.user}});
+  EXPECT_EQ(missing.status, 400);
+  EXPECT_EQ(missing.json()["error"]["code"].GetInt(), 6000);
+  auto key = e2e::unique("key");
+  ASSERT_EQ(f.place(cart, key).status, 201);
+  auto different = f.place(other_cart, key);
+  EXPECT_EQ(different.status, 422) << different.body;
+  EXPECT_EQ(different.json()["error"]["code"].GetInt(), 6001);
+  auto anonymous = call(f.port, "POST", "/api/v1/orders", R"({"cart_token":")" + cart + R"("})",
+                        {{"Idempotency-Key", key}});
+  EXPECT_EQ(anonymous.status, 401);
+  EXPECT_EQ(anonymous.json()["error"]["code"].GetInt(), 1401);
+}
+
+TEST_F(checkout_e2e, bad_input_gets_the_contract_envelope) {
+  auto port = srv->port();
+  auto expect_error = [&](const e2e::reply& r, int status, int code) {
+    EXPECT_EQ(r.status, status) << r.body;
+    auto d = r.json();
+    ASSERT_TRUE(d.IsObject()) << r.body;
+    EXPECT_FALSE(d["success"].GetBool());
+    EXPECT_EQ(d["status"].GetInt(), status);
+    EXPECT_EQ(d["error"]["code"].GetInt(), code);
+    EXPECT_FALSE(str(d["error"], "correlation_id").empty());
+  };
+  expect_error(call(port, "POST", "/api/v1/cart", "{not json"), 400, 1000);
+  auto wrong_type =
+      call(port, "POST", "/api/v1/cart", R"({"products":[{"internship_id":5,"quantity":"2"}]})");
+  expect_error(wrong_type, 422, 1000);
+  EXPECT_NE(wrong_type.body.find("internship_id"), std::string::npos);
+  EXPECT_NE(wrong_type.body.find("quantity"), std::string::npos);
+  expect_error(call(port, "POST", "/api/v1/cart",
+                    R"({"products":[{"internship_id":"nope-)" + e2e::unique("x") + R"("}]})"),
+               422, 1101);
+  expect_error(call(port, "POST", "/api/v1/cart", std::string(70 * 1024, ' ')), 413, 1413);
+  expect_error(call(port, "GET", "/api/v1/no/such/route"), 404, 1404);
+  expect_error(call(port, "DELETE", "/api/v1/enrollments"), 405, 1405);
+  expect_error(call(port, "GET", "/api/v1/cart/00000000-0000-4000-8000-000000000000"), 404, 1001);
+  expect_error(call(port, "GET", "/api/v1/cart/not-a-token"), 404, 1001);
+  expect_error(call(port, "GET", "/api/v1/enrollments", {}, {{"Authorization", "Bearer x.y.z"}}),
+               401, 1401);
+  expect_error(call(port, "POST", "/api/v1/admin/internships", "{}",
+                    {{"Authorization", "Bearer " + e2e::token_for("not-admin")}}),
+               403, 1403);
+  // A correlation id sent by the client is echoed in header and body.
+  auto echoed = call(port, "GET", "/api/v1/no/such/route", {}, {{"X-Correlation-ID", "abc-123"}});
+  EXPECT_EQ(echoed.headers["x-correlation-id"], "abc-123");
+  EXPECT_EQ(str(echoed.json()["error"], "correlation_id"), "abc-123");
+}
+
+TEST(checkout_restart, kill_9_after_order_loses_nothing) {
+  e2e::server srv;
+  checkout_flow f{srv.port()};
+  auto cart = f.create_cart(f.create_internship(25000));
+  auto placed = f.place(cart, e2e::unique("key"));
+  ASSERT_EQ(placed.status, 201) << placed.body;
+  auto o = placed.json();
+  auto token = str(o["data"]["order"], "order_token");
+  auto gateway_order_id = str(o["data"]["order"]["payment"], "gateway_order_id");
+
+  srv.kill_hard();
+  srv.start();
+
+  EXPECT_EQ(f.order_status(token), "awaiting_payment");
+  auto hook = f.webhook(checkout_flow::captured_body(gateway_order_id, 29500), e2e::unique("evt"));
+  EXPECT_EQ(hook.status, 200) << hook.body;
+  EXPECT_TRUE(e2e::eventually([&] { return f.order_status(token) == "completed"; }, 2s));
+  EXPECT_EQ(f.enrollment_count(), 1u);
+}
+
+}  // namespace

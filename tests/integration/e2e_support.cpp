@@ -1,0 +1,167 @@
+#include "e2e_support.hpp"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <boost/asio.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <stdexcept>
+
+#include "actors/common/ids.hpp"
+#include "actors/webhook/razorpay_webhook.hpp"
+#include "http/auth.hpp"
+
+extern char** environ;
+
+namespace e2e {
+namespace {
+
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+namespace net = boost::asio;
+
+// Test settings shared by every server and by the helpers below.
+const std::string jwt_secret = "e2e-jwt-secret-0123456789";
+const std::string rzp_secret = "e2e-razorpay-webhook-secret";
+
+unsigned short free_port() {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  addr.sin_port = 0;
+  ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+  socklen_t len = sizeof addr;
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  ::close(fd);
+  return ntohs(addr.sin_port);
+}
+
+std::string binary() {
+  if (const char* b = std::getenv("CHECKOUTD_BIN")) return b;
+  return CHECKOUTD_DEFAULT_BIN;
+}
+
+}  // namespace
+
+rapidjson::Document reply::json() const {
+  rapidjson::Document d;
+  d.Parse(body.c_str(), body.size());
+  return d;
+}
+
+reply call(unsigned short port, const std::string& method, const std::string& target,
+           const std::string& body,
+           const std::vector<std::pair<std::string, std::string>>& headers) {
+  net::io_context ioc;
+  beast::tcp_stream stream(ioc);
+  stream.expires_after(std::chrono::seconds(15));
+  stream.connect(net::ip::tcp::endpoint(net::ip::make_address("127.0.0.1"), port));
+  bhttp::request<bhttp::string_body> req{bhttp::string_to_verb(method), target, 11};
+  req.set(bhttp::field::host, "127.0.0.1");
+  req.set(bhttp::field::content_type, "application/json");
+  for (auto& [k, v] : headers) req.set(k, v);
+  req.body() = body;
+  req.prepare_payload();
+  bhttp::write(stream, req);
+  beast::flat_buffer buf;
+  bhttp::response_parser<bhttp::string_body> parser;
+  parser.body_limit(16 * 1024 * 1024);
+  bhttp::read(stream, buf, parser);
+  auto res = parser.release();
+  reply out;
+  out.status = static_cast<int>(res.result_int());
+  for (auto& f : res) {
+    std::string name(f.name_string());
+    for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    out.headers[name] = std::string(f.value());
+  }
+  out.body = res.body();
+  beast::error_code ec;
+  stream.socket().shutdown(net::ip::tcp::socket::shutdown_both, ec);
+  return out;
+}
+
+server::server(std::map<std::string, std::string> env) : env_(std::move(env)) {
+  port_ = free_port();
+  start();
+}
+
+server::~server() {
+  if (pid_ <= 0) return;
+  ::kill(pid_, SIGTERM);
+  for (int i = 0; i < 100; ++i) {
+    if (::waitpid(pid_, nullptr, WNOHANG) == pid_) return;
+    ::usleep(50 * 1000);
+  }
+  kill_hard();
+}
+
+void server::start() {
+  std::map<std::string, std::string> vars;
+  for (char** e = environ; *e; ++e) {
+    std::string kv = *e;
+    auto eq = kv.find('=');
+    if (eq != std::string::npos) vars[kv.substr(0, eq)] = kv.substr(eq + 1);
+  }
+  vars["CHECKOUT_LISTEN"] = "127.0.0.1:" + std::to_string(port_);
+  vars["JWT_SECRET"] = jwt_secret;
+  vars["RAZORPAY_WEBHOOK_SECRET"] = rzp_secret;
+  vars["PAYMENT_GATEWAY"] = "sandbox";
+  vars["LOG_LEVEL"] = "warn";
+  for (auto& [k, v] : env_) vars[k] = v;
+  std::vector<std::string> flat;
+  for (auto& [k, v] : vars) flat.push_back(k + "=" + v);
+  std::vector<char*> envp;
+  for (auto& s : flat) envp.push_back(s.data());
+  envp.push_back(nullptr);
+  auto bin = binary();
+  pid_ = ::fork();
+  if (pid_ == 0) {
+    char* argv[] = {bin.data(), nullptr};
+    ::execve(bin.c_str(), argv, envp.data());
+    ::_exit(127);
+  }
+  bool up = eventually(
+      [&] {
+        try {
+          return call(port_, "GET", "/healthz").status == 200;
+        } catch (...) {
+          return false;
+        }
+      },
+      std::chrono::seconds(30));
+  if (!up) throw std::runtime_error("checkoutd did not come up on port " + std::to_string(port_));
+}
+
+void server::kill_hard() {
+  if (pid_ <= 0) return;
+  ::kill(pid_, SIGKILL);
+  ::waitpid(pid_, nullptr, 0);
+  pid_ = -1;
+}
+
+std::string token_for(const std::string& user_id, bool admin) {
+  std::vector<std::string> roles;
+  if (admin) roles.push_back("admin");
+  return checkout::http::issue_token(jwt_secret, user_id, roles, std::chrono::hours(1));
+}
+
+std::string unique(const std::string& prefix) {
+  return prefix + "-" + checkout::random_hex(6);
+}
+
+std::string razorpay_signature(const std::string& body) {
+  return checkout::razorpay_webhook::sign(rzp_secret, body);
+}
+
+std::string webhook_secret() {
+  return rzp_secret;
+}
+
+}  // namespace e2e

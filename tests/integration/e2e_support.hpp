@@ -1,0 +1,65 @@
+// End-to-end support: runs the real checkoutd binary against the PostgreSQL and
+// RabbitMQ that scripts/test started, and talks to it over HTTP on loopback.
+#pragma once
+
+#include <rapidjson/document.h>
+
+#include <chrono>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace e2e {
+
+struct reply {
+  int status = 0;
+  std::map<std::string, std::string> headers;  // lower-case names
+  std::string body;
+  rapidjson::Document json() const;
+};
+
+// One HTTP/1.1 request on a fresh connection.
+reply call(unsigned short port, const std::string& method, const std::string& target,
+           const std::string& body = {},
+           const std::vector<std::pair<std::string, std::string>>& headers = {});
+
+// A checkoutd child process. The destructor stops it (SIGTERM, then SIGKILL).
+class server {
+ public:
+  explicit server(std::map<std::string, std::string> env = {});
+  ~server();
+  server(const server&) = delete;
+  server& operator=(const server&) = delete;
+
+  unsigned short port() const { return port_; }
+  // Starts on the same port again after kill_hard (a restart).
+  void start();
+  void kill_hard();  // SIGKILL: no clean shutdown at all
+  bool running() const { return pid_ > 0; }
+
+ private:
+  std::map<std::string, std::string> env_;
+  unsigned short port_ = 0;
+  int pid_ = -1;
+};
+
+std::string token_for(const std::string& user_id, bool admin = false);
+std::string unique(const std::string& prefix);
+std::string razorpay_signature(const std::string& body);
+std::string webhook_secret();
+
+// Polls `pred` every 50 ms until it holds or `limit` passes.
+template <class Pred>
+bool eventually(Pred pred, std::chrono::milliseconds limit) {
+  auto until = std::chrono::steady_clock::now() + limit;
+  while (std::chrono::steady_clock::now() < until) {
+    if (pred()) return true;
+    struct timespec ts {
+      0, 50 * 1000 * 1000
+    };
+    nanosleep(&ts, nullptr);
+  }
+  return pred();
+}
+
+}  // namespace e2e

@@ -1,0 +1,325 @@
+// Configuration (CONTRACT §12): a TOML file whose keys are the environment
+// names, overridden by the environment; a bad value names the setting.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <string>
+
+#include "config/settings.hpp"
+
+namespace checkout::config {
+namespace {
+
+using namespace std::chrono_literals;
+using env = std::map<std::string, std::string>;
+
+class ConfigSettings : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::string templ =
+        (std::filesystem::temp_directory_path() / "checkout-config-XXXXXX").string();
+    ASSERT_NE(mkdtemp(templ.data()), nullptr);
+    dir_ = templ;
+  }
+  void TearDown() override {
+    std::error_code ec;
+    std::filesystem::remove_all(dir_, ec);
+  }
+
+  std::string write(const std::string& name, const std::string& text) {
+    auto path = (dir_ / name).string();
+    std::ofstream out(path);
+    out << text;
+    return path;
+  }
+
+  std::filesystem::path dir_;
+};
+
+// Loads with the given overrides only (never the process environment).
+load_result load_with(const std::string& file, const env& overrides = {}) {
+  return load(file, overrides, false);
+}
+
+void expect_error_naming(const load_result& r, const std::string& setting) {
+  EXPECT_FALSE(r.value.has_value()) << setting;
+  EXPECT_NE(r.error.find(setting), std::string::npos) << "error: " << r.error;
+}
+
+// ---- parse_duration ------------------------------------------------------------
+
+TEST(ParseDuration, Units) {
+  EXPECT_EQ(parse_duration("500ms"), std::optional<duration>(500ms));
+  EXPECT_EQ(parse_duration("5s"), std::optional<duration>(5s));
+  EXPECT_EQ(parse_duration("30m"), std::optional<duration>(30min));
+  EXPECT_EQ(parse_duration("24h"), std::optional<duration>(24h));
+  EXPECT_EQ(parse_duration("1ms"), std::optional<duration>(1ms));
+  EXPECT_EQ(parse_duration("90s"), std::optional<duration>(90s));
+  EXPECT_EQ(parse_duration("0s"), std::optional<duration>(0s));
+}
+
+TEST(ParseDuration, Rejects) {
+  for (auto bad : {"", "5", "ms", "s", "-5s", "+5s", "5 s", " 5s", "5s ", "5d", "5sec", "1.5h",
+                   "5S", "5H", "5M", "h5", "5us", "5m5s", "soon"})
+    EXPECT_FALSE(parse_duration(bad).has_value()) << bad;
+}
+
+// ---- defaults -----------------------------------------------------------------
+
+TEST_F(ConfigSettings, DefaultsWithoutFileOrEnvironment) {
+  auto r = load_with("");
+  ASSERT_TRUE(r.value) << r.error;
+  const auto& s = *r.value;
+  EXPECT_EQ(s.listen_host, "0.0.0.0");
+  EXPECT_EQ(s.listen_port, 8080);
+  EXPECT_EQ(s.order_payment_timeout, 30min);
+  EXPECT_EQ(s.cart_ttl, 24h);
+  EXPECT_EQ(s.cart_cleanup_interval, 15min);
+  EXPECT_EQ(s.order_expiry_scan_interval, 1min);
+  EXPECT_EQ(s.payment_sync_interval, 1h);
+  EXPECT_EQ(s.actor_idle_timeout, 5min);
+  EXPECT_EQ(s.enrollment_max_deliveries, 5);
+  EXPECT_TRUE(s.tax_rates.empty());
+  EXPECT_TRUE(r.error.empty());
+}
+
+// ---- file ---------------------------------------------------------------------
+
+TEST_F(ConfigSettings, FileKeysAreTheEnvironmentNames) {
+  auto file = write("checkout.toml", R"(
+CHECKOUT_LISTEN = "127.0.0.1:9090"
+DATABASE_URL = "postgresql://u:p@db:5432/x"
+AMQP_URL = "amqp://u:p@mq:5672/%2f"
+JWT_SECRET = "0123456789abcdef-long-enough"
+PUBLIC_BASE_URL = "https://shop.example"
+PAYMENT_GATEWAY = "razorpay"
+RAZORPAY_KEY_ID = "rzp_live_1"
+RAZORPAY_KEY_SECRET = "ks"
+RAZORPAY_WEBHOOK_SECRET = "whs"
+RAZORPAY_API_BASE = "http://127.0.0.1:1234"
+STRIPE_SECRET_KEY = "sk_1"
+STRIPE_WEBHOOK_SECRET = "whsec_1"
+STRIPE_API_BASE = "http://127.0.0.1:4321"
+SELLER_STATE = "MH"
+FX_RATES = "USD:INR=83.25,EUR:INR=90"
+TAX_RATES = "US=0,GB=20"
+ORDER_PAYMENT_TIMEOUT = "45m"
+CART_TTL = "2h"
+CART_CLEANUP_INTERVAL = "30s"
+ORDER_EXPIRY_SCAN_INTERVAL = "500ms"
+PAYMENT_SYNC_INTERVAL = "6h"
+ALLOWED_REDIRECT_ORIGINS = ["https://shop.example", "http://localhost:3000"]
+ACTOR_IDLE_TIMEOUT = "10m"
+ENROLLMENT_MAX_DELIVERIES = 7
+)");
+  auto r = load_with(file);
+  ASSERT_TRUE(r.value) << r.error;
+  const auto& s = *r.value;
+  EXPECT_EQ(s.listen_host, "127.0.0.1");
+  EXPECT_EQ(s.listen_port, 9090);
+  EXPECT_EQ(s.database_url, "postgresql://u:p@db:5432/x");
+  EXPECT_EQ(s.amqp_url, "amqp://u:p@mq:5672/%2f");
+  EXPECT_EQ(s.jwt_secret, "0123456789abcdef-long-enough");
+  EXPECT_EQ(s.public_base_url, "https://shop.example");
+  EXPECT_EQ(s.payment_gateway, "razorpay");
+  EXPECT_EQ(s.razorpay_key_id, "rzp_live_1");
+  EXPECT_EQ(s.razorpay_key_secret, "ks");
+  EXPECT_EQ(s.razorpay_webhook_secret, "whs");
+  EXPECT_EQ(s.razorpay_api_base, "http://127.0.0.1:1234");
+  EXPECT_EQ(s.stripe_secret_key, "sk_1");
+  EXPECT_EQ(s.stripe_webhook_secret, "whsec_1");
+  EXPECT_EQ(s.stripe_api_base, "http://127.0.0.1:4321");
+  EXPECT_EQ(s.seller_state, "MH");
+  ASSERT_EQ(s.fx_rates.size(), 2u);
+  EXPECT_EQ(s.fx_rates.at("USD:INR"), (fx_rate{8325, 2}));
+  EXPECT_EQ(s.fx_rates.at("EUR:INR"), (fx_rate{90, 0}));
+  EXPECT_EQ(s.tax_rates, (std::map<std::string, int>{{"US", 0}, {"GB", 20}}));
+  EXPECT_EQ(s.order_payment_timeout, 45min);
+  EXPECT_EQ(s.cart_ttl, 2h);
+  EXPECT_EQ(s.cart_cleanup_interval, 30s);
+  EXPECT_EQ(s.order_expiry_scan_interval, 500ms);
+  EXPECT_EQ(s.payment_sync_interval, 6h);
+  EXPECT_EQ(s.allowed_redirect_origins,
+            (std::vector<std::string>{"https://shop.example", "http://localhost:3000"}));
+  EXPECT_EQ(s.actor_idle_timeout, 10min);
+  EXPECT_EQ(s.enrollment_max_deliveries, 7);
+}
+
+TEST_F(ConfigSettings, FileLeavesOtherSettingsAtTheirDefaults) {
+  auto r = load_with(write("partial.toml", "CART_TTL = \"1h\"\n"));
+  ASSERT_TRUE(r.value) << r.error;
+  EXPECT_EQ(r.value->cart_ttl, 1h);
+  EXPECT_EQ(r.value->order_payment_timeout, 30min);
+  EXPECT_EQ(r.value->listen_port, 8080);
+}
+
+TEST_F(ConfigSettings, EnvironmentOverridesTheFile) {
+  auto file = write("c.toml", R"(
+CART_TTL = "2h"
+SELLER_STATE = "MH"
+CHECKOUT_LISTEN = "127.0.0.1:9090"
+)");
+  auto r = load_with(
+      file,
+      {{"CART_TTL", "3h"}, {"CHECKOUT_LISTEN", "0.0.0.0:7000"}, {"FX_RATES", "USD:INR=83.5"}});
+  ASSERT_TRUE(r.value) << r.error;
+  EXPECT_EQ(r.value->cart_ttl, 3h);
+  EXPECT_EQ(r.value->seller_state, "MH");  // from the file, not overridden
+  EXPECT_EQ(r.value->listen_host, "0.0.0.0");
+  EXPECT_EQ(r.value->listen_port, 7000);
+  EXPECT_EQ(r.value->fx_rates.at("USD:INR"), (fx_rate{835, 1}));
+}
+
+TEST_F(ConfigSettings, EnvironmentAloneWithoutFile) {
+  auto r = load_with("", {{"ORDER_PAYMENT_TIMEOUT", "90s"},
+                          {"ENROLLMENT_MAX_DELIVERIES", "3"},
+                          {"TAX_RATES", "GB=20, DE=19"}});
+  ASSERT_TRUE(r.value) << r.error;
+  EXPECT_EQ(r.value->order_payment_timeout, 90s);
+  EXPECT_EQ(r.value->enrollment_max_deliveries, 3);
+  EXPECT_EQ(r.value->tax_rates, (std::map<std::string, int>{{"GB", 20}, {"DE", 19}}));
+}
+
+TEST_F(ConfigSettings, ProcessEnvironmentOnlyWhenAsked) {
+  ASSERT_EQ(setenv("CART_CLEANUP_INTERVAL", "7m", 1), 0);
+  auto without = load("", {}, false);
+  auto with = load("", {}, true);
+  auto overridden = load("", {{"CART_CLEANUP_INTERVAL", "8m"}}, true);
+  unsetenv("CART_CLEANUP_INTERVAL");
+  ASSERT_TRUE(without.value) << without.error;
+  EXPECT_EQ(without.value->cart_cleanup_interval, 15min);
+  ASSERT_TRUE(with.value) << with.error;
+  EXPECT_EQ(with.value->cart_cleanup_interval, 7min);
+  ASSERT_TRUE(overridden.value) << overridden.error;
+  EXPECT_EQ(overridden.value->cart_cleanup_interval, 8min);
+}
+
+TEST_F(ConfigSettings, ProcessEnvironmentOverridesTheFile) {
+  auto file = write("c.toml", "ACTOR_IDLE_TIMEOUT = \"2m\"\n");
+  ASSERT_EQ(setenv("ACTOR_IDLE_TIMEOUT", "3m", 1), 0);
+  auto r = load(file, {}, true);
+  unsetenv("ACTOR_IDLE_TIMEOUT");
+  ASSERT_TRUE(r.value) << r.error;
+  EXPECT_EQ(r.value->actor_idle_timeout, 3min);
+}
+
+// ---- values -------------------------------------------------------------------
+
+TEST_F(ConfigSettings, ListenAddresses) {
+  auto r = load_with("", {{"CHECKOUT_LISTEN", "localhost:1"}});
+  ASSERT_TRUE(r.value) << r.error;
+  EXPECT_EQ(r.value->listen_host, "localhost");
+  EXPECT_EQ(r.value->listen_port, 1);
+  r = load_with("", {{"CHECKOUT_LISTEN", "[::1]:65535"}});
+  ASSERT_TRUE(r.value) << r.error;
+  EXPECT_EQ(r.value->listen_host, "[::1]");
+  EXPECT_EQ(r.value->listen_port, 65535);
+}
+
+TEST_F(ConfigSettings, FxRates) {
+  auto r = load_with("", {{"FX_RATES", "USD:INR=83.25, GBP:INR=105.125 ,INR:USD=0.012"}});
+  ASSERT_TRUE(r.value) << r.error;
+  const auto& fx = r.value->fx_rates;
+  ASSERT_EQ(fx.size(), 3u);
+  EXPECT_EQ(fx.at("USD:INR"), (fx_rate{8325, 2}));
+  EXPECT_EQ(fx.at("GBP:INR"), (fx_rate{105125, 3}));
+  EXPECT_EQ(fx.at("INR:USD"), (fx_rate{12, 3}));
+  EXPECT_EQ(fx.count("INR:GBP"), 0u);
+}
+
+TEST_F(ConfigSettings, FxRatesReplaceRatherThanMerge) {
+  auto file = write("fx.toml", "FX_RATES = \"USD:INR=83\"\n");
+  auto r = load_with(file, {{"FX_RATES", "EUR:INR=90"}});
+  ASSERT_TRUE(r.value) << r.error;
+  EXPECT_EQ(r.value->fx_rates.size(), 1u);
+  EXPECT_EQ(r.value->fx_rates.count("EUR:INR"), 1u);
+}
+
+struct bad_value {
+  const char* setting;
+  const char* value;
+};
+
+class ConfigBadValue : public ConfigSettings, public ::testing::WithParamInterface<bad_value> {};
+
+TEST_P(ConfigBadValue, FromTheEnvironmentNamesTheSetting) {
+  const auto& p = GetParam();
+  expect_error_naming(load_with("", {{p.setting, p.value}}), p.setting);
+}
+
+TEST_P(ConfigBadValue, FromTheFileNamesTheSetting) {
+  const auto& p = GetParam();
+  auto file = write("bad.toml", std::string(p.setting) + " = \"" + p.value + "\"\n");
+  expect_error_naming(load_with(file), p.setting);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Table, ConfigBadValue,
+    ::testing::Values(
+        bad_value{"CART_TTL", "soon"}, bad_value{"CART_TTL", "24"}, bad_value{"CART_TTL", "0h"},
+        bad_value{"CART_TTL", "-1h"}, bad_value{"CART_TTL", ""},
+        bad_value{"ORDER_PAYMENT_TIMEOUT", "30 minutes"}, bad_value{"CART_CLEANUP_INTERVAL", "15x"},
+        bad_value{"ORDER_EXPIRY_SCAN_INTERVAL", "m"}, bad_value{"PAYMENT_SYNC_INTERVAL", "1.5h"},
+        bad_value{"ACTOR_IDLE_TIMEOUT", "0ms"}, bad_value{"CHECKOUT_LISTEN", "8080"},
+        bad_value{"CHECKOUT_LISTEN", ":8080"}, bad_value{"CHECKOUT_LISTEN", "host:"},
+        bad_value{"CHECKOUT_LISTEN", "host:http"}, bad_value{"CHECKOUT_LISTEN", "host:65536"},
+        bad_value{"CHECKOUT_LISTEN", "host:-1"}, bad_value{"FX_RATES", "USD-INR=83"},
+        bad_value{"FX_RATES", "USD:INR"}, bad_value{"FX_RATES", "USD:INR=abc"},
+        bad_value{"FX_RATES", "USD:INR=0"}, bad_value{"FX_RATES", "USD:INR=-83"},
+        bad_value{"FX_RATES", "USD:INR=8.3.2"}, bad_value{"FX_RATES", "US:INR=83"},
+        bad_value{"FX_RATES", "USD:INR=83,EUR"}, bad_value{"TAX_RATES", "GB"},
+        bad_value{"TAX_RATES", "GB=abc"}, bad_value{"TAX_RATES", "GBR=20"},
+        bad_value{"TAX_RATES", "GB=101"}, bad_value{"TAX_RATES", "GB=-1"},
+        bad_value{"PAYMENT_GATEWAY", "paypal"}, bad_value{"PAYMENT_GATEWAY", ""},
+        bad_value{"AMQP_URL", "http://mq"}, bad_value{"JWT_SECRET", "short"},
+        bad_value{"DATABASE_URL", ""}, bad_value{"SELLER_STATE", ""},
+        bad_value{"RAZORPAY_WEBHOOK_SECRET", ""},
+        bad_value{"ALLOWED_REDIRECT_ORIGINS", "shop.example"},
+        bad_value{"ALLOWED_REDIRECT_ORIGINS", "https://ok.example,ftp://x"},
+        bad_value{"ENROLLMENT_MAX_DELIVERIES", "0"}, bad_value{"ENROLLMENT_MAX_DELIVERIES", "five"},
+        bad_value{"ENROLLMENT_MAX_DELIVERIES", "5x"}),
+    [](const auto& info) {
+      std::string n = std::string(info.param.setting) + "_" + std::to_string(info.index);
+      return n;
+    });
+
+TEST_F(ConfigSettings, WrongTomlTypeNamesTheSetting) {
+  expect_error_naming(load_with(write("t1.toml", "CART_TTL = true\n")), "CART_TTL");
+  expect_error_naming(load_with(write("t2.toml", "CART_TTL = 1.5\n")), "CART_TTL");
+  expect_error_naming(load_with(write("t3.toml", "[CART_TTL]\nx = 1\n")), "CART_TTL");
+}
+
+TEST_F(ConfigSettings, TomlIntegerOutOfRangeNamesTheSetting) {
+  expect_error_naming(load_with(write("i.toml", "ENROLLMENT_MAX_DELIVERIES = 0\n")),
+                      "ENROLLMENT_MAX_DELIVERIES");
+}
+
+TEST_F(ConfigSettings, MissingFileIsAnError) {
+  auto r = load_with((dir_ / "does-not-exist.toml").string());
+  EXPECT_FALSE(r.value.has_value());
+  EXPECT_FALSE(r.error.empty());
+}
+
+TEST_F(ConfigSettings, MalformedTomlIsAnError) {
+  auto file = write("broken.toml", "CART_TTL = \"1h\nSELLER_STATE = \n");
+  auto r = load_with(file);
+  EXPECT_FALSE(r.value.has_value());
+  EXPECT_NE(r.error.find(file), std::string::npos) << r.error;
+}
+
+TEST_F(ConfigSettings, OneBadValueAmongGoodOnesStillFails) {
+  auto file = write("mixed.toml", R"(
+SELLER_STATE = "MH"
+CART_TTL = "2h"
+PAYMENT_SYNC_INTERVAL = "often"
+)");
+  expect_error_naming(load_with(file), "PAYMENT_SYNC_INTERVAL");
+}
+
+}  // namespace
+}  // namespace checkout::config
