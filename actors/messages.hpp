@@ -32,6 +32,7 @@ using passivate_atom = caf::atom_constant<caf::atom("passivate")>;
 using store_atom = caf::atom_constant<caf::atom("store")>;
 using webhook_atom = caf::atom_constant<caf::atom("webhook")>;
 using ping_atom = caf::atom_constant<caf::atom("ping")>;
+using sandbox_atom = caf::atom_constant<caf::atom("sandbox")>;
 
 // --- catalog ---------------------------------------------------------------
 
@@ -123,7 +124,7 @@ struct payment_event {
 
 // What became of a webhook delivery.
 struct webhook_outcome {
-  std::string result;  // applied | duplicate | ignored | unknown_order
+  std::string result;  // applied | duplicate | already_applied | ignored | unknown_order
 };
 
 // A raw webhook as it arrived.
@@ -137,6 +138,17 @@ struct webhook_delivery {
 
 // A reply that only says "done".
 struct ack_reply {};
+
+// The sandbox checkout page: look a payment attempt up, or press Pay / Fail.
+struct sandbox_lookup {
+  std::string payment_token;
+};
+
+struct sandbox_action {
+  std::string payment_token;
+  bool pay = true;
+  std::string correlation_id;
+};
 
 // --- enrollments -----------------------------------------------------------
 
@@ -171,6 +183,7 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(checkout::internship_reply)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(checkout::cart_create_request)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(checkout::cart_caller)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(checkout::cart_product)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::vector<checkout::cart_product>)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(checkout::cart_view)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(checkout::place_order_request)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(checkout::place_order_reply)
@@ -184,3 +197,6 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(checkout::enrollment_request)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(checkout::enrollment_list)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(checkout::enrollment_done)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(checkout::ack_reply)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(checkout::sandbox_lookup)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(checkout::sandbox_action)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(checkout::payment_info)

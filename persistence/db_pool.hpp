@@ -29,8 +29,8 @@ enum class db_errc : std::uint8_t { unavailable = 1, failed = 2 };
 const caf::atom_value db_error_category = caf::atom("db");
 caf::error make_db_error(db_errc code, std::string what);
 
-// Spawns `size` detached workers behind a round-robin caf::actor_pool.
-// Every connection prepares the statements of persistence/statements.cpp.
+// Spawns `size` detached workers behind a round-robin caf::actor_pool. Each
+// connection prepares a statement once, on first use (persistence/sql.hpp).
 caf::actor spawn_db_pool(caf::actor_system& sys, const std::string& url, size_t size);
 
 }  // namespace checkout::persistence

@@ -1,12 +1,28 @@
 #include "actors/cart/cart_directory.hpp"
 
 #include <caf/stateful_actor.hpp>
+#include <pqxx/pqxx>
 #include <unordered_map>
 
 #include "actors/cart/cart_actor.hpp"
+#include "actors/cart/cart_store.hpp"
+#include "actors/common/db.hpp"
 #include "actors/common/ids.hpp"
 #include "actors/errors.hpp"
 #include "actors/messages.hpp"
+
+namespace checkout {
+namespace {
+
+// The token of a user's active cart; empty when the user has none.
+struct active_cart {
+  std::string token;
+};
+
+}  // namespace
+}  // namespace checkout
+
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(checkout::active_cart)
 
 namespace checkout {
 namespace {
@@ -35,6 +51,38 @@ caf::actor find_or_spawn(self_ptr self, const actor_context& ctx, const std::str
   return spawn_child(self, ctx, token, false);
 }
 
+// A signed-in user has at most one active cart: creating again merges the
+// products into it (answered 200, not 201).
+caf::result<cart_view> create_for_user(self_ptr self, const actor_context& ctx,
+                                       cart_create_request req) {
+  auto rp = self->make_response_promise<cart_view>();
+  auto timeout = ctx.db_timeout * 2;
+  db_request(self, ctx,
+             [user = req.user_id](pqxx::connection& c) {
+               pqxx::work txn(c);
+               cart_store::expire_stale_of(txn, user);
+               auto token = cart_store::active_cart_of(txn, user);
+               txn.commit();
+               return caf::make_message(active_cart{token.value_or("")});
+             })
+      .then(
+          [=](active_cart& found) mutable {
+            auto deliver = [=](cart_view& v) mutable { rp.deliver(v); };
+            auto fail = [=](caf::error& err) mutable { rp.deliver(err); };
+            if (found.token.empty()) {
+              self->request(spawn_child(self, ctx, new_uuid(), true), timeout, create_atom::value,
+                            req)
+                  .then(deliver, fail);
+            } else {
+              self->request(find_or_spawn(self, ctx, found.token), timeout, add_atom::value,
+                            cart_caller{req.user_id}, req.products)
+                  .then(deliver, fail);
+            }
+          },
+          [=](caf::error& err) mutable { rp.deliver(err); });
+  return rp;
+}
+
 caf::behavior cart_directory(self_ptr self, actor_context ctx) {
   self->set_down_handler([=](caf::down_msg& dm) {
     auto& carts = self->state.carts;
@@ -46,10 +94,13 @@ caf::behavior cart_directory(self_ptr self, actor_context ctx) {
     }
   });
   return {
-      [=](create_atom, cart_create_request& req) {
-        auto token = new_uuid();
-        auto child = spawn_child(self, ctx, token, true);
-        return self->delegate(child, create_atom::value, std::move(req));
+      [=](create_atom, cart_create_request& req) -> caf::result<cart_view> {
+        if (req.user_id.empty()) {
+          self->delegate(spawn_child(self, ctx, new_uuid(), true), create_atom::value,
+                         std::move(req));
+          return caf::delegated<cart_view>{};
+        }
+        return create_for_user(self, ctx, std::move(req));
       },
       [=](std::string& token, caf::message& inner) -> caf::result<caf::message> {
         if (!is_uuid(token)) return make_error(errc::cart_not_found);

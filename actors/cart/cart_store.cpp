@@ -55,6 +55,13 @@ bool update(pqxx::transaction_base& txn, const cart_state& c, std::int64_t expec
   return r.affected_rows() == 1;
 }
 
+void expire_stale_of(pqxx::transaction_base& txn, const std::string& user_id) {
+  exec(txn, "cart_expire_stale_of",
+       "UPDATE carts SET status = 'expired', version = version + 1 WHERE user_id = $1 "
+       "AND status = 'active' AND expires_at <= now()",
+       user_id);
+}
+
 std::optional<std::string> active_cart_of(pqxx::transaction_base& txn, const std::string& user_id) {
   auto r = exec(txn, "cart_active_of",
                 "SELECT token::text FROM carts WHERE user_id = $1 AND status = 'active' "

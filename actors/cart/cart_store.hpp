@@ -14,6 +14,9 @@ std::optional<cart_state> load(pqxx::transaction_base& txn, const std::string& t
 // Writes `cart` if the stored version is still `expected_version`; the stored
 // version becomes cart.version. False when another writer got there first.
 bool update(pqxx::transaction_base& txn, const cart_state& cart, std::int64_t expected_version);
+// Marks a user's carts that are past their expiry as expired, so they no
+// longer count as the user's one active cart.
+void expire_stale_of(pqxx::transaction_base& txn, const std::string& user_id);
 // The token of a user's active cart, if any.
 std::optional<std::string> active_cart_of(pqxx::transaction_base& txn, const std::string& user_id);
 

@@ -98,7 +98,7 @@ caf::message apply_enrollment(pqxx::connection& c, const order_record& order,
   auto d = order_state(order.status).on_enrolled();
   if (d.what != order_state::verdict::apply)
     return caf::make_message(order_update{std::nullopt, std::string(to_string(order.status))});
-  auto ids = order_store::enroll(txn, order);
+  auto ids = order_store::enroll(txn, order, req.correlation_id);
   if (!order_store::transition(txn, order, order_status::completed,
                                std::to_string(order.lines.size()) + " enrollment(s) created"))
     return caf::make_message(make_error(errc::unavailable, "order changed concurrently"));

@@ -180,7 +180,7 @@ caf::expected<order_record> place(pqxx::transaction_base& txn, const placement& 
     // Nothing to pay: enrolled at once, in the same transaction.
     add_history(txn, o.token, order_status::completed, "nothing to pay");
     o.history.push_back({"completed", o.created_at, "nothing to pay"});
-    o.enrollment_ids = enroll(txn, o);
+    o.enrollment_ids = enroll(txn, o, p.correlation_id);
     enqueue(txn, o, "order.completed", p.correlation_id, order_event_data(o));
     return o;
   }
@@ -282,6 +282,22 @@ std::optional<std::string> find_by_gateway_order(pqxx::transaction_base& txn,
   return r[0][0].as<std::string>();
 }
 
+std::optional<payment_info> find_sandbox_payment(pqxx::transaction_base& txn,
+                                                 const std::string& payment_token) {
+  static const std::string sql =
+      "SELECT token::text, attempt_no, gateway, gateway_order_id, COALESCE(gateway_payment_id, "
+      "''), "
+      "checkout_url, status, amount, currency, " +
+      epoch("expires_at") + " FROM payment_attempts WHERE token = $1::uuid AND gateway = 'sandbox'";
+  auto r = exec(txn, "sandbox_payment_find", sql.c_str(), payment_token);
+  if (r.empty()) return std::nullopt;
+  auto p = r[0];
+  return payment_info{p[0].as<std::string>(), p[1].as<int>(),          p[2].as<std::string>(),
+                      p[3].as<std::string>(), p[4].as<std::string>(),  p[5].as<std::string>(),
+                      p[6].as<std::string>(), p[7].as<std::int64_t>(), p[8].as<std::string>(),
+                      p[9].as<std::int64_t>()};
+}
+
 bool record_webhook(pqxx::transaction_base& txn, const std::string& gateway,
                     const std::string& event_id, const std::string& event_type,
                     const std::string& order_token, const std::string& result) {
@@ -320,7 +336,8 @@ void update_payment(pqxx::transaction_base& txn, const std::string& payment_toke
        payment_token, status, gateway_payment_id);
 }
 
-std::vector<std::string> enroll(pqxx::transaction_base& txn, const order_record& order) {
+std::vector<std::string> enroll(pqxx::transaction_base& txn, const order_record& order,
+                                const std::string& correlation_id) {
   std::vector<std::string> created;
   for (auto& line : order.lines) {
     auto id = new_uuid();
@@ -332,9 +349,9 @@ std::vector<std::string> enroll(pqxx::transaction_base& txn, const order_record&
     if (r.affected_rows() != 1) continue;
     created.push_back(id);
     auto data = enrollment_data(id, line);
-    enqueue(txn, order, "enrollment.created", "", data);
+    enqueue(txn, order, "enrollment.created", correlation_id, data);
     // The confirmation to send (email, push) for this enrollment.
-    enqueue(txn, order, "notification.requested", "", data);
+    enqueue(txn, order, "notification.requested", correlation_id, data);
   }
   return created;
 }

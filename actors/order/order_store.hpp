@@ -34,6 +34,10 @@ std::optional<std::string> find_by_key(pqxx::transaction_base& txn, const std::s
 std::optional<std::string> find_by_gateway_order(pqxx::transaction_base& txn,
                                                  const std::string& gateway_order_id);
 
+// A sandbox payment attempt by its token.
+std::optional<payment_info> find_sandbox_payment(pqxx::transaction_base& txn,
+                                                 const std::string& payment_token);
+
 // Records a gateway event in the inbox; false if it was recorded before.
 bool record_webhook(pqxx::transaction_base& txn, const std::string& gateway,
                     const std::string& event_id, const std::string& event_type,
@@ -50,7 +54,8 @@ void update_payment(pqxx::transaction_base& txn, const std::string& payment_toke
                     const std::string& status, const std::string& gateway_payment_id);
 
 // One enrollment per order line; returns the ids of the ones created now.
-std::vector<std::string> enroll(pqxx::transaction_base& txn, const order_record& order);
+std::vector<std::string> enroll(pqxx::transaction_base& txn, const order_record& order,
+                                const std::string& correlation_id);
 
 std::vector<enrollment_record> enrollments_of(pqxx::transaction_base& txn,
                                               const std::string& user_id);

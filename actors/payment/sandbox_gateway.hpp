@@ -19,4 +19,7 @@ caf::expected<std::string> choose_gateway(const std::string& requested, const co
 // service's own page.
 payment_info sandbox_payment(const config::settings& cfg, micros expires_at);
 
+// The Razorpay-format event the sandbox page sends when Pay or Fail is pressed.
+std::string sandbox_webhook_body(const payment_info& p, bool captured);
+
 }  // namespace checkout

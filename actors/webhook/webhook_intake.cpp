@@ -9,6 +9,7 @@
 #include "actors/errors.hpp"
 #include "actors/messages.hpp"
 #include "actors/order/order_store.hpp"
+#include "actors/payment/sandbox_gateway.hpp"
 #include "actors/webhook/razorpay_webhook.hpp"
 
 namespace checkout {
@@ -33,13 +34,20 @@ std::optional<payment_event_kind> kind_of(const std::string& type) {
   return std::nullopt;
 }
 
-caf::result<webhook_outcome> razorpay(caf::event_based_actor* self, const actor_context& ctx,
-                                      const webhook_delivery& d) {
+using outcome_promise = caf::typed_response_promise<webhook_outcome>;
+
+void razorpay(caf::event_based_actor* self, const actor_context& ctx, const webhook_delivery& d,
+              outcome_promise rp) {
   if (!razorpay_webhook::verify_signature(ctx.cfg->razorpay_webhook_secret, d.raw_body,
-                                          d.signature))
-    return make_error(errc::bad_signature);
+                                          d.signature)) {
+    rp.deliver(make_error(errc::bad_signature));
+    return;
+  }
   auto ev = razorpay_webhook::parse(d.raw_body);
-  if (!ev) return ev.error();
+  if (!ev) {
+    rp.deliver(ev.error());
+    return;
+  }
   payment_event pe;
   pe.gateway = "razorpay";
   pe.event_id = razorpay_webhook::event_id(d.event_id_header, *ev);
@@ -51,7 +59,6 @@ caf::result<webhook_outcome> razorpay(caf::event_based_actor* self, const actor_
   pe.reason = ev->error_reason;
   pe.correlation_id = d.correlation_id;
   auto kind = kind_of(ev->type);
-  auto rp = self->make_response_promise<webhook_outcome>();
   // Find the order; an event we do not act on is recorded and acknowledged.
   db_request(self, ctx,
              [pe, known = kind.has_value()](pqxx::connection& c) {
@@ -81,14 +88,52 @@ caf::result<webhook_outcome> razorpay(caf::event_based_actor* self, const actor_
                       [=](caf::error& err) mutable { rp.deliver(err); });
           },
           [=](caf::error& err) mutable { rp.deliver(err); });
-  return rp;
+}
+
+// The sandbox page's Pay and Fail buttons: a Razorpay-format event signed with
+// the Razorpay webhook secret, taken through exactly the path a real one takes.
+void sandbox(caf::event_based_actor* self, const actor_context& ctx, const sandbox_action& a,
+             outcome_promise rp) {
+  db_request(self, ctx,
+             [token = a.payment_token](pqxx::connection& c) {
+               pqxx::read_transaction txn(c);
+               auto p = order_store::find_sandbox_payment(txn, token);
+               if (!p) return caf::make_message(make_error(errc::order_not_found));
+               return caf::make_message(*p);
+             })
+      .then(
+          [=](payment_info& p) mutable {
+            webhook_delivery d;
+            d.gateway = "razorpay";
+            d.raw_body = sandbox_webhook_body(p, a.pay);
+            d.signature = razorpay_webhook::sign(ctx.cfg->razorpay_webhook_secret, d.raw_body);
+            d.correlation_id = a.correlation_id;
+            razorpay(self, ctx, d, rp);
+          },
+          [=](caf::error& err) mutable { rp.deliver(err); });
 }
 
 caf::behavior webhook_intake(caf::event_based_actor* self, actor_context ctx) {
   return {
       [=](webhook_atom, const webhook_delivery& d) -> caf::result<webhook_outcome> {
-        if (d.gateway == "razorpay") return razorpay(self, ctx, d);
-        return make_error(errc::route_not_found, "no webhook intake for " + d.gateway);
+        if (d.gateway != "razorpay")
+          return make_error(errc::route_not_found, "no webhook intake for " + d.gateway);
+        auto rp = self->make_response_promise<webhook_outcome>();
+        razorpay(self, ctx, d, rp);
+        return rp;
+      },
+      [=](sandbox_atom, const sandbox_action& a) -> caf::result<webhook_outcome> {
+        auto rp = self->make_response_promise<webhook_outcome>();
+        sandbox(self, ctx, a, rp);
+        return rp;
+      },
+      [=](sandbox_atom, const sandbox_lookup& q) {
+        return self->delegate(ctx.db, persistence::db_job{[q](pqxx::connection& c) {
+                                pqxx::read_transaction txn(c);
+                                auto p = order_store::find_sandbox_payment(txn, q.payment_token);
+                                if (!p) return caf::make_message(make_error(errc::order_not_found));
+                                return caf::make_message(*p);
+                              }});
       },
   };
 }

@@ -285,3 +285,79 @@ TEST(checkout_restart, kill_9_after_order_loses_nothing) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST_F(checkout_e2e, sandbox_page_pay_button_completes_the_order) {
+  checkout_flow f{srv->port()};
+  auto cart = f.create_cart(f.create_internship(19900));
+  auto placed = f.place(cart, e2e::unique("key"));
+  ASSERT_EQ(placed.status, 201) << placed.body;
+  auto o = placed.json();
+  auto token = str(o["data"]["order"], "order_token");
+  auto url = str(o["data"]["order"]["payment"], "checkout_url");
+  auto path = url.substr(url.find("/api/v1/"));
+  auto page = call(f.port, "GET", path);
+  ASSERT_EQ(page.status, 200) << page.body;
+  EXPECT_NE(page.headers["content-type"].find("text/html"), std::string::npos);
+  EXPECT_NE(page.body.find("INR 234.82"), std::string::npos) << page.body;  // 19900 + 18%
+  EXPECT_NE(page.body.find("/pay"), std::string::npos);
+  auto paid = call(f.port, "POST", path + "/pay");
+  EXPECT_EQ(paid.status, 200) << paid.body;
+  EXPECT_TRUE(e2e::eventually([&] { return f.order_status(token) == "completed"; }, 2s));
+  // Pressing Pay again is the same event: nothing more happens.
+  EXPECT_EQ(call(f.port, "POST", path + "/pay").status, 200);
+  std::this_thread::sleep_for(200ms);
+  EXPECT_EQ(f.enrollment_count(), 1u);
+  EXPECT_EQ(
+      call(f.port, "GET", "/api/v1/sandbox/checkout/00000000-0000-4000-8000-000000000000").status,
+      404);
+}
+
+TEST_F(checkout_e2e, signed_in_user_has_one_active_cart) {
+  checkout_flow f{srv->port()};
+  auto a = f.create_internship(1000);
+  auto b = f.create_internship(2000);
+  auto auth =
+      std::vector<std::pair<std::string, std::string>>{{"Authorization", "Bearer " + f.user}};
+  auto first = call(f.port, "POST", "/api/v1/cart",
+                    R"({"products":[{"internship_id":")" + a + R"("}]})", auth);
+  ASSERT_EQ(first.status, 201) << first.body;
+  auto second = call(f.port, "POST", "/api/v1/cart",
+                     R"({"products":[{"internship_id":")" + b + R"(","quantity":2}]})", auth);
+  ASSERT_EQ(second.status, 200) << second.body;
+  auto d1 = first.json();
+  auto d2 = second.json();
+  EXPECT_EQ(str(d2["data"]["cart"], "token"), str(d1["data"]["cart"], "token"));
+  EXPECT_EQ(d2["data"]["cart"]["items"].Size(), 2u);
+  EXPECT_EQ(d2["data"]["cart"]["totals"]["sub_total"].GetInt64(), 1000 + 2 * 2000);
+  // Someone else's cart is as good as unknown.
+  auto other = call(f.port, "GET", "/api/v1/cart/" + str(d1["data"]["cart"], "token"), {},
+                    {{"Authorization", "Bearer " + e2e::token_for(e2e::unique("someone"))}});
+  EXPECT_EQ(other.status, 404);
+  EXPECT_EQ(other.json()["error"]["code"].GetInt(), 1001);
+}
+
+TEST(checkout_expiry, an_expired_cart_answers_410_and_frees_the_user) {
+  e2e::server srv(std::map<std::string, std::string>{{"CART_TTL", "1s"}});
+  checkout_flow f{srv.port()};
+  auto id = f.create_internship(1000);
+  auto auth =
+      std::vector<std::pair<std::string, std::string>>{{"Authorization", "Bearer " + f.user}};
+  auto body = R"({"products":[{"internship_id":")" + id + R"("}]})";
+  auto first = call(f.port, "POST", "/api/v1/cart", body, auth);
+  ASSERT_EQ(first.status, 201) << first.body;
+  auto token = str(first.json()["data"]["cart"], "token");
+  std::this_thread::sleep_for(1200ms);
+  auto expired = call(f.port, "GET", "/api/v1/cart/" + token, {}, auth);
+  EXPECT_EQ(expired.status, 410) << expired.body;
+  EXPECT_EQ(expired.json()["error"]["code"].GetInt(), 1002);
+  auto add = call(f.port, "POST", "/api/v1/cart/" + token + "/items",
+                  R"({"internship_id":")" + id + R"(","quantity":1})", auth);
+  EXPECT_EQ(add.status, 410) << add.body;
+  auto fresh = call(f.port, "POST", "/api/v1/cart", body, auth);
+  ASSERT_EQ(fresh.status, 201) << fresh.body;
+  EXPECT_NE(str(fresh.json()["data"]["cart"], "token"), token);
+}
+
+}  // namespace
