@@ -87,31 +87,76 @@ std::string state_to_json(const cart_state& cart) {
   return {buf.GetString(), buf.GetSize()};
 }
 
+namespace {
+
+bool get_string(const rapidjson::Value& obj, const char* key, std::string& out) {
+  auto it = obj.FindMember(key);
+  if (it == obj.MemberEnd() || !it->value.IsString()) return false;
+  out.assign(it->value.GetString(), it->value.GetStringLength());
+  return true;
+}
+
+bool get_int(const rapidjson::Value& obj, const char* key, std::int64_t& out) {
+  auto it = obj.FindMember(key);
+  if (it == obj.MemberEnd() || !it->value.IsInt64()) return false;
+  out = it->value.GetInt64();
+  return true;
+}
+
+bool line_from_json(const rapidjson::Value& el, cart_line& l) {
+  if (!el.IsObject()) return false;
+  std::int64_t qty = 0;
+  if (!get_string(el, "internship_id", l.internship_id) || !get_int(el, "quantity", qty) ||
+      !get_int(el, "unit_price", l.unit_price) ||
+      !get_string(el, "price_currency", l.price_currency))
+    return false;
+  if (qty < 1 || qty > max_quantity || l.unit_price < 0) return false;
+  l.quantity = static_cast<int>(qty);
+  if (el.HasMember("category") && !get_string(el, "category", l.category)) return false;
+  if (el.HasMember("period")) {
+    auto& p = el["period"];
+    std::int64_t value = 0;
+    std::string unit;
+    if (!p.IsObject() || !get_int(p, "value", value) || !get_string(p, "unit", unit)) return false;
+    l.plan_period = period{static_cast<int>(value), unit};
+  }
+  return true;
+}
+
+}  // namespace
+
+// A stored state of the wrong shape is refused whole rather than half-read.
 bool state_from_json(const std::string& json, cart_state& cart) {
   rapidjson::Document d;
-  d.Parse(json.c_str());
+  d.Parse(json.c_str(), json.size());
   if (d.HasParseError() || !d.IsObject()) return false;
-  cart.lines.clear();
-  cart.coupons.clear();
-  if (d.HasMember("lines") && d["lines"].IsArray()) {
+  std::vector<cart_line> lines;
+  std::vector<std::string> coupons;
+  billing_info billing;
+  if (d.HasMember("lines")) {
+    if (!d["lines"].IsArray()) return false;
     for (auto& el : d["lines"].GetArray()) {
       cart_line l;
-      l.internship_id = el["internship_id"].GetString();
-      if (el.HasMember("period"))
-        l.plan_period = period{el["period"]["value"].GetInt(), el["period"]["unit"].GetString()};
-      l.quantity = el["quantity"].GetInt();
-      l.unit_price = el["unit_price"].GetInt64();
-      l.price_currency = el["price_currency"].GetString();
-      if (el.HasMember("category")) l.category = el["category"].GetString();
-      cart.lines.push_back(std::move(l));
+      if (!line_from_json(el, l)) return false;
+      lines.push_back(std::move(l));
     }
   }
-  if (d.HasMember("coupons") && d["coupons"].IsArray())
-    for (auto& c : d["coupons"].GetArray()) cart.coupons.emplace_back(c.GetString());
-  if (d.HasMember("billing") && d["billing"].IsObject()) {
-    cart.billing.country = d["billing"]["country"].GetString();
-    cart.billing.state = d["billing"]["state"].GetString();
+  if (d.HasMember("coupons")) {
+    if (!d["coupons"].IsArray()) return false;
+    for (auto& c : d["coupons"].GetArray()) {
+      if (!c.IsString()) return false;
+      coupons.emplace_back(c.GetString(), c.GetStringLength());
+    }
   }
+  if (d.HasMember("billing")) {
+    auto& b = d["billing"];
+    if (!b.IsObject() || !get_string(b, "country", billing.country) ||
+        !get_string(b, "state", billing.state))
+      return false;
+  }
+  cart.lines = std::move(lines);
+  cart.coupons = std::move(coupons);
+  cart.billing = std::move(billing);
   return true;
 }
 

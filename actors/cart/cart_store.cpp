@@ -1,5 +1,7 @@
 #include "actors/cart/cart_store.hpp"
 
+#include <stdexcept>
+
 #include "persistence/sql.hpp"
 
 namespace checkout::cart_store {
@@ -33,7 +35,9 @@ std::optional<cart_state> load(pqxx::transaction_base& txn, const std::string& t
   c.user_id = row[1].as<std::string>();
   c.status = row[2].as<std::string>();
   c.currency = row[3].as<std::string>();
-  state_from_json(row[4].as<std::string>(), c);
+  // An unreadable row is an error, never a cart silently emptied.
+  if (!state_from_json(row[4].as<std::string>(), c))
+    throw std::runtime_error("cart " + token + " has an unreadable state");
   c.version = row[5].as<std::int64_t>();
   c.sale_slug = row[6].as<std::string>();
   c.device_id = row[7].as<std::string>();

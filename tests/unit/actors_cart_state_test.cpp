@@ -348,5 +348,18 @@ TEST(CartStateJson, RejectsNonObjects) {
   EXPECT_FALSE(state_from_json(R"({"lines":[)", c));
 }
 
+TEST(CartStateJson, RejectsObjectsOfTheWrongShape) {
+  cart_state c;
+  for (
+      auto json : {
+          R"({"lines":[{"internship_id":"a"}]})",
+          R"({"lines":[5]})",
+          R"({"lines":[{"internship_id":"a","quantity":"2","unit_price":1,"price_currency":"INR"}]})",
+          R"({"billing":{"country":"IN"}})",
+          R"({"coupons":[1]})",
+      })
+    EXPECT_FALSE(state_from_json(json, c)) << json;
+}
+
 }  // namespace
 }  // namespace checkout

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdint>
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -197,6 +198,10 @@ struct tax_case {
   int tax_rate;
 };
 
+void PrintTo(const tax_case& c, std::ostream* os) {
+  *os << c.name;
+}
+
 class PricingTax : public ::testing::TestWithParam<tax_case> {};
 
 TEST_P(PricingTax, PerLineTax) {
@@ -318,6 +323,10 @@ struct discount_case {
   std::vector<std::int64_t> discount_amounts;  // per discount, in order
   int discount_percentage;
 };
+
+void PrintTo(const discount_case& c, std::ostream* os) {
+  *os << c.name;
+}
 
 class PricingDiscount : public ::testing::TestWithParam<discount_case> {};
 

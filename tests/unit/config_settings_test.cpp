@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <ostream>
 #include <string>
 
 #include "config/settings.hpp"
@@ -244,6 +245,10 @@ struct bad_value {
   const char* setting;
   const char* value;
 };
+
+void PrintTo(const bad_value& b, std::ostream* os) {
+  *os << b.setting << "=" << b.value;
+}
 
 class ConfigBadValue : public ConfigSettings, public ::testing::WithParamInterface<bad_value> {};
 
