@@ -148,6 +148,8 @@ int main(int argc, char** argv) {
   caf::actor_system sys{sys_cfg};
   actor_context ctx;
   ctx.cfg = cfg;
+  // A request may wait for a few database steps; each waits at most this long.
+  ctx.db_timeout = cfg->request_timeout / 2;
   ctx.db = persistence::spawn_db_pool(sys, cfg->database_url, cfg->db_pool_size);
   ctx.catalog = spawn_catalog_actor(sys, ctx);
   ctx.carts = spawn_cart_directory(sys, ctx);
@@ -181,6 +183,8 @@ int main(int argc, char** argv) {
   sopts.host = cfg->listen_host;
   sopts.port = cfg->listen_port;
   sopts.threads = cfg->http_threads;
+  // Longer than any chain of actor requests, so the actors' own errors reach the client.
+  sopts.response_timeout = cfg->request_timeout * 3;
   http::server server(sopts, routes);
   if (!server.start()) return 1;
   spdlog::info("checkoutd serving on {}:{} with the {} gateway", cfg->listen_host, server.port(),

@@ -171,9 +171,11 @@ TEST(OrderEnrolled, UnpaidOrRefundedIsRefused) {
 TEST(OrderDecisions, AppliedTargetsAreAllowedTransitions) {
   for (auto from : all_statuses) {
     order_state st(from);
-    for (auto d : {st.on_captured(5, "INR", 5, "INR"), st.on_failed(), st.on_enrolled()})
-      if (d.what == verdict::apply)
+    for (auto d : {st.on_captured(5, "INR", 5, "INR"), st.on_failed(), st.on_enrolled()}) {
+      if (d.what == verdict::apply) {
         EXPECT_TRUE(st.can_become(d.target)) << name(from) << " -> " << name(d.target);
+      }
+    }
   }
 }
 
