@@ -166,7 +166,10 @@ int main(int argc, char** argv) {
     return conn ? std::string() : err;
   });
 
-  messaging::outbox_relay relay({cfg->database_url, cfg->amqp_url});
+  messaging::outbox_relay_options relay_opts;
+  relay_opts.database_url = cfg->database_url;
+  relay_opts.amqp_url = cfg->amqp_url;
+  messaging::outbox_relay relay(relay_opts);
   relay.start();
   messaging::consumer_options copts;
   copts.amqp_url = cfg->amqp_url;

@@ -70,15 +70,19 @@ start_rabbitmq() {
   rabbitmqctl -q enable_feature_flag all >/dev/null 2>&1 || true
 }
 
+# build [TARGET...]: everything when no target is named.
 build() {
   log "building in $BUILD_DIR"
   cmake -S "$ROOT" -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE="${BUILD_TYPE:-RelWithDebInfo}" >/dev/null
-  cmake --build "$BUILD_DIR" -j "$(nproc)"
+  local targets=()
+  for t in "$@"; do targets+=(--target "$t"); done
+  cmake --build "$BUILD_DIR" -j "$(nproc)" "${targets[@]}"
 }
 
+# setup_all [TARGET...]
 setup_all() {
   install_packages
   start_postgres
   start_rabbitmq
-  build
+  build "$@"
 }
