@@ -6,6 +6,7 @@
 
 #include <algorithm>
 
+#include "actors/common/json_write.hpp"
 #include "actors/errors.hpp"
 
 namespace checkout {
@@ -54,12 +55,7 @@ std::string state_to_json(const cart_state& cart) {
     w.String(l.internship_id);
     if (l.plan_period) {
       w.Key("period");
-      w.StartObject();
-      w.Key("value");
-      w.Int(l.plan_period->value);
-      w.Key("unit");
-      w.String(l.plan_period->unit);
-      w.EndObject();
+      write_period(w, *l.plan_period);
     }
     w.Key("quantity");
     w.Int(l.quantity);

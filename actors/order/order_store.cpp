@@ -7,6 +7,7 @@
 
 #include "actors/catalog/catalog_store.hpp"
 #include "actors/common/ids.hpp"
+#include "actors/common/json_write.hpp"
 #include "actors/errors.hpp"
 #include "persistence/outbox.hpp"
 #include "persistence/sql.hpp"
@@ -36,18 +37,7 @@ std::string pricing_json(const pricing::price_result& p) {
   w.Key("discount_percentage");
   w.Int(p.discount_percentage);
   w.Key("tax_breakdown");
-  w.StartArray();
-  for (auto& t : p.tax_breakdown) {
-    w.StartObject();
-    w.Key("name");
-    w.String(t.name);
-    w.Key("rate");
-    w.Int(t.rate);
-    w.Key("amount");
-    w.Int64(t.amount);
-    w.EndObject();
-  }
-  w.EndArray();
+  write_tax_parts(w, p.tax_breakdown);
   w.EndObject();
   return {buf.GetString(), buf.GetSize()};
 }

@@ -30,6 +30,16 @@ std::string raw_json(const rapidjson::Value& v) {
   return {buf.GetString(), buf.GetSize()};
 }
 
+auto cart_renderer(const api_ptr& api) {
+  auto base = api->actors.cfg->public_base_url;
+  return [base](json_writer& w, const cart_view& v) {
+    w.Key("cart");
+    w.StartObject();
+    write_cart(w, v, base);
+    w.EndObject();
+  };
+}
+
 void create_cart(const api_ptr& api, request&& req, responder out) {
   std::optional<auth_user> user;
   if (!authenticate(api, req, out, false, user)) return;
@@ -55,33 +65,10 @@ void create_cart(const api_ptr& api, request&& req, responder out) {
       cr.analytics_json = raw_json(*a);
   }
   if (!f.ok()) return answer_error(req, out, f.error());
-  auto base = api->actors.cfg->public_base_url;
-  auto corr = req.correlation_id;
-  ask<cart_view>(
-      *api->sys, api->actors.carts, api->actors.db_timeout * 3,
-      caf::make_message(create_atom::value, std::move(cr)),
-      [=](cart_view& v) {
-        int status = v.created ? 201 : 200;
-        response res;
-        res.status = status;
-        res.body = success_body(
-            status,
-            [&](json_writer& w) {
-              w.Key("cart");
-              w.StartObject();
-              write_cart(w, v, base);
-              w.EndObject();
-            },
-            corr);
-        out.send(std::move(res));
-      },
-      [=](const caf::error& err) {
-        response res;
-        auto view = describe(err);
-        res.status = view.status;
-        res.body = error_body(view, corr);
-        out.send(std::move(res));
-      });
+  // 201 for a new cart; 200 when a signed-in user's products merged into their cart.
+  ask_and_render_as<cart_view>(
+      api, api->actors.carts, caf::make_message(create_atom::value, std::move(cr)), req, out,
+      [](const cart_view& v) { return v.created ? 201 : 200; }, cart_renderer(api));
 }
 
 // Every other cart route: (token, inner message) to the cart directory.
@@ -90,16 +77,6 @@ void ask_cart(const api_ptr& api, const request& req, responder out, const std::
               caf::message inner, Render render) {
   ask_and_render<cart_view>(api, api->actors.carts, caf::make_message(token, std::move(inner)), req,
                             out, 200, render);
-}
-
-auto cart_renderer(const api_ptr& api) {
-  auto base = api->actors.cfg->public_base_url;
-  return [base](json_writer& w, const cart_view& v) {
-    w.Key("cart");
-    w.StartObject();
-    write_cart(w, v, base);
-    w.EndObject();
-  };
 }
 
 void get_cart(const api_ptr& api, request&& req, responder out) {

@@ -29,18 +29,19 @@ std::shared_ptr<rapidjson::Document> parse_body(const request& req, const respon
 // Answers with the envelope of `err`.
 void answer_error(const request& req, const responder& out, const caf::error& err);
 
-// Sends `msg` to `target`; on a reply R, answers `status` with `render(w, reply)`.
-template <class R, class Render>
-void ask_and_render(const api_ptr& api, const caf::actor& target, caf::message msg,
-                    const request& req, responder out, int status, Render render) {
+// Sends `msg` to `target`; on a reply R, answers status_of(reply) with
+// `render(w, reply)`; on an error, its envelope.
+template <class R, class Status, class Render>
+void ask_and_render_as(const api_ptr& api, const caf::actor& target, caf::message msg,
+                       const request& req, responder out, Status status_of, Render render) {
   auto corr = req.correlation_id;
   ask<R>(
       *api->sys, target, api->actors.db_timeout * 3, std::move(msg),
       [=](R& reply) {
         response res;
-        res.status = status;
+        res.status = status_of(reply);
         res.body = success_body(
-            status, [&](json_writer& w) { render(w, reply); }, corr);
+            res.status, [&](json_writer& w) { render(w, reply); }, corr);
         out.send(std::move(res));
       },
       [=](const caf::error& err) {
@@ -50,6 +51,14 @@ void ask_and_render(const api_ptr& api, const caf::actor& target, caf::message m
         res.body = error_body(view, corr);
         out.send(std::move(res));
       });
+}
+
+template <class R, class Render>
+void ask_and_render(const api_ptr& api, const caf::actor& target, caf::message msg,
+                    const request& req, responder out, int status, Render render) {
+  ask_and_render_as<R>(
+      api, target, std::move(msg), req, std::move(out), [status](const R&) { return status; },
+      std::move(render));
 }
 
 }  // namespace checkout::http
