@@ -45,6 +45,22 @@ struct checkout_flow {
                 {{"Authorization", "Bearer " + user}, {"Idempotency-Key", key}});
   }
 
+  // An order awaiting payment for one internship at `price` (+18% IGST).
+  struct placed_order {
+    std::string token;
+    std::string gateway_order_id;
+    std::string checkout_url;
+    long long total = 0;
+  };
+  placed_order place_new(long long price) {
+    auto r = place(create_cart(create_internship(price)), e2e::unique("key"));
+    EXPECT_EQ(r.status, 201) << r.body;
+    auto d = r.json();
+    auto& o = d["data"]["order"];
+    return {str(o, "order_token"), str(o["payment"], "gateway_order_id"),
+            str(o["payment"], "checkout_url"), o["total"].GetInt64()};
+  }
+
   static std::string captured_body(const std::string& gateway_order_id, long long amount) {
     return R"({"entity":"event","event":"payment.captured","payload":{"payment":{"entity":{"id":"pay_)" +
            gateway_order_id.substr(6) + R"(","order_id":")" + gateway_order_id + R"(","amount":)" +
@@ -151,13 +167,10 @@ TEST_F(checkout_e2e, paid_checkout_from_cart_to_enrollment) {
 
 TEST_F(checkout_e2e, bad_signature_is_rejected_and_changes_nothing) {
   checkout_flow f{srv->port()};
-  auto cart = f.create_cart(f.create_internship(10000));
-  auto placed = f.place(cart, e2e::unique("key"));
-  ASSERT_EQ(placed.status, 201) << placed.body;
-  auto o = placed.json();
-  auto token = str(o["data"]["order"], "order_token");
-  auto body =
-      checkout_flow::captured_body(str(o["data"]["order"]["payment"], "gateway_order_id"), 11800);
+  auto placed = f.place_new(10000);
+  ASSERT_FALSE(placed.token.empty());
+  auto token = placed.token;
+  auto body = checkout_flow::captured_body(placed.gateway_order_id, 11800);
   auto bad = f.webhook(body, e2e::unique("evt"), std::string(64, 'a'));
   EXPECT_EQ(bad.status, 400);
   EXPECT_EQ(bad.json()["error"]["code"].GetInt(), 7001);
@@ -171,13 +184,10 @@ TEST_F(checkout_e2e, bad_signature_is_rejected_and_changes_nothing) {
 
 TEST_F(checkout_e2e, same_event_five_times_at_once_enrolls_once) {
   checkout_flow f{srv->port()};
-  auto cart = f.create_cart(f.create_internship(10000));
-  auto placed = f.place(cart, e2e::unique("key"));
-  ASSERT_EQ(placed.status, 201) << placed.body;
-  auto o = placed.json();
-  auto token = str(o["data"]["order"], "order_token");
-  auto body =
-      checkout_flow::captured_body(str(o["data"]["order"]["payment"], "gateway_order_id"), 11800);
+  auto placed = f.place_new(10000);
+  ASSERT_FALSE(placed.token.empty());
+  auto token = placed.token;
+  auto body = checkout_flow::captured_body(placed.gateway_order_id, 11800);
   auto event_id = e2e::unique("evt");
   std::vector<std::future<e2e::reply>> calls;
   for (int i = 0; i < 5; ++i)
@@ -196,13 +206,10 @@ TEST_F(checkout_e2e, same_event_five_times_at_once_enrolls_once) {
 
 TEST_F(checkout_e2e, amount_mismatch_never_marks_paid) {
   checkout_flow f{srv->port()};
-  auto cart = f.create_cart(f.create_internship(10000));
-  auto placed = f.place(cart, e2e::unique("key"));
-  ASSERT_EQ(placed.status, 201) << placed.body;
-  auto o = placed.json();
-  auto token = str(o["data"]["order"], "order_token");
-  auto body =
-      checkout_flow::captured_body(str(o["data"]["order"]["payment"], "gateway_order_id"), 100);
+  auto placed = f.place_new(10000);
+  ASSERT_FALSE(placed.token.empty());
+  auto token = placed.token;
+  auto body = checkout_flow::captured_body(placed.gateway_order_id, 100);
   auto r = f.webhook(body, e2e::unique("evt"));
   EXPECT_EQ(r.status, 422) << r.body;
   EXPECT_EQ(r.json()["error"]["code"].GetInt(), 7002);
@@ -267,12 +274,10 @@ TEST_F(checkout_e2e, bad_input_gets_the_contract_envelope) {
 TEST(checkout_restart, kill_9_after_order_loses_nothing) {
   e2e::server srv;
   checkout_flow f{srv.port()};
-  auto cart = f.create_cart(f.create_internship(25000));
-  auto placed = f.place(cart, e2e::unique("key"));
-  ASSERT_EQ(placed.status, 201) << placed.body;
-  auto o = placed.json();
-  auto token = str(o["data"]["order"], "order_token");
-  auto gateway_order_id = str(o["data"]["order"]["payment"], "gateway_order_id");
+  auto placed = f.place_new(25000);
+  ASSERT_FALSE(placed.token.empty());
+  auto token = placed.token;
+  auto gateway_order_id = placed.gateway_order_id;
 
   srv.kill_hard();
   srv.start();
@@ -290,12 +295,10 @@ namespace {
 
 TEST_F(checkout_e2e, sandbox_page_pay_button_completes_the_order) {
   checkout_flow f{srv->port()};
-  auto cart = f.create_cart(f.create_internship(19900));
-  auto placed = f.place(cart, e2e::unique("key"));
-  ASSERT_EQ(placed.status, 201) << placed.body;
-  auto o = placed.json();
-  auto token = str(o["data"]["order"], "order_token");
-  auto url = str(o["data"]["order"]["payment"], "checkout_url");
+  auto placed = f.place_new(19900);
+  ASSERT_FALSE(placed.token.empty());
+  auto token = placed.token;
+  auto url = placed.checkout_url;
   auto path = url.substr(url.find("/api/v1/"));
   auto page = call(f.port, "GET", path);
   ASSERT_EQ(page.status, 200) << page.body;
