@@ -33,6 +33,10 @@ using store_atom = caf::atom_constant<caf::atom("store")>;
 using webhook_atom = caf::atom_constant<caf::atom("webhook")>;
 using ping_atom = caf::atom_constant<caf::atom("ping")>;
 using sandbox_atom = caf::atom_constant<caf::atom("sandbox")>;
+using remove_atom = caf::atom_constant<caf::atom("remove")>;
+using billing_atom = caf::atom_constant<caf::atom("billing")>;
+using login_atom = caf::atom_constant<caf::atom("login")>;
+using expire_atom = caf::atom_constant<caf::atom("expire")>;
 
 // --- catalog ---------------------------------------------------------------
 
@@ -185,6 +189,8 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(checkout::cart_caller)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(checkout::cart_product)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::vector<checkout::cart_product>)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(checkout::cart_view)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(checkout::cart_state)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(checkout::billing_info)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(checkout::place_order_request)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(checkout::place_order_reply)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(checkout::idempotent_response)

@@ -212,6 +212,48 @@ caf::behavior cart_actor(self_ptr self, actor_context ctx, std::string token, ca
                         return add_products(txn, cur, products);
                       });
       },
+      [=](patch_atom, const cart_caller& caller, const std::string& id, int quantity) {
+        return mutate(self, ctx, directory, caller,
+                      [id, quantity](pqxx::transaction_base&, const cart_state& cur) {
+                        return set_quantity(cur, id, quantity);
+                      });
+      },
+      [=](remove_atom, const cart_caller& caller, const std::string& id) {
+        return mutate(
+            self, ctx, directory, caller,
+            [id](pqxx::transaction_base&, const cart_state& cur) { return remove_item(cur, id); });
+      },
+      [=](billing_atom, const cart_caller& caller, const billing_info& billing) {
+        return mutate(self, ctx, directory, caller,
+                      [billing](pqxx::transaction_base&, const cart_state& cur) {
+                        return set_billing(cur, billing);
+                      });
+      },
+      [=](login_atom, const std::string& user_id) -> caf::result<cart_view> {
+        if (self->state.cart && self->state.cart->user_id == user_id)
+          return view_for(self, cfg, cart_caller{user_id}, false);
+        // Only a guest cart can be attached; anyone else's stays invisible.
+        return mutate(self, ctx, directory, cart_caller{user_id},
+                      [user_id](pqxx::transaction_base&, const cart_state& cur) {
+                        auto next = cur;
+                        next.user_id = user_id;
+                        return caf::expected<cart_state>(std::move(next));
+                      });
+      },
+      [=](login_atom, const std::string& user_id, const cart_state& guest) {
+        return mutate(self, ctx, directory, cart_caller{user_id},
+                      [guest](pqxx::transaction_base&, const cart_state& cur) {
+                        return merge_lines(cur, guest);
+                      });
+      },
+      [=](expire_atom, const cart_caller& caller) {
+        return mutate(self, ctx, directory, caller,
+                      [](pqxx::transaction_base&, const cart_state& cur) {
+                        auto next = cur;
+                        next.status = "expired";
+                        return caf::expected<cart_state>(std::move(next));
+                      });
+      },
       [=](converted_atom) { reload(self, ctx, token, directory); },
       [=](passivate_atom) { self->quit(); },
       caf::after(cfg->actor_idle_timeout) >>

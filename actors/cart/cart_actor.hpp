@@ -7,6 +7,12 @@
 //   (add_atom, cart_caller, std::vector<cart_product>) -> cart_view (merge)
 //   (estimate_atom, cart_caller)                -> cart_view
 //   (checkout_atom, cart_caller)                -> cart_view (checked for ordering)
+//   (patch_atom, cart_caller, std::string id, int quantity) -> cart_view (0 removes)
+//   (remove_atom, cart_caller, std::string id)  -> cart_view
+//   (billing_atom, cart_caller, billing_info)   -> cart_view
+//   (login_atom, std::string user_id)           -> cart_view (a guest cart becomes the user's)
+//   (login_atom, std::string user_id, cart_state guest) -> cart_view (guest lines merged in)
+//   (expire_atom, cart_caller)                  -> cart_view (merged away: answers 410 after)
 //   (converted_atom)                            -> reloads after an order took it
 //   (passivate_atom)                            -> quits
 #pragma once

@@ -83,6 +83,52 @@ caf::result<cart_view> create_for_user(self_ptr self, const actor_context& ctx,
   return rp;
 }
 
+caf::result<cart_view> login(self_ptr self, const actor_context& ctx, std::string token,
+                             std::string user_id) {
+  auto rp = self->make_response_promise<cart_view>();
+  auto timeout = ctx.db_timeout * 2;
+  auto fail = [=](caf::error& err) mutable { rp.deliver(err); };
+  db_request(self, ctx,
+             [user_id](pqxx::connection& c) {
+               pqxx::work txn(c);
+               cart_store::expire_stale_of(txn, user_id);
+               auto found = cart_store::active_cart_of(txn, user_id);
+               txn.commit();
+               return caf::make_message(active_cart{found.value_or("")});
+             })
+      .then(
+          [=](active_cart& mine) mutable {
+            auto guest = find_or_spawn(self, ctx, token);
+            if (mine.token.empty() || mine.token == token) {
+              self->request(guest, timeout, login_atom::value, user_id)
+                  .then([=](cart_view& v) mutable { rp.deliver(v); }, fail);
+              return;
+            }
+            auto target = find_or_spawn(self, ctx, mine.token);
+            self->request(guest, timeout, get_atom::value, cart_caller{user_id})
+                .then(
+                    [=](cart_view& g) mutable {
+                      if (!g.cart.user_id.empty()) {
+                        rp.deliver(make_error(errc::cart_not_found));
+                        return;
+                      }
+                      self->request(target, timeout, login_atom::value, user_id, g.cart)
+                          .then(
+                              [=](cart_view& merged) mutable {
+                                // The guest cart lives on only inside the user's.
+                                self->request(guest, timeout, expire_atom::value,
+                                              cart_caller{user_id})
+                                    .then([](cart_view&) {}, [](caf::error&) {});
+                                rp.deliver(merged);
+                              },
+                              fail);
+                    },
+                    fail);
+          },
+          fail);
+  return rp;
+}
+
 caf::behavior cart_directory(self_ptr self, actor_context ctx) {
   self->set_down_handler([=](caf::down_msg& dm) {
     auto& carts = self->state.carts;
@@ -108,6 +154,11 @@ caf::behavior cart_directory(self_ptr self, actor_context ctx) {
         for (auto& ch : token) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
         self->delegate(find_or_spawn(self, ctx, token), std::move(inner));
         return caf::delegated<caf::message>{};
+      },
+      [=](login_atom, std::string& token, std::string& user_id) -> caf::result<cart_view> {
+        if (!is_uuid(token)) return make_error(errc::cart_not_found);
+        for (auto& ch : token) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+        return login(self, ctx, std::move(token), std::move(user_id));
       },
       [=](idle_atom, const std::string& token) {
         auto it = self->state.carts.find(token);

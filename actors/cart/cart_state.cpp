@@ -37,6 +37,64 @@ caf::expected<cart_state> add_item(cart_state cart, const internship& item, int 
   return cart;
 }
 
+caf::expected<cart_state> set_quantity(cart_state cart, const std::string& internship_id,
+                                       int quantity) {
+  if (quantity < 0 || quantity > max_quantity)
+    return make_error(errc::invalid_field, "quantity must be an integer from 0 to 100");
+  auto matches = std::count_if(cart.lines.begin(), cart.lines.end(), [&](const cart_line& l) {
+    return l.internship_id == internship_id;
+  });
+  if (matches == 0)
+    return make_error(errc::internship_unknown, internship_id + " is not in the cart");
+  if (quantity == 0) return remove_item(std::move(cart), internship_id);
+  if (matches > 1)
+    return make_error(errc::invalid_field, internship_id +
+                                               " is in the cart for several periods; delete it "
+                                               "and add the period wanted");
+  for (auto& l : cart.lines)
+    if (l.internship_id == internship_id) l.quantity = quantity;
+  return cart;
+}
+
+caf::expected<cart_state> remove_item(cart_state cart, const std::string& internship_id) {
+  auto before = cart.lines.size();
+  cart.lines.erase(
+      std::remove_if(cart.lines.begin(), cart.lines.end(),
+                     [&](const cart_line& l) { return l.internship_id == internship_id; }),
+      cart.lines.end());
+  if (cart.lines.size() == before)
+    return make_error(errc::internship_unknown, internship_id + " is not in the cart");
+  return cart;
+}
+
+caf::expected<cart_state> set_billing(cart_state cart, billing_info billing) {
+  auto upper = [](const std::string& s) {
+    return s.size() == 2 &&
+           std::all_of(s.begin(), s.end(), [](char c) { return c >= 'A' && c <= 'Z'; });
+  };
+  if (!upper(billing.country))
+    return make_error(errc::invalid_field, "country must be an ISO 3166 code like IN");
+  if (billing.state.size() > 64) return make_error(errc::invalid_field, "state is too long");
+  cart.billing = std::move(billing);
+  return cart;
+}
+
+caf::expected<cart_state> merge_lines(cart_state target, const cart_state& from) {
+  for (auto& l : from.lines) {
+    auto it = std::find_if(target.lines.begin(), target.lines.end(), [&](const cart_line& t) {
+      return t.internship_id == l.internship_id && t.plan_period == l.plan_period;
+    });
+    if (it == target.lines.end()) {
+      target.lines.push_back(l);
+    } else {
+      // The same internship in both: the larger quantity, not the sum, which
+      // would enroll someone twice for one click in each cart.
+      it->quantity = std::max(it->quantity, l.quantity);
+    }
+  }
+  return target;
+}
+
 caf::error check_writable(const cart_state& cart, micros now) {
   if (cart.status == "converted") return make_error(errc::cart_converted);
   if (cart.status == "expired" || cart.expires_at <= now) return make_error(errc::cart_expired);

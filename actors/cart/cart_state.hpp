@@ -54,6 +54,17 @@ inline constexpr int max_quantity = 100;
 caf::expected<cart_state> add_item(cart_state cart, const internship& item, int quantity,
                                    const std::optional<period>& p);
 
+// Sets the quantity of an internship's line; 0 removes it. Errors: not in the
+// cart (1101), quantity out of range, several lines (periods) for it.
+caf::expected<cart_state> set_quantity(cart_state cart, const std::string& internship_id,
+                                       int quantity);
+// Removes every line of an internship; not in the cart is an error (1101).
+caf::expected<cart_state> remove_item(cart_state cart, const std::string& internship_id);
+// Country (ISO 3166 alpha-2, upper-case) and optional state drive the tax.
+caf::expected<cart_state> set_billing(cart_state cart, billing_info billing);
+// Moves a guest cart's lines into `target` (the user's active cart).
+caf::expected<cart_state> merge_lines(cart_state target, const cart_state& from);
+
 // Whether the cart accepts changes; the error says why not.
 caf::error check_writable(const cart_state& cart, micros now);
 

@@ -117,6 +117,73 @@ void estimate(const api_ptr& api, request&& req, responder out) {
            [](json_writer& w, const cart_view& v) { write_estimate(w, v.totals); });
 }
 
+void patch_item(const api_ptr& api, request&& req, responder out) {
+  std::optional<auth_user> user;
+  if (!authenticate(api, req, out, false, user)) return;
+  auto doc = parse_body(req, out);
+  if (!doc) return;
+  fields f(*doc);
+  auto quantity = static_cast<int>(f.integer("quantity", 0, max_quantity));
+  if (!f.ok()) return answer_error(req, out, f.error());
+  cart_caller caller{user ? user->user_id : ""};
+  ask_cart(api, req, out, req.params.at("token"),
+           caf::make_message(patch_atom::value, caller, req.params.at("internship_id"), quantity),
+           cart_renderer(api));
+}
+
+void delete_item(const api_ptr& api, request&& req, responder out) {
+  std::optional<auth_user> user;
+  if (!authenticate(api, req, out, false, user)) return;
+  cart_caller caller{user ? user->user_id : ""};
+  ask_cart(api, req, out, req.params.at("token"),
+           caf::make_message(remove_atom::value, caller, req.params.at("internship_id")),
+           cart_renderer(api));
+}
+
+void put_billing(const api_ptr& api, request&& req, responder out) {
+  std::optional<auth_user> user;
+  if (!authenticate(api, req, out, false, user)) return;
+  auto doc = parse_body(req, out);
+  if (!doc) return;
+  fields f(*doc);
+  billing_info billing;
+  billing.country = f.str("country", 2);
+  billing.state = f.opt_str("state", 64).value_or("");
+  if (!f.ok()) return answer_error(req, out, f.error());
+  cart_caller caller{user ? user->user_id : ""};
+  ask_cart(api, req, out, req.params.at("token"),
+           caf::make_message(billing_atom::value, caller, billing), cart_renderer(api));
+}
+
+// Who is asking, and whether the cart is theirs. An invalid token counts as
+// not signed in: answering that is the point of the check.
+void auth_check(const api_ptr& api, request&& req, responder out) {
+  auto auth = http::authenticate(req, api->actors.cfg->jwt_secret);
+  auto user_id = auth.user ? auth.user->user_id : std::string();
+  ask_cart(api, req, out, req.params.at("token"),
+           caf::make_message(get_atom::value, cart_caller{user_id}),
+           [user_id](json_writer& w, const cart_view& v) {
+             w.Key("authenticated");
+             w.Bool(!user_id.empty());
+             w.Key("user_id");
+             if (user_id.empty())
+               w.Null();
+             else
+               w.String(user_id);
+             w.Key("owns_cart");
+             w.Bool(!user_id.empty() && v.cart.user_id == user_id);
+           });
+}
+
+void auth_login(const api_ptr& api, request&& req, responder out) {
+  std::optional<auth_user> user;
+  if (!authenticate(api, req, out, true, user)) return;
+  ask_and_render<cart_view>(
+      api, api->actors.carts,
+      caf::make_message(login_atom::value, req.params.at("token"), user->user_id), req, out, 200,
+      cart_renderer(api));
+}
+
 }  // namespace
 
 void add_cart_routes(router& r, const api_ptr& api) {
@@ -129,6 +196,16 @@ void add_cart_routes(router& r, const api_ptr& api) {
         [api](request&& req, responder out) { get_cart(api, std::move(req), out); });
   r.add("POST", "/api/v1/cart/{token}/items",
         [api](request&& req, responder out) { add_item(api, std::move(req), out); });
+  r.add("PATCH", "/api/v1/cart/{token}/items/{internship_id}",
+        [api](request&& req, responder out) { patch_item(api, std::move(req), out); });
+  r.add("DELETE", "/api/v1/cart/{token}/items/{internship_id}",
+        [api](request&& req, responder out) { delete_item(api, std::move(req), out); });
+  r.add("PUT", "/api/v1/cart/{token}/billing",
+        [api](request&& req, responder out) { put_billing(api, std::move(req), out); });
+  r.add("POST", "/api/v1/cart/{token}/auth/check",
+        [api](request&& req, responder out) { auth_check(api, std::move(req), out); });
+  r.add("POST", "/api/v1/cart/{token}/auth/login",
+        [api](request&& req, responder out) { auth_login(api, std::move(req), out); });
 }
 
 }  // namespace checkout::http
