@@ -152,7 +152,7 @@ int main(int argc, char** argv) {
   ctx.db_timeout = cfg->request_timeout / 2;
   ctx.db = persistence::spawn_db_pool(sys, cfg->database_url, cfg->db_pool_size);
   ctx.catalog = spawn_catalog_actor(sys, ctx);
-  ctx.carts = spawn_cart_directory(sys, ctx);
+  ctx.carts = spawn_cart_directory(sys, ctx, 4);
   ctx.orders = spawn_order_directory(sys, ctx);
 
   auto api = std::make_shared<http::api_context>();

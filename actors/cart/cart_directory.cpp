@@ -1,5 +1,7 @@
 #include "actors/cart/cart_directory.hpp"
 
+#include <atomic>
+#include <caf/actor_pool.hpp>
 #include <caf/stateful_actor.hpp>
 #include <pqxx/pqxx>
 #include <unordered_map>
@@ -29,6 +31,8 @@ namespace {
 
 struct cart_directory_state {
   std::unordered_map<std::string, caf::actor> carts;
+  size_t shard = 0;
+  size_t shards = 1;
   static inline const char* name = "cart_directory";
 };
 
@@ -43,6 +47,14 @@ caf::actor spawn_child(self_ptr self, const actor_context& ctx, const std::strin
   self->link_to(child);
   self->state.carts.emplace(token, child);
   return child;
+}
+
+// A fresh token whose home is this shard.
+std::string new_token(self_ptr self) {
+  for (;;) {
+    auto token = new_uuid();
+    if (cart_shard_of(token, self->state.shards) == self->state.shard) return token;
+  }
 }
 
 caf::actor find_or_spawn(self_ptr self, const actor_context& ctx, const std::string& token) {
@@ -70,8 +82,8 @@ caf::result<cart_view> create_for_user(self_ptr self, const actor_context& ctx,
             auto deliver = [=](cart_view& v) mutable { rp.deliver(v); };
             auto fail = [=](caf::error& err) mutable { rp.deliver(err); };
             if (found.token.empty()) {
-              self->request(spawn_child(self, ctx, new_uuid(), true), timeout, create_atom::value,
-                            req)
+              self->request(spawn_child(self, ctx, new_token(self), true), timeout,
+                            create_atom::value, req)
                   .then(deliver, fail);
             } else {
               self->request(find_or_spawn(self, ctx, found.token), timeout, add_atom::value,
@@ -104,7 +116,7 @@ caf::result<cart_view> login(self_ptr self, const actor_context& ctx, std::strin
                   .then([=](cart_view& v) mutable { rp.deliver(v); }, fail);
               return;
             }
-            auto target = find_or_spawn(self, ctx, mine.token);
+            auto target = ctx.carts;  // the user's cart, wherever its shard is
             self->request(guest, timeout, get_atom::value, cart_caller{user_id})
                 .then(
                     [=](cart_view& g) mutable {
@@ -112,7 +124,8 @@ caf::result<cart_view> login(self_ptr self, const actor_context& ctx, std::strin
                         rp.deliver(make_error(errc::cart_not_found));
                         return;
                       }
-                      self->request(target, timeout, login_atom::value, user_id, g.cart)
+                      self->request(target, timeout, mine.token,
+                                    caf::make_message(login_atom::value, user_id, g.cart))
                           .then(
                               [=](cart_view& merged) mutable {
                                 // The guest cart lives on only inside the user's.
@@ -129,7 +142,9 @@ caf::result<cart_view> login(self_ptr self, const actor_context& ctx, std::strin
   return rp;
 }
 
-caf::behavior cart_directory(self_ptr self, actor_context ctx) {
+caf::behavior cart_directory(self_ptr self, actor_context ctx, size_t shard, size_t shards) {
+  self->state.shard = shard;
+  self->state.shards = shards;
   self->set_down_handler([=](caf::down_msg& dm) {
     auto& carts = self->state.carts;
     for (auto it = carts.begin(); it != carts.end(); ++it) {
@@ -142,7 +157,7 @@ caf::behavior cart_directory(self_ptr self, actor_context ctx) {
   return {
       [=](create_atom, cart_create_request& req) -> caf::result<cart_view> {
         if (req.user_id.empty()) {
-          self->delegate(spawn_child(self, ctx, new_uuid(), true), create_atom::value,
+          self->delegate(spawn_child(self, ctx, new_token(self), true), create_atom::value,
                          std::move(req));
           return caf::delegated<cart_view>{};
         }
@@ -173,8 +188,38 @@ caf::behavior cart_directory(self_ptr self, actor_context ctx) {
 
 }  // namespace
 
-caf::actor spawn_cart_directory(caf::actor_system& sys, const actor_context& ctx) {
-  return sys.spawn(cart_directory, ctx);
+size_t cart_shard_of(const std::string& token, size_t shards) {
+  std::string lower = token;
+  for (auto& ch : lower) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  return std::hash<std::string>{}(lower) % shards;
+}
+
+caf::actor spawn_cart_directory(caf::actor_system& sys, actor_context ctx, size_t shards) {
+  // Route by the first string among the first two elements: the token of
+  // (token, inner) and of (login_atom, token, user); anything else (a new cart)
+  // goes round robin.
+  auto next = std::make_shared<std::atomic<size_t>>(0);
+  auto policy = [next](caf::actor_system&, caf::actor_pool::uplock& guard,
+                       const caf::actor_pool::actor_vec& workers, caf::mailbox_element_ptr& ptr,
+                       caf::execution_unit* host) {
+    auto& content = ptr->content();
+    size_t index = next->fetch_add(1) % workers.size();
+    for (size_t i = 0; i < content.size() && i < 2; ++i) {
+      if (content.match_element<std::string>(i)) {
+        index = cart_shard_of(content.get_as<std::string>(i), workers.size());
+        break;
+      }
+    }
+    auto selected = workers[index];
+    guard.unlock();
+    selected->enqueue(std::move(ptr), host);
+  };
+  auto pool = caf::actor_pool::make(sys.dummy_execution_unit(), policy);
+  ctx.carts = pool;
+  for (size_t i = 0; i < shards; ++i)
+    caf::anon_send(pool, caf::sys_atom::value, caf::put_atom::value,
+                   sys.spawn(cart_directory, ctx, i, shards));
+  return pool;
 }
 
 }  // namespace checkout

@@ -13,6 +13,13 @@
 
 namespace checkout {
 
-caf::actor spawn_cart_directory(caf::actor_system& sys, const actor_context& ctx);
+// The directory is sharded: `shards` directory actors behind one handle (a CAF
+// actor_pool whose policy routes by token, so the handle has no mailbox of its
+// own). A shard makes new tokens that hash to itself, so every token has one
+// home. ctx.carts must not be set; the returned handle is what to store there.
+caf::actor spawn_cart_directory(caf::actor_system& sys, actor_context ctx, size_t shards);
+
+// The shard a token lives in (tokens compared lower-case).
+size_t cart_shard_of(const std::string& token, size_t shards);
 
 }  // namespace checkout
