@@ -12,8 +12,10 @@
 #include <iostream>
 #include <thread>
 
+#include "actors/cart/cart_cleanup.hpp"
 #include "actors/cart/cart_directory.hpp"
 #include "actors/catalog/catalog_actor.hpp"
+#include "actors/coupon/coupon_actor.hpp"
 #include "actors/enrollment/enrollment_supervisor.hpp"
 #include "actors/health/readiness_probe.hpp"
 #include "actors/messages.hpp"
@@ -154,12 +156,14 @@ int main(int argc, char** argv) {
   ctx.catalog = spawn_catalog_actor(sys, ctx);
   ctx.carts = spawn_cart_directory(sys, ctx, 4);
   ctx.orders = spawn_order_directory(sys, ctx);
+  auto cart_cleanup = spawn_cart_cleanup(sys, ctx);
 
   auto api = std::make_shared<http::api_context>();
   api->sys = &sys;
   api->actors = ctx;
   api->webhooks = spawn_webhook_intake(sys, ctx);
   api->enrollments = spawn_enrollment_supervisor(sys, ctx);
+  api->coupons = spawn_coupon_actor(sys, ctx);
   api->probe = spawn_readiness_probe(sys, ctx, [url = cfg->amqp_url] {
     std::string err;
     auto conn = messaging::amqp_connection::open(url, "checkoutd-readyz", &err);
@@ -199,8 +203,8 @@ int main(int argc, char** argv) {
   server.stop();
   enrollment_consumer.stop();
   relay.stop();
-  for (auto& a :
-       {ctx.carts, ctx.orders, ctx.catalog, api->webhooks, api->enrollments, api->probe, ctx.db})
+  for (auto& a : {cart_cleanup, ctx.carts, ctx.orders, ctx.catalog, api->coupons, api->webhooks,
+                  api->enrollments, api->probe, ctx.db})
     caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
   return 0;
 }

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "actors/cart/cart_pricing.hpp"
 #include "actors/cart/cart_state.hpp"
 #include "actors/cart/pricing.hpp"
 #include "actors/catalog/internship.hpp"
@@ -37,6 +38,9 @@ using remove_atom = caf::atom_constant<caf::atom("remove")>;
 using billing_atom = caf::atom_constant<caf::atom("billing")>;
 using login_atom = caf::atom_constant<caf::atom("login")>;
 using expire_atom = caf::atom_constant<caf::atom("expire")>;
+using coupon_atom = caf::atom_constant<caf::atom("coupon")>;
+using uncoupon_atom = caf::atom_constant<caf::atom("uncoupon")>;
+using validate_atom = caf::atom_constant<caf::atom("validate")>;
 
 // --- catalog ---------------------------------------------------------------
 
@@ -71,7 +75,15 @@ struct cart_caller {
 struct cart_view {
   cart_state cart;
   pricing::price_result totals;
-  bool created = false;  // true when this request made the cart (201, not 200)
+  bool created = false;                  // true when this request made the cart (201, not 200)
+  std::vector<cart_discount> discounts;  // the cart's coupons and what each takes off
+};
+
+// Whether a coupon would apply to a cart now, and what it would take off.
+struct coupon_check {
+  bool valid = false;
+  std::int64_t discount_amount = 0;
+  std::vector<std::string> reasons;
 };
 
 // --- orders ----------------------------------------------------------------
@@ -191,6 +203,7 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::vector<checkout::cart_product>)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(checkout::cart_view)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(checkout::cart_state)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(checkout::billing_info)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(checkout::coupon_check)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(checkout::place_order_request)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(checkout::place_order_reply)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(checkout::idempotent_response)

@@ -9,27 +9,38 @@
 #include "actors/cart/cart_store.hpp"
 #include "actors/catalog/catalog_store.hpp"
 #include "actors/common/db.hpp"
+#include "actors/coupon/coupon_store.hpp"
 #include "actors/errors.hpp"
 #include "actors/messages.hpp"
 
 namespace checkout {
 namespace {
 
-// The row as loaded; empty when no cart has that token.
+// The row as loaded (empty when no cart has that token), with the
+// definitions of its coupons.
 struct loaded_cart {
   std::optional<cart_state> cart;
+  std::vector<coupon> defs;
+};
+
+// A change as stored: what to answer, and the coupon definitions priced with.
+struct stored_cart {
+  cart_view view;
+  std::vector<coupon> defs;
 };
 
 }  // namespace
 }  // namespace checkout
 
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(checkout::loaded_cart)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(checkout::stored_cart)
 
 namespace checkout {
 namespace {
 
 struct cart_actor_state {
-  std::optional<cart_state> cart;  // nullopt: no such cart
+  std::optional<cart_state> cart;   // nullopt: no such cart
+  std::vector<coupon> coupon_defs;  // of the coupons on the cart, as last loaded
   static inline const char* name = "cart";
 };
 
@@ -41,10 +52,34 @@ using mutation =
     std::function<caf::expected<cart_state>(pqxx::transaction_base&, const cart_state&)>;
 
 caf::expected<cart_view> make_view(const cart_state& cart, const config::settings& cfg,
-                                   bool created = false) {
-  auto priced = price_cart(cart, cfg);
+                                   const std::vector<coupon>& defs, bool created = false) {
+  auto priced = price_cart(cart, cfg, defs, now_micros());
   if (!priced) return priced.error();
-  return cart_view{cart, std::move(*priced), created};
+  return cart_view{cart, std::move(priced->totals), created, std::move(priced->discounts)};
+}
+
+std::vector<coupon> load_defs(pqxx::transaction_base& txn, const std::vector<std::string>& codes) {
+  std::vector<coupon> defs;
+  for (auto& code : codes)
+    if (auto c = coupon_store::find(txn, code)) defs.push_back(std::move(*c));
+  return defs;
+}
+
+// The coupon context with what only the database knows: how often the coupon
+// was used, by everyone and by this user, and whether the user ordered before.
+caf::expected<coupon_context> counted_context(pqxx::transaction_base& txn, const cart_state& cart,
+                                              const config::settings& cfg, const coupon& c,
+                                              const std::string& user_id) {
+  auto ctx = coupon_context_for(cart, cfg, now_micros());
+  if (!ctx) return ctx.error();
+  ctx->user_id = user_id;
+  ctx->uses_total = coupon_store::uses_total(txn, c.code);
+  if (!user_id.empty()) {
+    ctx->uses_by_user = coupon_store::uses_by_user(txn, c.code, user_id);
+    ctx->user_has_orders = coupon_store::user_has_orders(txn, user_id);
+  }
+  ctx->applied = load_defs(txn, cart.coupons);
+  return ctx;
 }
 
 // Visible to its owner, or to anyone holding the token of a guest cart.
@@ -91,7 +126,7 @@ caf::result<cart_view> view_for(self_ptr self, const cfg_ptr& cfg, const cart_ca
     if (cart.status == "converted") return make_error(errc::cart_converted);
     if (cart.lines.empty()) return make_error(errc::cart_empty);
   }
-  auto v = make_view(cart, *cfg);
+  auto v = make_view(cart, *cfg, self->state.coupon_defs);
   if (!v) return v.error();
   return std::move(*v);
 }
@@ -101,11 +136,15 @@ void reload(self_ptr self, const actor_context& ctx, const std::string& token,
   db_request(self, ctx,
              [token](pqxx::connection& c) {
                pqxx::read_transaction txn(c);
-               return caf::make_message(loaded_cart{cart_store::load(txn, token)});
+               auto cart = cart_store::load(txn, token);
+               std::vector<coupon> defs;
+               if (cart) defs = load_defs(txn, cart->coupons);
+               return caf::make_message(loaded_cart{std::move(cart), std::move(defs)});
              })
       .await(
           [=](loaded_cart& loaded) {
             self->state.cart = std::move(loaded.cart);
+            self->state.coupon_defs = std::move(loaded.defs);
             // Nothing to keep in memory for a token that does not exist.
             if (!self->state.cart) self->send(directory, idle_atom::value, token);
           },
@@ -130,17 +169,19 @@ caf::result<cart_view> mutate(self_ptr self, const actor_context& ctx, const caf
                next->version = current.version + 1;
                next->updated_at = now;
                next->expires_at = now + to_micros(cfg->cart_ttl);
-               auto view = make_view(*next, *cfg);
+               auto defs = load_defs(txn, next->coupons);
+               auto view = make_view(*next, *cfg, defs);
                if (!view) return caf::make_message(view.error());
                if (!cart_store::update(txn, *next, current.version))
                  return caf::make_message(make_error(errc::cart_changed));
                txn.commit();
-               return caf::make_message(std::move(*view));
+               return caf::make_message(stored_cart{std::move(*view), std::move(defs)});
              })
       .await(
-          [=](cart_view& v) mutable {
-            self->state.cart = v.cart;
-            rp.deliver(v);
+          [=](stored_cart& stored) mutable {
+            self->state.cart = stored.view.cart;
+            self->state.coupon_defs = std::move(stored.defs);
+            rp.deliver(stored.view);
           },
           [=](caf::error& err) mutable {
             // Another process stored a newer version: adopt it; the caller retries.
@@ -175,7 +216,17 @@ caf::behavior cart_actor(self_ptr self, actor_context ctx, std::string token, ca
                      filled->version = 1;
                      filled->created_at = filled->updated_at = now;
                      filled->expires_at = now + to_micros(cfg->cart_ttl);
-                     auto view = make_view(*filled, *cfg, true);
+                     std::vector<coupon> defs;
+                     // A sale's coupon applies by itself to a cart made for that sale.
+                     if (!req.sale_slug.empty())
+                       if (auto sale = coupon_store::find_by_sale_slug(txn, req.sale_slug)) {
+                         auto cctx = counted_context(txn, *filled, *cfg, *sale, req.user_id);
+                         if (cctx && evaluate(*sale, *cctx).ok) {
+                           filled->coupons.push_back(sale->code);
+                           defs.push_back(*sale);
+                         }
+                       }
+                     auto view = make_view(*filled, *cfg, defs, true);
                      if (!view) return caf::make_message(view.error());
                      try {
                        cart_store::insert(txn, *filled);
@@ -184,12 +235,13 @@ caf::behavior cart_actor(self_ptr self, actor_context ctx, std::string token, ca
                        // The user got an active cart concurrently; the caller may retry.
                        return caf::make_message(make_error(errc::cart_changed));
                      }
-                     return caf::make_message(std::move(*view));
+                     return caf::make_message(stored_cart{std::move(*view), std::move(defs)});
                    })
             .await(
-                [=](cart_view& v) mutable {
-                  self->state.cart = v.cart;
-                  rp.deliver(v);
+                [=](stored_cart& stored) mutable {
+                  self->state.cart = stored.view.cart;
+                  self->state.coupon_defs = std::move(stored.defs);
+                  rp.deliver(stored.view);
                 },
                 [=](caf::error& err) mutable {
                   rp.deliver(err);
@@ -253,6 +305,71 @@ caf::behavior cart_actor(self_ptr self, actor_context ctx, std::string token, ca
                         next.status = "expired";
                         return caf::expected<cart_state>(std::move(next));
                       });
+      },
+      [=](coupon_atom, const cart_caller& caller, const std::string& raw) {
+        auto code = normalize_code(raw);
+        return mutate(self, ctx, directory, caller,
+                      [code, cfg, caller](pqxx::transaction_base& txn,
+                                          const cart_state& cur) -> caf::expected<cart_state> {
+                        auto c = coupon_store::find(txn, code);
+                        if (!c) return make_error(errc::coupon_invalid, "unknown coupon " + code);
+                        auto user = caller.user_id.empty() ? cur.user_id : caller.user_id;
+                        auto cctx = counted_context(txn, cur, *cfg, *c, user);
+                        if (!cctx) return cctx.error();
+                        auto verdict = evaluate(*c, *cctx);
+                        if (!verdict.ok) return make_error(errc::coupon_invalid, verdict.reasons);
+                        auto next = cur;
+                        next.coupons.push_back(c->code);
+                        return next;
+                      });
+      },
+      [=](uncoupon_atom, const cart_caller& caller, const std::string& raw) {
+        auto code = normalize_code(raw);
+        return mutate(
+            self, ctx, directory, caller,
+            [code](pqxx::transaction_base&, const cart_state& cur) -> caf::expected<cart_state> {
+              auto next = cur;
+              if (code.empty()) {
+                if (next.coupons.size() != 1)
+                  return make_error(errc::invalid_field,
+                                    next.coupons.empty() ? "the cart has no coupon"
+                                                         : "several coupons: name one with ?code=");
+                next.coupons.clear();
+                return next;
+              }
+              auto it = std::find(next.coupons.begin(), next.coupons.end(), code);
+              if (it == next.coupons.end())
+                return make_error(errc::invalid_field, code + " is not on the cart");
+              next.coupons.erase(it);
+              return next;
+            });
+      },
+      [=](validate_atom, const cart_caller& caller,
+          const std::string& raw) -> caf::result<coupon_check> {
+        if (auto err = check_visible(self->state.cart, caller)) return err;
+        if (auto err = check_readable(*self->state.cart)) return err;
+        auto code = normalize_code(raw);
+        auto current = *self->state.cart;
+        self->delegate(
+            ctx.db, persistence::db_job{[code, current, cfg, caller](pqxx::connection& c) {
+              pqxx::read_transaction txn(c);
+              auto found = coupon_store::find(txn, code);
+              if (!found) return caf::make_message(coupon_check{false, 0, {"unknown coupon"}});
+              auto user = caller.user_id.empty() ? current.user_id : caller.user_id;
+              auto cctx = counted_context(txn, current, *cfg, *found, user);
+              if (!cctx) return caf::make_message(cctx.error());
+              auto verdict = evaluate(*found, *cctx);
+              if (!verdict.ok) return caf::make_message(coupon_check{false, 0, verdict.reasons});
+              // What it would take off: the cart priced with it added.
+              auto with = current;
+              with.coupons.push_back(found->code);
+              auto defs = cctx->applied;
+              defs.push_back(*found);
+              auto priced = price_cart(with, *cfg, defs, now_micros());
+              if (!priced) return caf::make_message(priced.error());
+              return caf::make_message(coupon_check{true, priced->discounts.back().amount, {}});
+            }});
+        return caf::delegated<coupon_check>{};
       },
       [=](converted_atom) { reload(self, ctx, token, directory); },
       [=](passivate_atom) { self->quit(); },

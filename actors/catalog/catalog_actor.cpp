@@ -3,6 +3,8 @@
 #include <caf/event_based_actor.hpp>
 #include <pqxx/pqxx>
 
+#include "actors/catalog/catalog_cursor.hpp"
+#include "actors/catalog/catalog_messages.hpp"
 #include "actors/catalog/catalog_store.hpp"
 #include "actors/errors.hpp"
 #include "actors/messages.hpp"
@@ -45,6 +47,19 @@ caf::behavior catalog_actor(caf::event_based_actor* self, actor_context ctx) {
                                 if (!found)
                                   return caf::make_message(make_error(errc::internship_not_found));
                                 return caf::make_message(internship_reply{*found});
+                              }));
+      },
+      [=](list_atom, catalog_list_request rq) {
+        return self->delegate(ctx.db, job([rq](pqxx::connection& c) {
+                                pqxx::read_transaction txn(c);
+                                // One row more than the page tells whether another page follows.
+                                auto rows = catalog_store::list(txn, rq.category, rq.after,
+                                                                rq.limit + 1, rq.include_inactive);
+                                catalog_page page;
+                                page.next_after = catalog_cursor::cut_page(
+                                    rows, static_cast<std::size_t>(rq.limit));
+                                page.items = std::move(rows);
+                                return caf::make_message(std::move(page));
                               }));
       },
   };

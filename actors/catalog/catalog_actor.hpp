@@ -2,6 +2,7 @@
 //   (create_atom, internship)               -> internship_reply | internship_exists
 //   (patch_atom, std::string id, internship_patch) -> internship_reply | internship_not_found
 //   (get_atom, std::string id)              -> internship_reply | internship_not_found
+//   (list_atom, catalog_list_request)       -> catalog_page (actors/catalog/catalog_messages.hpp)
 #pragma once
 
 #include <caf/actor.hpp>

@@ -127,4 +127,24 @@ std::optional<internship> update(pqxx::transaction_base& txn, const std::string&
   return from_row(r[0]);
 }
 
+std::vector<internship> list(pqxx::transaction_base& txn, const std::string& category,
+                             const std::string& after, int count, bool include_inactive) {
+  // Two statements rather than one with "$1 = '' OR category = $1": a prepared
+  // statement's generic plan could not then use the (category, id) index.
+  static const std::string by_category =
+      std::string("SELECT ") + columns +
+      " FROM internships WHERE category = $1 AND id > $2 AND (active OR $3) ORDER BY id LIMIT $4";
+  static const std::string everything =
+      std::string("SELECT ") + columns +
+      " FROM internships WHERE id > $1 AND (active OR $2) ORDER BY id LIMIT $3";
+  auto rows = category.empty()
+                  ? exec(txn, "internship_list", everything.c_str(), after, include_inactive, count)
+                  : exec(txn, "internship_list_category", by_category.c_str(), category, after,
+                         include_inactive, count);
+  std::vector<internship> out;
+  out.reserve(rows.size());
+  for (auto row : rows) out.push_back(from_row(row));
+  return out;
+}
+
 }  // namespace checkout::catalog_store

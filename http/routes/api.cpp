@@ -7,6 +7,7 @@ namespace checkout::http {
 void add_routes(router& r, std::shared_ptr<const api_context> api) {
   add_health_routes(r, api);
   add_catalog_routes(r, api);
+  add_coupon_routes(r, api);
   add_cart_routes(r, api);
   add_order_routes(r, api);
   add_webhook_routes(r, api);

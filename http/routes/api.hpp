@@ -17,6 +17,7 @@ struct api_context {
   actor_context actors;
   caf::actor webhooks;     // webhook_intake
   caf::actor enrollments;  // enrollment_supervisor
+  caf::actor coupons;      // coupon_actor
   caf::actor probe;        // readiness probe: (ping_atom) -> ack_reply | error
 };
 

@@ -184,6 +184,79 @@ void auth_login(const api_ptr& api, request&& req, responder out) {
       cart_renderer(api));
 }
 
+void apply_coupon(const api_ptr& api, request&& req, responder out) {
+  std::optional<auth_user> user;
+  if (!authenticate(api, req, out, false, user)) return;
+  auto doc = parse_body(req, out);
+  if (!doc) return;
+  fields f(*doc);
+  auto code = f.str("coupon", 64);
+  if (!f.ok()) return answer_error(req, out, f.error());
+  cart_caller caller{user ? user->user_id : ""};
+  auto base = api->actors.cfg->public_base_url;
+  ask_cart(api, req, out, req.params.at("token"),
+           caf::make_message(coupon_atom::value, caller, code),
+           [base](json_writer& w, const cart_view& v) {
+             w.Key("coupon_applied");
+             w.Bool(true);
+             w.Key("discount_amount");
+             w.Int64(v.discounts.empty() ? 0 : v.discounts.back().amount);
+             w.Key("new_total");
+             w.Int64(v.totals.total);
+             w.Key("cart");
+             w.StartObject();
+             write_cart(w, v, base);
+             w.EndObject();
+           });
+}
+
+void remove_coupon(const api_ptr& api, request&& req, responder out) {
+  std::optional<auth_user> user;
+  if (!authenticate(api, req, out, false, user)) return;
+  cart_caller caller{user ? user->user_id : ""};
+  auto code = req.query.count("code") ? req.query.at("code") : std::string();
+  ask_cart(api, req, out, req.params.at("token"),
+           caf::make_message(uncoupon_atom::value, caller, code), cart_renderer(api));
+}
+
+void validate_discount(const api_ptr& api, request&& req, responder out) {
+  std::optional<auth_user> user;
+  if (!authenticate(api, req, out, false, user)) return;
+  auto doc = parse_body(req, out);
+  if (!doc) return;
+  fields f(*doc);
+  auto token = f.str("cart_token", 64);
+  auto code = f.str("coupon", 64);
+  if (!f.ok()) return answer_error(req, out, f.error());
+  cart_caller caller{user ? user->user_id : ""};
+  ask_and_render<coupon_check>(
+      api, api->actors.carts,
+      caf::make_message(token, caf::make_message(validate_atom::value, caller, code)), req, out,
+      200, [](json_writer& w, const coupon_check& c) {
+        w.Key("valid");
+        w.Bool(c.valid);
+        w.Key("discount_amount");
+        w.Int64(c.discount_amount);
+        w.Key("reasons");
+        w.StartArray();
+        for (auto& r : c.reasons) w.String(r);
+        w.EndArray();
+      });
+}
+
+void list_discounts(const api_ptr& api, request&& req, responder out) {
+  std::optional<auth_user> user;
+  if (!authenticate(api, req, out, false, user)) return;
+  cart_caller caller{user ? user->user_id : ""};
+  ask_cart(api, req, out, req.params.at("token"), caf::make_message(get_atom::value, caller),
+           [](json_writer& w, const cart_view& v) {
+             w.Key("discounts");
+             write_discounts(w, v.discounts);
+             w.Key("discount_amount");
+             w.Int64(v.totals.discount_amount);
+           });
+}
+
 }  // namespace
 
 void add_cart_routes(router& r, const api_ptr& api) {
@@ -202,6 +275,14 @@ void add_cart_routes(router& r, const api_ptr& api) {
         [api](request&& req, responder out) { delete_item(api, std::move(req), out); });
   r.add("PUT", "/api/v1/cart/{token}/billing",
         [api](request&& req, responder out) { put_billing(api, std::move(req), out); });
+  r.add("POST", "/api/v1/cart/{token}/coupon",
+        [api](request&& req, responder out) { apply_coupon(api, std::move(req), out); });
+  r.add("DELETE", "/api/v1/cart/{token}/coupon",
+        [api](request&& req, responder out) { remove_coupon(api, std::move(req), out); });
+  r.add("POST", "/api/v1/cart/discount/validate",
+        [api](request&& req, responder out) { validate_discount(api, std::move(req), out); });
+  r.add("GET", "/api/v1/cart/{token}/discounts",
+        [api](request&& req, responder out) { list_discounts(api, std::move(req), out); });
   r.add("POST", "/api/v1/cart/{token}/auth/check",
         [api](request&& req, responder out) { auth_check(api, std::move(req), out); });
   r.add("POST", "/api/v1/cart/{token}/auth/login",

@@ -1,5 +1,7 @@
 #include <cctype>
 
+#include "actors/catalog/catalog_cursor.hpp"
+#include "actors/catalog/catalog_messages.hpp"
 #include "actors/common/ids.hpp"
 #include "http/routes/render.hpp"
 #include "http/routes/route_groups.hpp"
@@ -82,6 +84,85 @@ void get_internship(const api_ptr& api, request&& req, responder out) {
                                    out, 200, render_internship);
 }
 
+// A query parameter's value; an empty one (as forms send "limit=") counts as absent.
+std::string query_param(const request& req, const char* name) {
+  auto it = req.query.find(name);
+  return it == req.query.end() ? std::string() : it->second;
+}
+
+std::size_t utf8_length(const std::string& s) {
+  std::size_t n = 0;
+  for (char c : s)
+    if ((static_cast<unsigned char>(c) & 0xC0) != 0x80) ++n;
+  return n;
+}
+
+void render_page(json_writer& w, const catalog_page& page) {
+  w.Key("internships");
+  w.StartArray();
+  for (auto& item : page.items) {
+    w.StartObject();
+    write_internship(w, item);
+    w.EndObject();
+  }
+  w.EndArray();
+  w.Key("next_cursor");
+  if (page.next_after)
+    w.String(catalog_cursor::encode(*page.next_after));
+  else
+    w.Null();
+}
+
+// GET /api/v1/internships?category=&limit=&cursor=&include_inactive=
+// Public, like GET /internships/{id}: without include_inactive no
+// Authorization header is looked at and only active internships are listed.
+// include_inactive=true is an admin's view of the whole catalog, so it needs an
+// admin token: 401 without a valid one, 403 without the role. It is refused
+// rather than silently ignored so that nobody mistakes the active-only list
+// for the whole catalog. Every problem with the parameters is reported at
+// once (422, code 1000, one validation message per parameter).
+void list_internships(const api_ptr& api, request&& req, responder out) {
+  catalog_list_request rq;
+  std::vector<std::string> problems;
+
+  auto category = query_param(req, "category");
+  if (!category.empty() && (!catalog_cursor::valid_text(category) || utf8_length(category) > 100))
+    problems.push_back("category must be UTF-8 text of at most 100 characters");
+  rq.category = std::move(category);
+
+  rq.limit = catalog_cursor::default_limit;
+  auto limit = query_param(req, "limit");
+  if (!limit.empty()) {
+    if (auto n = catalog_cursor::parse_limit(limit))
+      rq.limit = *n;
+    else
+      problems.push_back("limit must be an integer from 1 to " +
+                         std::to_string(catalog_cursor::max_limit));
+  }
+
+  auto cursor = query_param(req, "cursor");
+  if (!cursor.empty()) {
+    if (auto after = catalog_cursor::decode(cursor))
+      rq.after = std::move(*after);
+    else
+      problems.push_back("cursor must be the next_cursor of an earlier page");
+  }
+
+  auto inactive = query_param(req, "include_inactive");
+  if (inactive == "true")
+    rq.include_inactive = true;
+  else if (!inactive.empty() && inactive != "false")
+    problems.push_back("include_inactive must be true or false");
+
+  // As on the admin routes, authentication is checked before the parameters.
+  if (rq.include_inactive && !authorize_admin(api, req, out)) return;
+  if (!problems.empty())
+    return answer_error(req, out, make_error(errc::invalid_field, std::move(problems)));
+  ask_and_render<catalog_page>(api, api->actors.catalog,
+                               caf::make_message(list_atom::value, std::move(rq)), req, out, 200,
+                               render_page);
+}
+
 }  // namespace
 
 void add_catalog_routes(router& r, const api_ptr& api) {
@@ -89,6 +170,8 @@ void add_catalog_routes(router& r, const api_ptr& api) {
         [api](request&& req, responder out) { create_internship(api, std::move(req), out); });
   r.add("PATCH", "/api/v1/admin/internships/{id}",
         [api](request&& req, responder out) { patch_internship(api, std::move(req), out); });
+  r.add("GET", "/api/v1/internships",
+        [api](request&& req, responder out) { list_internships(api, std::move(req), out); });
   r.add("GET", "/api/v1/internships/{id}",
         [api](request&& req, responder out) { get_internship(api, std::move(req), out); });
 }

@@ -107,6 +107,8 @@ void write_cart(json_writer& w, const cart_view& v, const std::string& public_ba
   w.StartArray();
   for (auto& code : c.coupons) w.String(code);
   w.EndArray();
+  w.Key("discounts");
+  write_discounts(w, v.discounts);
   w.Key("billing");
   w.StartObject();
   key_str(w, "country", c.billing.country);
@@ -216,6 +218,25 @@ void write_order(json_writer& w, const order_record& o) {
   w.EndArray();
   key_str(w, "created_at", to_rfc3339(o.created_at));
   key_str(w, "expires_at", to_rfc3339(o.expires_at));
+}
+
+void write_discounts(json_writer& w, const std::vector<cart_discount>& discounts) {
+  w.StartArray();
+  for (auto& d : discounts) {
+    w.StartObject();
+    key_str(w, "code", d.code);
+    key_int64(w, "amount", d.amount);
+    w.Key("sale");
+    w.Bool(d.sale);
+    w.Key("active");
+    w.Bool(d.reasons.empty());
+    w.Key("reasons");
+    w.StartArray();
+    for (auto& r : d.reasons) w.String(r);
+    w.EndArray();
+    w.EndObject();
+  }
+  w.EndArray();
 }
 
 void write_enrollment(json_writer& w, const enrollment_record& e) {

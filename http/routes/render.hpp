@@ -12,5 +12,6 @@ void write_totals(json_writer& w, const pricing::price_result& p);
 void write_estimate(json_writer& w, const pricing::price_result& p);
 void write_order(json_writer& w, const order_record& o);
 void write_enrollment(json_writer& w, const enrollment_record& e);
+void write_discounts(json_writer& w, const std::vector<cart_discount>& discounts);
 
 }  // namespace checkout::http

@@ -342,7 +342,8 @@ TEST_F(checkout_e2e, signed_in_user_has_one_active_cart) {
 }
 
 TEST(checkout_expiry, an_expired_cart_answers_410_and_frees_the_user) {
-  e2e::server srv(std::map<std::string, std::string>{{"CART_TTL", "1s"}});
+  e2e::server srv(
+      std::map<std::string, std::string>{{"CART_TTL", "1s"}, {"CART_CLEANUP_INTERVAL", "1s"}});
   checkout_flow f{srv.port()};
   auto id = f.create_internship(1000);
   auto auth =
@@ -361,6 +362,10 @@ TEST(checkout_expiry, an_expired_cart_answers_410_and_frees_the_user) {
   auto fresh = call(f.port, "POST", "/api/v1/cart", body, auth);
   ASSERT_EQ(fresh.status, 201) << fresh.body;
   EXPECT_NE(str(fresh.json()["data"]["cart"], "token"), token);
+  // The cleanup job marks an idle guest cart expired in the table itself.
+  auto guest = call(f.port, "POST", "/api/v1/cart", body);
+  auto guest_token = str(guest.json()["data"]["cart"], "token");
+  EXPECT_TRUE(e2e::eventually([&] { return e2e::cart_status(guest_token) == "expired"; }, 4s));
 }
 
 }  // namespace

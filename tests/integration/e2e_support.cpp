@@ -10,6 +10,8 @@
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <pqxx/pqxx>
+#include <pqxx/pqxx>
 #include <stdexcept>
 
 #include "actors/common/ids.hpp"
@@ -162,6 +164,18 @@ std::string razorpay_signature(const std::string& body) {
 
 std::string webhook_secret() {
   return rzp_secret;
+}
+
+}  // namespace e2e
+
+namespace e2e {
+
+std::string cart_status(const std::string& token) {
+  const char* url = std::getenv("DATABASE_URL");
+  pqxx::connection c(url ? url : "postgresql://checkout:checkout@127.0.0.1:5432/checkout");
+  pqxx::read_transaction t(c);
+  auto r = t.exec_params("SELECT status FROM carts WHERE token = $1::uuid", token);
+  return r.empty() ? std::string() : r[0][0].as<std::string>();
 }
 
 }  // namespace e2e

@@ -47,6 +47,8 @@ std::string token_for(const std::string& user_id, bool admin = false);
 std::string unique(const std::string& prefix);
 std::string razorpay_signature(const std::string& body);
 std::string webhook_secret();
+// The status column of a cart's row, read straight from PostgreSQL.
+std::string cart_status(const std::string& token);
 
 // Polls `pred` every 50 ms until it holds or `limit` passes.
 template <class Pred>

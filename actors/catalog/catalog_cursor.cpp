@@ -1,0 +1,145 @@
+#include "actors/catalog/catalog_cursor.hpp"
+
+#include <cstdint>
+
+namespace checkout::catalog_cursor {
+namespace {
+
+constexpr std::string_view version_tag = "v1:";
+constexpr char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+// The 6-bit value of a base64url character, or -1.
+int sextet(char c) {
+  if (c >= 'A' && c <= 'Z') return c - 'A';
+  if (c >= 'a' && c <= 'z') return c - 'a' + 26;
+  if (c >= '0' && c <= '9') return c - '0' + 52;
+  if (c == '-') return 62;
+  if (c == '_') return 63;
+  return -1;
+}
+
+std::string base64url(std::string_view bytes) {
+  std::string out;
+  out.reserve((bytes.size() * 4 + 2) / 3);
+  std::size_t i = 0;
+  for (; i + 3 <= bytes.size(); i += 3) {
+    std::uint32_t n = static_cast<unsigned char>(bytes[i]) << 16 |
+                      static_cast<unsigned char>(bytes[i + 1]) << 8 |
+                      static_cast<unsigned char>(bytes[i + 2]);
+    out += alphabet[(n >> 18) & 63];
+    out += alphabet[(n >> 12) & 63];
+    out += alphabet[(n >> 6) & 63];
+    out += alphabet[n & 63];
+  }
+  std::size_t rest = bytes.size() - i;
+  if (rest == 1) {
+    std::uint32_t n = static_cast<unsigned char>(bytes[i]) << 16;
+    out += alphabet[(n >> 18) & 63];
+    out += alphabet[(n >> 12) & 63];
+  } else if (rest == 2) {
+    std::uint32_t n =
+        static_cast<unsigned char>(bytes[i]) << 16 | static_cast<unsigned char>(bytes[i + 1]) << 8;
+    out += alphabet[(n >> 18) & 63];
+    out += alphabet[(n >> 12) & 63];
+    out += alphabet[(n >> 6) & 63];
+  }
+  return out;
+}
+
+// Strict: no padding, no white space, and unused trailing bits must be zero
+// (checked by encoding the result again), so each byte string has one cursor.
+std::optional<std::string> unbase64url(std::string_view text) {
+  if (text.size() % 4 == 1) return std::nullopt;
+  std::string out;
+  out.reserve(text.size() * 3 / 4);
+  std::uint32_t acc = 0;
+  int bits = 0;
+  for (char c : text) {
+    int v = sextet(c);
+    if (v < 0) return std::nullopt;
+    acc = (acc << 6) | static_cast<std::uint32_t>(v);
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out += static_cast<char>((acc >> bits) & 0xFF);
+    }
+  }
+  if (base64url(out) != text) return std::nullopt;
+  return out;
+}
+
+}  // namespace
+
+std::string encode(const std::string& last_id) {
+  std::string plain(version_tag);
+  plain += last_id;
+  return base64url(plain);
+}
+
+std::optional<std::string> decode(std::string_view cursor) {
+  if (cursor.empty() || cursor.size() > max_cursor_length) return std::nullopt;
+  auto plain = unbase64url(cursor);
+  if (!plain || plain->size() <= version_tag.size() ||
+      std::string_view(*plain).substr(0, version_tag.size()) != version_tag)
+    return std::nullopt;
+  auto id = plain->substr(version_tag.size());
+  if (!valid_text(id)) return std::nullopt;
+  return id;
+}
+
+std::optional<int> parse_limit(std::string_view text) {
+  if (text.empty() || text.size() > 3) return std::nullopt;
+  int value = 0;
+  for (char c : text) {
+    if (c < '0' || c > '9') return std::nullopt;
+    value = value * 10 + (c - '0');
+  }
+  if (value < 1 || value > max_limit) return std::nullopt;
+  return value;
+}
+
+bool valid_text(std::string_view text) {
+  std::size_t i = 0;
+  while (i < text.size()) {
+    auto b = static_cast<unsigned char>(text[i]);
+    if (b == 0) return false;
+    if (b < 0x80) {
+      ++i;
+      continue;
+    }
+    std::size_t len;
+    std::uint32_t cp;
+    if (b >= 0xC2 && b <= 0xDF) {
+      len = 2;
+      cp = b & 0x1F;
+    } else if (b >= 0xE0 && b <= 0xEF) {
+      len = 3;
+      cp = b & 0x0F;
+    } else if (b >= 0xF0 && b <= 0xF4) {
+      len = 4;
+      cp = b & 0x07;
+    } else {
+      return false;  // a continuation byte, or a lead byte of an overlong or too large form
+    }
+    if (text.size() - i < len) return false;
+    for (std::size_t k = 1; k < len; ++k) {
+      auto c = static_cast<unsigned char>(text[i + k]);
+      if ((c & 0xC0) != 0x80) return false;
+      cp = (cp << 6) | (c & 0x3F);
+    }
+    if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10FFFF)))
+      return false;                                  // overlong, or beyond Unicode
+    if (cp >= 0xD800 && cp <= 0xDFFF) return false;  // UTF-16 surrogates
+    i += len;
+  }
+  return true;
+}
+
+std::optional<std::string> cut_page(std::vector<internship>& rows, std::size_t limit) {
+  if (rows.size() <= limit) return std::nullopt;
+  rows.resize(limit);
+  if (rows.empty()) return std::nullopt;  // limit 0: nothing to continue after
+  return rows.back().id;
+}
+
+}  // namespace checkout::catalog_cursor

@@ -1,0 +1,68 @@
+#include "actors/coupon/coupon_actor.hpp"
+
+#include <caf/event_based_actor.hpp>
+#include <pqxx/pqxx>
+
+#include "actors/coupon/coupon_messages.hpp"
+#include "actors/coupon/coupon_store.hpp"
+#include "actors/errors.hpp"
+#include "persistence/db_pool.hpp"
+
+namespace checkout {
+namespace {
+
+// Which unique key an insert ran into: the code, or else the sale slug.
+caf::message taken(pqxx::transaction_base& txn, const coupon& c) {
+  if (coupon_store::find(txn, c.code))
+    return caf::make_message(make_error(errc::invalid_field, "code " + c.code + " exists"));
+  return caf::make_message(
+      make_error(errc::invalid_field, "sale_slug " + c.sale_slug + " is used by another coupon"));
+}
+
+// Like the catalog, the coupon actor keeps no state: every answer comes from
+// the table, so all processes on one database agree on a coupon's limits.
+caf::behavior coupon_actor(caf::event_based_actor* self, actor_context ctx) {
+  auto job = [](auto task) { return persistence::db_job{std::move(task)}; };
+  // Each request is delegated to a database worker, which answers the asker.
+  return {
+      [=](create_atom, coupon item) {
+        item.code = normalize_code(item.code);
+        return self->delegate(ctx.db, job([item](pqxx::connection& c) {
+                                pqxx::work txn(c);
+                                if (!coupon_store::insert(txn, item)) return taken(txn, item);
+                                auto stored = coupon_store::find(txn, item.code);
+                                txn.commit();
+                                return caf::make_message(coupon_reply{*stored});
+                              }));
+      },
+      [=](patch_atom, std::string code, coupon_store::coupon_patch patch) {
+        code = normalize_code(code);
+        return self->delegate(
+            ctx.db, job([code, patch](pqxx::connection& c) {
+              pqxx::work txn(c);
+              auto found = coupon_store::find(txn, code);
+              if (!found)
+                return caf::make_message(make_error(errc::invalid_field, "unknown coupon " + code));
+              // The request cannot see valid_from; an end before the start
+              // would silently make the coupon unusable.
+              if (patch.valid_until_set && patch.valid_until != 0 && found->valid_from != 0 &&
+                  patch.valid_until <= found->valid_from)
+                return caf::make_message(
+                    make_error(errc::invalid_field, "valid_until must be after valid_from"));
+              auto updated = coupon_store::update(txn, code, patch);
+              if (!updated)
+                return caf::make_message(make_error(errc::invalid_field, "unknown coupon " + code));
+              txn.commit();
+              return caf::make_message(coupon_reply{*updated});
+            }));
+      },
+  };
+}
+
+}  // namespace
+
+caf::actor spawn_coupon_actor(caf::actor_system& sys, const actor_context& ctx) {
+  return sys.spawn(coupon_actor, ctx);
+}
+
+}  // namespace checkout

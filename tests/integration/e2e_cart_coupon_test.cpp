@@ -1,0 +1,166 @@
+// Coupons on a cart through the real binary (CONTRACT §4–§6): the seed's
+// worked example, rejections with reasons, stacking, validate, discounts, sales.
+#include <gtest/gtest.h>
+
+#include "e2e_support.hpp"
+
+namespace {
+
+using e2e::call;
+
+std::string str(const rapidjson::Value& v, const char* key) {
+  return v.HasMember(key) && v[key].IsString() ? v[key].GetString() : std::string();
+}
+
+class cart_coupon_e2e : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() { srv = new e2e::server(); }
+  static void TearDownTestSuite() {
+    delete srv;
+    srv = nullptr;
+  }
+  static e2e::server* srv;
+  unsigned short port() const { return srv->port(); }
+  std::string admin = "Bearer " + e2e::token_for("coupon-admin", true);
+
+  std::string internship(long long price, const std::string& category = "data") {
+    auto id = e2e::unique("cc-intern");
+    auto r = call(port(), "POST", "/api/v1/admin/internships",
+                  R"({"id":")" + id + R"(","title":"T","category":")" + category + R"(","price":)" +
+                      std::to_string(price) + R"(,"currency":"INR","seats":null})",
+                  {{"Authorization", admin}});
+    EXPECT_EQ(r.status, 201) << r.body;
+    return id;
+  }
+
+  // `fields` is the JSON after "code" (starting with a comma).
+  std::string coupon(const std::string& fields) {
+    auto code = e2e::unique("C");
+    auto r = call(port(), "POST", "/api/v1/admin/coupons",
+                  R"({"code":")" + code + "\"" + fields + "}", {{"Authorization", admin}});
+    EXPECT_EQ(r.status, 201) << r.body;
+    return code;
+  }
+
+  std::string cart(const std::string& id, const std::string& extra = {}) {
+    auto r = call(port(), "POST", "/api/v1/cart",
+                  R"({"products":[{"internship_id":")" + id + R"("}])" + extra + "}");
+    EXPECT_EQ(r.status, 201) << r.body;
+    return str(r.json()["data"]["cart"], "token");
+  }
+
+  e2e::reply apply(const std::string& token, const std::string& code) {
+    return call(port(), "POST", "/api/v1/cart/" + token + "/coupon",
+                R"({"coupon":")" + code + "\"}");
+  }
+};
+
+e2e::server* cart_coupon_e2e::srv = nullptr;
+
+TEST_F(cart_coupon_e2e, the_seed_worked_example) {
+  auto token = cart(internship(43176));
+  auto code = coupon(R"(,"type":"fixed","value":26400,"currency":"INR")");
+  // Codes are case-insensitive.
+  std::string lower = code;
+  for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  auto applied = apply(token, lower);
+  ASSERT_EQ(applied.status, 200) << applied.body;
+  auto a = applied.json();
+  EXPECT_TRUE(a["data"]["coupon_applied"].GetBool());
+  EXPECT_EQ(a["data"]["discount_amount"].GetInt64(), 26400);
+  EXPECT_EQ(a["data"]["new_total"].GetInt64(), 19796);
+  auto est = call(port(), "POST", "/api/v1/cart/estimate", R"({"cart_token":")" + token + "\"}");
+  ASSERT_EQ(est.status, 200) << est.body;
+  auto e = est.json();
+  EXPECT_EQ(e["data"]["sub_total"].GetInt64(), 16776);
+  EXPECT_EQ(e["data"]["tax_total"].GetInt64(), 3020);
+  EXPECT_EQ(e["data"]["total"].GetInt64(), 19796);
+  EXPECT_EQ(e["data"]["discount_amount"].GetInt64(), 26400);
+  EXPECT_EQ(e["data"]["discount_percentage"].GetInt(), 61);
+}
+
+TEST_F(cart_coupon_e2e, rejections_name_their_reason) {
+  auto id = internship(10000);
+  struct row {
+    std::string fields;
+    std::string reason;
+  };
+  std::vector<row> rows = {
+      {R"(,"type":"percentage","value":10,"valid_until":"2020-01-01T00:00:00Z")", "expired"},
+      {R"(,"type":"percentage","value":10,"valid_from":"2099-01-01T00:00:00Z")", "not yet valid"},
+      {R"(,"type":"percentage","value":10,"min_order_value":50000,"currency":"INR")",
+       "below minimum order value"},
+      {R"(,"type":"percentage","value":10,"internship_ids":["someone-else"])",
+       "not applicable to these internships"},
+      {R"(,"type":"percentage","value":10,"categories":["design"])",
+       "not applicable to these internships"},
+      {R"(,"type":"percentage","value":10,"first_order_only":true)", "sign in"},
+  };
+  for (auto& r : rows) {
+    auto token = cart(id);
+    auto res = apply(token, coupon(r.fields));
+    EXPECT_EQ(res.status, 422) << r.fields << " " << res.body;
+    EXPECT_EQ(res.json()["error"]["code"].GetInt(), 2004) << res.body;
+    EXPECT_NE(res.body.find(r.reason), std::string::npos) << r.fields << " " << res.body;
+  }
+  auto unknown = apply(cart(id), "NO-SUCH-" + e2e::unique("X"));
+  EXPECT_EQ(unknown.status, 422);
+  EXPECT_EQ(unknown.json()["error"]["code"].GetInt(), 2004);
+}
+
+TEST_F(cart_coupon_e2e, stacking_validate_discounts_and_removal) {
+  auto token = cart(internship(10000));
+  auto solo = coupon(R"(,"type":"percentage","value":10)");
+  auto first = coupon(R"(,"type":"percentage","value":10,"combinable":true)");
+  auto second = coupon(R"(,"type":"fixed","value":1000,"currency":"INR","combinable":true)");
+  ASSERT_EQ(apply(token, first).status, 200);
+  // 10% of 10000 = 1000, then 1000 off the remaining 9000.
+  auto both = apply(token, second);
+  ASSERT_EQ(both.status, 200) << both.body;
+  EXPECT_EQ(both.json()["data"]["cart"]["totals"]["discount_amount"].GetInt64(), 2000);
+  auto refused = apply(token, solo);
+  EXPECT_EQ(refused.status, 422);
+  EXPECT_NE(refused.body.find("not combinable with"), std::string::npos) << refused.body;
+  auto again = apply(token, first);
+  EXPECT_NE(again.body.find("already applied"), std::string::npos) << again.body;
+
+  auto check = call(port(), "POST", "/api/v1/cart/discount/validate",
+                    R"({"cart_token":")" + token + R"(","coupon":")" + solo + "\"}");
+  ASSERT_EQ(check.status, 200) << check.body;
+  EXPECT_FALSE(check.json()["data"]["valid"].GetBool());
+  auto listed = call(port(), "GET", "/api/v1/cart/" + token + "/discounts");
+  ASSERT_EQ(listed.status, 200) << listed.body;
+  auto l = listed.json();
+  ASSERT_EQ(l["data"]["discounts"].Size(), 2u);
+  EXPECT_EQ(l["data"]["discounts"][0]["amount"].GetInt64(), 1000);
+  EXPECT_EQ(l["data"]["discounts"][1]["amount"].GetInt64(), 1000);
+
+  auto ambiguous = call(port(), "DELETE", "/api/v1/cart/" + token + "/coupon");
+  EXPECT_EQ(ambiguous.status, 422) << ambiguous.body;
+  auto removed = call(port(), "DELETE", "/api/v1/cart/" + token + "/coupon?code=" + first);
+  ASSERT_EQ(removed.status, 200) << removed.body;
+  EXPECT_EQ(removed.json()["data"]["cart"]["totals"]["discount_amount"].GetInt64(), 1000);
+
+  auto fresh = cart(internship(5000));
+  auto valid = call(port(), "POST", "/api/v1/cart/discount/validate",
+                    R"({"cart_token":")" + fresh + R"(","coupon":")" + solo + "\"}");
+  ASSERT_EQ(valid.status, 200) << valid.body;
+  EXPECT_TRUE(valid.json()["data"]["valid"].GetBool());
+  EXPECT_EQ(valid.json()["data"]["discount_amount"].GetInt64(), 500);
+}
+
+TEST_F(cart_coupon_e2e, a_sale_applies_itself) {
+  auto slug = e2e::unique("diwali");
+  auto code = coupon(R"(,"type":"percentage","value":25,"sale_slug":")" + slug + "\"");
+  auto token = cart(internship(8000), R"(,"sale_slug":")" + slug + "\"");
+  auto got = call(port(), "GET", "/api/v1/cart/" + token);
+  ASSERT_EQ(got.status, 200) << got.body;
+  auto g = got.json();
+  EXPECT_EQ(g["data"]["cart"]["totals"]["discount_amount"].GetInt64(), 2000);
+  ASSERT_EQ(g["data"]["cart"]["discounts"].Size(), 1u);
+  EXPECT_TRUE(g["data"]["cart"]["discounts"][0]["sale"].GetBool());
+  for (auto& c : code) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  EXPECT_EQ(str(g["data"]["cart"]["discounts"][0], "code"), code);  // stored upper-case
+}
+
+}  // namespace
