@@ -161,21 +161,33 @@ caf::result<cart_view> mutate(self_ptr self, const actor_context& ctx, const caf
   auto current = *self->state.cart;
   auto cfg = ctx.cfg;
   db_request(self, ctx,
-             [current, change, cfg](pqxx::connection& c) {
+             [current, change, cfg, caller](pqxx::connection& c) {
                pqxx::work txn(c);
-               auto next = change(txn, current);
-               if (!next) return caf::make_message(next.error());
-               auto now = now_micros();
-               next->version = current.version + 1;
-               next->updated_at = now;
-               next->expires_at = now + to_micros(cfg->cart_ttl);
-               auto defs = load_defs(txn, next->coupons);
-               auto view = make_view(*next, *cfg, defs);
-               if (!view) return caf::make_message(view.error());
-               if (!cart_store::update(txn, *next, current.version))
-                 return caf::make_message(make_error(errc::cart_changed));
-               txn.commit();
-               return caf::make_message(stored_cart{std::move(*view), std::move(defs)});
+               auto base = current;
+               // Another process may have stored a newer version: then the change
+               // is applied again to that version, read under a row lock, so no
+               // update is lost and none is silently overwritten.
+               for (int attempt = 0;; ++attempt) {
+                 auto next = change(txn, base);
+                 if (!next) return caf::make_message(next.error());
+                 auto now = now_micros();
+                 next->version = base.version + 1;
+                 next->updated_at = now;
+                 next->expires_at = now + to_micros(cfg->cart_ttl);
+                 auto defs = load_defs(txn, next->coupons);
+                 auto view = make_view(*next, *cfg, defs);
+                 if (!view) return caf::make_message(view.error());
+                 if (cart_store::update(txn, *next, base.version)) {
+                   txn.commit();
+                   return caf::make_message(stored_cart{std::move(*view), std::move(defs)});
+                 }
+                 auto fresh = cart_store::load_for_update(txn, base.token);
+                 if (attempt > 0 || !fresh)
+                   return caf::make_message(make_error(errc::cart_changed));
+                 if (auto err = check_visible(fresh, caller)) return caf::make_message(err);
+                 if (auto err = check_writable(*fresh, now_micros())) return caf::make_message(err);
+                 base = std::move(*fresh);
+               }
              })
       .await(
           [=](stored_cart& stored) mutable {
@@ -184,9 +196,11 @@ caf::result<cart_view> mutate(self_ptr self, const actor_context& ctx, const caf
             rp.deliver(stored.view);
           },
           [=](caf::error& err) mutable {
-            // Another process stored a newer version: adopt it; the caller retries.
+            // The stored cart moved on without us (another process): adopt it.
+            auto code = static_cast<errc>(err.code());
             if (err.category() == checkout_error_category &&
-                err.code() == static_cast<std::uint8_t>(errc::cart_changed))
+                (code == errc::cart_changed || code == errc::cart_converted ||
+                 code == errc::cart_expired || code == errc::cart_not_found))
               reload(self, ctx, current.token, directory);
             rp.deliver(err);
           });

@@ -19,15 +19,16 @@ void insert(pqxx::transaction_base& txn, const cart_state& c) {
        c.device_id, c.analytics_json, c.created_at, c.updated_at, c.expires_at);
 }
 
-std::optional<cart_state> load(pqxx::transaction_base& txn, const std::string& token) {
-  auto r =
-      exec(txn, "cart_load",
-           "SELECT token::text, COALESCE(user_id, ''), status, currency, state::text, version, "
-           "COALESCE(sale_slug, ''), COALESCE(device_id, ''), COALESCE(analytics_data::text, ''), "
-           "(EXTRACT(EPOCH FROM created_at) * 1e6)::bigint, "
-           "(EXTRACT(EPOCH FROM updated_at) * 1e6)::bigint, "
-           "(EXTRACT(EPOCH FROM expires_at) * 1e6)::bigint FROM carts WHERE token = $1::uuid",
-           token);
+namespace {
+
+constexpr const char* cart_columns =
+    "token::text, COALESCE(user_id, ''), status, currency, state::text, version, "
+    "COALESCE(sale_slug, ''), COALESCE(device_id, ''), COALESCE(analytics_data::text, ''), "
+    "(EXTRACT(EPOCH FROM created_at) * 1e6)::bigint, "
+    "(EXTRACT(EPOCH FROM updated_at) * 1e6)::bigint, "
+    "(EXTRACT(EPOCH FROM expires_at) * 1e6)::bigint";
+
+std::optional<cart_state> from_result(const pqxx::result& r, const std::string& token) {
   if (r.empty()) return std::nullopt;
   auto row = r[0];
   cart_state c;
@@ -46,6 +47,20 @@ std::optional<cart_state> load(pqxx::transaction_base& txn, const std::string& t
   c.updated_at = row[10].as<std::int64_t>();
   c.expires_at = row[11].as<std::int64_t>();
   return c;
+}
+
+}  // namespace
+
+std::optional<cart_state> load(pqxx::transaction_base& txn, const std::string& token) {
+  static const std::string sql =
+      std::string("SELECT ") + cart_columns + " FROM carts WHERE token = $1::uuid";
+  return from_result(exec(txn, "cart_load", sql.c_str(), token), token);
+}
+
+std::optional<cart_state> load_for_update(pqxx::transaction_base& txn, const std::string& token) {
+  static const std::string sql =
+      std::string("SELECT ") + cart_columns + " FROM carts WHERE token = $1::uuid FOR UPDATE";
+  return from_result(exec(txn, "cart_load_for_update", sql.c_str(), token), token);
 }
 
 bool update(pqxx::transaction_base& txn, const cart_state& c, std::int64_t expected_version) {

@@ -11,6 +11,9 @@ namespace checkout::cart_store {
 
 void insert(pqxx::transaction_base& txn, const cart_state& cart);
 std::optional<cart_state> load(pqxx::transaction_base& txn, const std::string& token);
+// The same, locking the row until the transaction ends (to reapply a change
+// after another writer won a race).
+std::optional<cart_state> load_for_update(pqxx::transaction_base& txn, const std::string& token);
 // Writes `cart` if the stored version is still `expected_version`; the stored
 // version becomes cart.version. False when another writer got there first.
 bool update(pqxx::transaction_base& txn, const cart_state& cart, std::int64_t expected_version);
