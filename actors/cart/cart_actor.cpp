@@ -327,7 +327,8 @@ caf::behavior cart_actor(self_ptr self, actor_context ctx, std::string token, ca
                                           const cart_state& cur) -> caf::expected<cart_state> {
                         auto c = coupon_store::find(txn, code);
                         if (!c) return make_error(errc::coupon_invalid, "unknown coupon " + code);
-                        auto user = caller.user_id.empty() ? cur.user_id : caller.user_id;
+                        // The cart's owner, as pricing sees it: a guest cart is signed in first.
+                        auto user = cur.user_id;
                         auto cctx = counted_context(txn, cur, *cfg, *c, user);
                         if (!cctx) return cctx.error();
                         auto verdict = evaluate(*c, *cctx);
@@ -369,7 +370,7 @@ caf::behavior cart_actor(self_ptr self, actor_context ctx, std::string token, ca
               pqxx::read_transaction txn(c);
               auto found = coupon_store::find(txn, code);
               if (!found) return caf::make_message(coupon_check{false, 0, {"unknown coupon"}});
-              auto user = caller.user_id.empty() ? current.user_id : caller.user_id;
+              auto user = current.user_id;
               auto cctx = counted_context(txn, current, *cfg, *found, user);
               if (!cctx) return caf::make_message(cctx.error());
               auto verdict = evaluate(*found, *cctx);

@@ -6,6 +6,7 @@
 
 #include "actors/common/db.hpp"
 #include "actors/common/ids.hpp"
+#include "actors/common/metrics.hpp"
 #include "actors/errors.hpp"
 #include "actors/messages.hpp"
 #include "actors/order/order_actor.hpp"
@@ -43,6 +44,9 @@ caf::actor spawn_child(self_ptr self, const actor_context& ctx, const std::strin
   auto child =
       spawn_order_actor(self->system(), ctx, token, caf::actor_cast<caf::actor>(self), fresh);
   self->monitor(child);
+  auto& counters = metrics::registry::instance().actors("order");
+  counters.spawned++;
+  counters.live++;
   self->link_to(child);
   self->state.orders.emplace(token, child);
   return child;
@@ -102,6 +106,7 @@ caf::behavior order_directory(self_ptr self, actor_context ctx) {
     auto& orders = self->state.orders;
     for (auto it = orders.begin(); it != orders.end(); ++it) {
       if (it->second.address() == dm.source) {
+        metrics::registry::instance().actors("order").live--;
         orders.erase(it);
         break;
       }
@@ -132,6 +137,10 @@ caf::behavior order_directory(self_ptr self, actor_context ctx) {
         if (it == self->state.orders.end()) return;
         self->unlink_from(it->second);
         self->send(it->second, passivate_atom::value);
+        // It is no longer in the map, so its down message will not find it.
+        auto& counters = metrics::registry::instance().actors("order");
+        counters.passivated++;
+        counters.live--;
         self->state.orders.erase(it);
       },
   };

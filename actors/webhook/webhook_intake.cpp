@@ -6,6 +6,7 @@
 #include <pqxx/pqxx>
 
 #include "actors/common/db.hpp"
+#include "actors/common/ids.hpp"
 #include "actors/errors.hpp"
 #include "actors/messages.hpp"
 #include "actors/order/order_store.hpp"
@@ -94,6 +95,10 @@ void razorpay(caf::event_based_actor* self, const actor_context& ctx, const webh
 // the Razorpay webhook secret, taken through exactly the path a real one takes.
 void sandbox(caf::event_based_actor* self, const actor_context& ctx, const sandbox_action& a,
              outcome_promise rp) {
+  if (!is_uuid(a.payment_token)) {
+    rp.deliver(make_error(errc::order_not_found));
+    return;
+  }
   db_request(self, ctx,
              [token = a.payment_token](pqxx::connection& c) {
                pqxx::read_transaction txn(c);
@@ -127,13 +132,15 @@ caf::behavior webhook_intake(caf::event_based_actor* self, actor_context ctx) {
         sandbox(self, ctx, a, rp);
         return rp;
       },
-      [=](sandbox_atom, const sandbox_lookup& q) {
-        return self->delegate(ctx.db, persistence::db_job{[q](pqxx::connection& c) {
-                                pqxx::read_transaction txn(c);
-                                auto p = order_store::find_sandbox_payment(txn, q.payment_token);
-                                if (!p) return caf::make_message(make_error(errc::order_not_found));
-                                return caf::make_message(*p);
-                              }});
+      [=](sandbox_atom, const sandbox_lookup& q) -> caf::result<payment_info> {
+        if (!is_uuid(q.payment_token)) return make_error(errc::order_not_found);
+        self->delegate(ctx.db, persistence::db_job{[q](pqxx::connection& c) {
+                         pqxx::read_transaction txn(c);
+                         auto p = order_store::find_sandbox_payment(txn, q.payment_token);
+                         if (!p) return caf::make_message(make_error(errc::order_not_found));
+                         return caf::make_message(*p);
+                       }});
+        return caf::delegated<payment_info>{};
       },
   };
 }

@@ -1,3 +1,4 @@
+#include "actors/common/metrics.hpp"
 #include "http/routes/route_groups.hpp"
 
 namespace checkout::http {
@@ -37,6 +38,13 @@ void add_health_routes(router& r, const api_ptr& api) {
           out.send(std::move(res));
         });
   };
+  // Prometheus scrapes plain text, not the JSON envelope.
+  r.add("GET", "/metrics", [](request&&, responder out) {
+    response res;
+    res.content_type = "text/plain; version=0.0.4";
+    res.body = metrics::registry::instance().prometheus_text();
+    out.send(std::move(res));
+  });
   r.add("GET", "/healthz", healthz);
   r.add("GET", "/api/v1/healthz", healthz);
   r.add("GET", "/readyz", readyz);

@@ -315,6 +315,8 @@ TEST_F(checkout_e2e, sandbox_page_pay_button_completes_the_order) {
   EXPECT_EQ(
       call(f.port, "GET", "/api/v1/sandbox/checkout/00000000-0000-4000-8000-000000000000").status,
       404);
+  EXPECT_EQ(call(f.port, "GET", "/api/v1/sandbox/checkout/not-a-token").status, 404);
+  EXPECT_EQ(call(f.port, "POST", "/api/v1/sandbox/checkout/not-a-token/pay").status, 404);
 }
 
 TEST_F(checkout_e2e, signed_in_user_has_one_active_cart) {
