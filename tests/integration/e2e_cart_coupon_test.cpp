@@ -164,3 +164,57 @@ TEST_F(cart_coupon_e2e, a_sale_applies_itself) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST_F(cart_coupon_e2e, more_rejections_through_http) {
+  auto id = internship(10000);
+  auto expect_reason = [&](const e2e::reply& r, const std::string& reason) {
+    EXPECT_EQ(r.status, 422) << r.body;
+    EXPECT_EQ(r.json()["error"]["code"].GetInt(), 2004) << r.body;
+    EXPECT_NE(r.body.find(reason), std::string::npos) << r.body;
+  };
+  // Deactivated by an admin.
+  auto off = coupon(R"(,"type":"percentage","value":10)");
+  ASSERT_EQ(call(port(), "PATCH", "/api/v1/admin/coupons/" + off, R"({"active":false})",
+                 {{"Authorization", admin}})
+                .status,
+            200);
+  expect_reason(apply(cart(id), off), "inactive");
+  // Tiered: the lowest tier needs more items than the cart has.
+  auto tiers = coupon(R"(,"type":"tiered","tiers":[{"min_quantity":3,"percentage":10}])");
+  expect_reason(apply(cart(id), tiers), "at least 3");
+  // A fixed amount in a currency the service has no rate for.
+  auto usd = coupon(R"(,"type":"fixed","value":500,"currency":"USD")");
+  expect_reason(apply(cart(id), usd), "not available in INR");
+
+  // First order only, for a user who already has a (free, so completed) order.
+  auto user_id = e2e::unique("returning");
+  std::vector<std::pair<std::string, std::string>> auth{
+      {"Authorization", "Bearer " + e2e::token_for(user_id)}};
+  auto free_cart = cart(internship(0));
+  auto order = call(port(), "POST", "/api/v1/orders", R"({"cart_token":")" + free_cart + "\"}",
+                    {auth[0], {"Idempotency-Key", e2e::unique("k")}});
+  ASSERT_EQ(order.status, 201) << order.body;
+  EXPECT_EQ(str(order.json()["data"]["order"], "status"), "completed");
+  auto first_only = coupon(R"(,"type":"percentage","value":10,"first_order_only":true)");
+  auto mine = call(port(), "POST", "/api/v1/cart",
+                   R"({"products":[{"internship_id":")" + id + "\"}]}", auth);
+  ASSERT_EQ(mine.status, 201) << mine.body;
+  auto token = str(mine.json()["data"]["cart"], "token");
+  expect_reason(call(port(), "POST", "/api/v1/cart/" + token + "/coupon",
+                     R"({"coupon":")" + first_only + "\"}", auth),
+                "first order only");
+  // A new user gets it.
+  std::vector<std::pair<std::string, std::string>> newcomer{
+      {"Authorization", "Bearer " + e2e::token_for(e2e::unique("newcomer"))}};
+  auto theirs = call(port(), "POST", "/api/v1/cart",
+                     R"({"products":[{"internship_id":")" + id + "\"}]}", newcomer);
+  auto their_token = str(theirs.json()["data"]["cart"], "token");
+  auto ok = call(port(), "POST", "/api/v1/cart/" + their_token + "/coupon",
+                 R"({"coupon":")" + first_only + "\"}", newcomer);
+  EXPECT_EQ(ok.status, 200) << ok.body;
+  EXPECT_EQ(ok.json()["data"]["discount_amount"].GetInt64(), 1000);
+}
+
+}  // namespace
