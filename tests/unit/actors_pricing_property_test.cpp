@@ -10,36 +10,13 @@
 #include <vector>
 
 #include "actors/cart/pricing.hpp"
+#include "rc_support.hpp"
 
 namespace checkout::pricing {
 namespace {
 
-constexpr int cases_per_property = 300;
-
-// Runs a property with a bounded number of cases (the suite must stay fast)
-// and reports a counterexample as a gtest failure.
-template <typename Property>
-void check_property(Property&& property) {
-  const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-  rc::detail::TestMetadata metadata;
-  metadata.id = std::string(info->test_suite_name()) + "/" + info->name();
-  metadata.description = info->name();
-  auto params = rc::detail::configuration().testParams;
-  params.maxSuccess = cases_per_property;
-  const auto result = rc::detail::checkTestable(std::forward<Property>(property), metadata, params);
-  if (!result.template is<rc::detail::SuccessResult>()) {
-    std::ostringstream out;
-    rc::detail::printResultMessage(result, out);
-    FAIL() << out.str();
-  }
-}
-
-// rapidcheck scales integer ranges with the test size; these span the whole
-// range from the first case on.
-template <typename T>
-rc::Gen<T> full_range(T min, T max_exclusive) {
-  return rc::gen::resize(100, rc::gen::inRange<T>(min, max_exclusive));
-}
+using checkout::testing::check_property;
+using checkout::testing::full_range;
 
 enum class billing_kind { same_state, other_state, configured_country, unconfigured_country };
 
