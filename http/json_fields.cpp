@@ -2,7 +2,9 @@
 
 #include <rapidjson/error/en.h>
 
+#include <cstring>
 #include <limits>
+#include <optional>
 
 #include "actors/errors.hpp"
 
@@ -62,6 +64,27 @@ const rapidjson::Value* member(const rapidjson::Value& obj, const char* name) {
 
 }  // namespace
 
+// The first string (member name or value) holding a NUL character, as a path
+// like "products[0].internship_id"; PostgreSQL cannot store such text.
+std::optional<std::string> find_nul(const rapidjson::Value& v, const std::string& path) {
+  auto has_nul = [](const rapidjson::Value& s) {
+    return std::memchr(s.GetString(), 0, s.GetStringLength()) != nullptr;
+  };
+  if (v.IsString()) return has_nul(v) ? std::optional<std::string>(path) : std::nullopt;
+  if (v.IsArray()) {
+    for (rapidjson::SizeType i = 0; i < v.Size(); ++i)
+      if (auto p = find_nul(v[i], path + "[" + std::to_string(i) + "]")) return p;
+  } else if (v.IsObject()) {
+    for (auto& m : v.GetObject()) {
+      std::string name(m.name.GetString(), m.name.GetStringLength());
+      auto sub = path.empty() ? name : path + "." + name;
+      if (has_nul(m.name)) return path.empty() ? std::string("a member name") : path;
+      if (auto p = find_nul(m.value, sub)) return p;
+    }
+  }
+  return std::nullopt;
+}
+
 parsed_body parse_object(const std::string& body) {
   parsed_body out;
   if (body.empty()) {
@@ -84,6 +107,11 @@ parsed_body parse_object(const std::string& body) {
   }
   if (!doc->IsObject()) {
     out.error = make_error(errc::malformed_json, "the body must be a JSON object");
+    return out;
+  }
+  if (auto where = find_nul(*doc, "")) {
+    out.error = make_error(errc::invalid_field,
+                           std::vector<std::string>{*where + " must not contain NUL characters"});
     return out;
   }
   out.doc = std::move(doc);

@@ -90,8 +90,11 @@ caf::result<cart_view> create_for_user(self_ptr self, const actor_context& ctx,
                             create_atom::value, req)
                   .then(deliver, fail);
             } else {
-              self->request(find_or_spawn(self, ctx, found.token), timeout, add_atom::value,
-                            cart_caller{req.user_id}, req.products)
+              // The user's cart may live in another shard: ask through the pool,
+              // which routes by token, so the cart keeps exactly one actor.
+              self->request(
+                      ctx.carts, timeout, found.token,
+                      caf::make_message(add_atom::value, cart_caller{req.user_id}, req.products))
                   .then(deliver, fail);
             }
           },

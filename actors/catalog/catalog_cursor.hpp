@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "actors/catalog/internship.hpp"
+#include "actors/common/text.hpp"
 
 namespace checkout::catalog_cursor {
 
@@ -32,9 +33,7 @@ std::optional<std::string> decode(std::string_view cursor);
 // sign, spaces or fraction. nullopt otherwise.
 std::optional<int> parse_limit(std::string_view text);
 
-// Text PostgreSQL accepts in a TEXT column: valid UTF-8 (no overlong forms,
-// surrogates or code points above U+10FFFF) and no NUL byte.
-bool valid_text(std::string_view text);
+using checkout::valid_text;
 
 // `rows` were read in id order with LIMIT limit + 1. Drops the extra row, if
 // any, and answers the id the next page starts after: the last id kept when a

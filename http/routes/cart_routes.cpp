@@ -1,6 +1,7 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include "actors/common/text.hpp"
 #include "http/routes/render.hpp"
 #include "http/routes/route_groups.hpp"
 
@@ -117,9 +118,18 @@ void estimate(const api_ptr& api, request&& req, responder out) {
            [](json_writer& w, const cart_view& v) { write_estimate(w, v.totals); });
 }
 
+// A line id that is not text is in no cart; said without echoing the bytes.
+bool check_line_id(const request& req, const responder& out) {
+  if (valid_text(req.params.at("internship_id"))) return true;
+  answer_error(req, out,
+               make_error(errc::internship_unknown, "that internship is not in the cart"));
+  return false;
+}
+
 void patch_item(const api_ptr& api, request&& req, responder out) {
   std::optional<auth_user> user;
   if (!authenticate(api, req, out, false, user)) return;
+  if (!check_line_id(req, out)) return;
   auto doc = parse_body(req, out);
   if (!doc) return;
   fields f(*doc);
@@ -134,6 +144,7 @@ void patch_item(const api_ptr& api, request&& req, responder out) {
 void delete_item(const api_ptr& api, request&& req, responder out) {
   std::optional<auth_user> user;
   if (!authenticate(api, req, out, false, user)) return;
+  if (!check_line_id(req, out)) return;
   cart_caller caller{user ? user->user_id : ""};
   ask_cart(api, req, out, req.params.at("token"),
            caf::make_message(remove_atom::value, caller, req.params.at("internship_id")),
@@ -155,11 +166,12 @@ void put_billing(const api_ptr& api, request&& req, responder out) {
            caf::make_message(billing_atom::value, caller, billing), cart_renderer(api));
 }
 
-// Who is asking, and whether the cart is theirs. An invalid token counts as
-// not signed in: answering that is the point of the check.
+// Who is asking, and whether the cart is theirs. No token: a guest. An
+// invalid token is 401, as everywhere (CONTRACT §2).
 void auth_check(const api_ptr& api, request&& req, responder out) {
-  auto auth = http::authenticate(req, api->actors.cfg->jwt_secret);
-  auto user_id = auth.user ? auth.user->user_id : std::string();
+  std::optional<auth_user> user;
+  if (!authenticate(api, req, out, false, user)) return;
+  auto user_id = user ? user->user_id : std::string();
   ask_cart(api, req, out, req.params.at("token"),
            caf::make_message(get_atom::value, cart_caller{user_id}),
            [user_id](json_writer& w, const cart_view& v) {
@@ -215,6 +227,8 @@ void remove_coupon(const api_ptr& api, request&& req, responder out) {
   if (!authenticate(api, req, out, false, user)) return;
   cart_caller caller{user ? user->user_id : ""};
   auto code = req.query.count("code") ? req.query.at("code") : std::string();
+  if (!valid_text(code) || code.size() > 64)
+    return answer_error(req, out, make_error(errc::invalid_field, "code must be a coupon code"));
   ask_cart(api, req, out, req.params.at("token"),
            caf::make_message(uncoupon_atom::value, caller, code), cart_renderer(api));
 }

@@ -1,8 +1,10 @@
+#include <algorithm>
 #include <cctype>
 
 #include "actors/catalog/catalog_cursor.hpp"
 #include "actors/catalog/catalog_messages.hpp"
 #include "actors/common/ids.hpp"
+#include "actors/common/text.hpp"
 #include "http/routes/render.hpp"
 #include "http/routes/route_groups.hpp"
 
@@ -28,6 +30,11 @@ void create_internship(const api_ptr& api, request&& req, responder out) {
   fields f(*doc);
   internship item;
   item.id = f.opt_str("id", 64).value_or("");
+  // The id appears in paths (/internships/{id}): only characters that need no escaping.
+  if (!std::all_of(item.id.begin(), item.id.end(), [](char c) {
+        return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.';
+      }))
+    f.add_problem("id may contain only letters, digits, '-', '_' and '.'");
   item.title = f.str("title", 200);
   item.category = f.str("category", 100);
   item.price = f.integer("price", 0, 100'000'000'00);
@@ -61,6 +68,9 @@ void create_internship(const api_ptr& api, request&& req, responder out) {
 
 void patch_internship(const api_ptr& api, request&& req, responder out) {
   if (!authorize_admin(api, req, out)) return;
+  // An id that is not text names nothing stored (and PostgreSQL would refuse it).
+  if (!valid_text(req.params.at("id")))
+    return answer_error(req, out, make_error(errc::internship_not_found));
   auto doc = parse_body(req, out);
   if (!doc) return;
   fields f(*doc);
@@ -79,6 +89,8 @@ void patch_internship(const api_ptr& api, request&& req, responder out) {
 }
 
 void get_internship(const api_ptr& api, request&& req, responder out) {
+  if (!valid_text(req.params.at("id")))
+    return answer_error(req, out, make_error(errc::internship_not_found));
   ask_and_render<internship_reply>(api, api->actors.catalog,
                                    caf::make_message(get_atom::value, req.params.at("id")), req,
                                    out, 200, render_internship);

@@ -4,6 +4,7 @@
 #include <set>
 
 #include "actors/common/rfc3339.hpp"
+#include "actors/common/text.hpp"
 #include "actors/coupon/coupon_messages.hpp"
 #include "http/routes/route_groups.hpp"
 
@@ -211,6 +212,9 @@ void create_coupon(const api_ptr& api, request&& req, responder out) {
 
 void patch_coupon(const api_ptr& api, request&& req, responder out) {
   if (!authorize_admin(api, req, out)) return;
+  if (!valid_text(req.params.at("code")))
+    return answer_error(
+        req, out, make_error(errc::invalid_field, std::vector<std::string>{"unknown coupon"}));
   auto doc = parse_body(req, out);
   if (!doc) return;
   fields f(*doc);

@@ -336,6 +336,13 @@ TEST_F(checkout_e2e, signed_in_user_has_one_active_cart) {
   EXPECT_EQ(str(d2["data"]["cart"], "token"), str(d1["data"]["cart"], "token"));
   EXPECT_EQ(d2["data"]["cart"]["items"].Size(), 2u);
   EXPECT_EQ(d2["data"]["cart"]["totals"]["sub_total"].GetInt64(), 1000 + 2 * 2000);
+  // Read back, the cart shows the merge: one actor per cart, whichever shard
+  // took the second create.
+  for (int i = 0; i < 4; ++i) {
+    auto again = call(f.port, "GET", "/api/v1/cart/" + str(d1["data"]["cart"], "token"), {}, auth);
+    ASSERT_EQ(again.status, 200) << again.body;
+    EXPECT_EQ(again.json()["data"]["cart"]["totals"]["sub_total"].GetInt64(), 1000 + 2 * 2000);
+  }
   // Someone else's cart is as good as unknown.
   auto other = call(f.port, "GET", "/api/v1/cart/" + str(d1["data"]["cart"], "token"), {},
                     {{"Authorization", "Bearer " + e2e::token_for(e2e::unique("someone"))}});
