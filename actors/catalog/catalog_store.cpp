@@ -10,6 +10,7 @@ namespace checkout::catalog_store {
 namespace {
 
 using persistence::exec;
+using persistence::text_array;
 
 constexpr const char* columns =
     "id, title, category, price, currency, COALESCE(seats_total, -1), seats_taken, plans::text, "
@@ -28,21 +29,6 @@ internship from_row(const pqxx::row& r) {
   i.plans = plans_from_json(r[7].as<std::string>());
   i.active = r[8].as<bool>();
   return i;
-}
-
-// Postgres array literal for a text[] parameter.
-std::string text_array(const std::vector<std::string>& items) {
-  std::string out = "{";
-  for (size_t i = 0; i < items.size(); ++i) {
-    if (i) out += ',';
-    out += '"';
-    for (char c : items[i]) {
-      if (c == '"' || c == '\\') out += '\\';
-      out += c;
-    }
-    out += '"';
-  }
-  return out + "}";
 }
 
 }  // namespace

@@ -12,6 +12,7 @@ namespace checkout::coupon_store {
 namespace {
 
 using persistence::exec;
+using persistence::text_array;
 
 // Optional columns come back as their "none" sentinels (0 or ''), which is
 // what the coupon struct uses; arrays and tiers come back as JSON text.
@@ -71,21 +72,6 @@ std::vector<std::string> strings_from_json(const std::string& json, const char* 
     out.emplace_back(el.GetString(), el.GetStringLength());
   }
   return out;
-}
-
-// A PostgreSQL array literal for a TEXT[] parameter, every element quoted.
-std::string text_array(const std::vector<std::string>& items) {
-  std::string out = "{";
-  for (size_t i = 0; i < items.size(); ++i) {
-    if (i) out += ',';
-    out += '"';
-    for (char c : items[i]) {
-      if (c == '"' || c == '\\') out += '\\';
-      out += c;
-    }
-    out += '"';
-  }
-  return out + "}";
 }
 
 coupon from_row(const pqxx::row& r) {

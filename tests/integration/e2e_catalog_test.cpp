@@ -18,9 +18,7 @@ namespace {
 
 using e2e::call;
 
-std::string str(const rapidjson::Value& v, const char* key) {
-  return v.HasMember(key) && v[key].IsString() ? v[key].GetString() : std::string();
-}
+using e2e::str;
 
 std::string to_json(const rapidjson::Value& v) {
   rapidjson::StringBuffer buf;

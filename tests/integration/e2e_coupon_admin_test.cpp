@@ -11,9 +11,7 @@ namespace {
 
 using e2e::call;
 
-std::string str(const rapidjson::Value& v, const char* key) {
-  return v.HasMember(key) && v[key].IsString() ? v[key].GetString() : std::string();
-}
+using e2e::str;
 
 std::string upper(std::string s) {
   for (auto& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));

@@ -11,7 +11,6 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <pqxx/pqxx>
-#include <pqxx/pqxx>
 #include <stdexcept>
 
 #include "actors/common/ids.hpp"

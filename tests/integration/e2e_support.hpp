@@ -43,6 +43,11 @@ class server {
   int pid_ = -1;
 };
 
+// A string member of a JSON object, or "" when absent or not a string.
+inline std::string str(const rapidjson::Value& v, const char* key) {
+  return v.IsObject() && v.HasMember(key) && v[key].IsString() ? v[key].GetString() : std::string();
+}
+
 std::string token_for(const std::string& user_id, bool admin = false);
 std::string unique(const std::string& prefix);
 std::string razorpay_signature(const std::string& body);

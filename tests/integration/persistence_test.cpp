@@ -13,41 +13,14 @@
 #include "persistence/db_pool.hpp"
 #include "persistence/idempotency.hpp"
 #include "persistence/migrate.hpp"
+#include "persistence_support.hpp"
 
 namespace {
 
 using namespace checkout::persistence;
 
-std::string database_url() {
-  const char* url = std::getenv("DATABASE_URL");
-  return url ? url : "postgresql://checkout:checkout@127.0.0.1:5432/checkout";
-}
-
-// A schema of its own, so the test starts from nothing and leaves nothing.
-class scratch_schema {
- public:
-  scratch_schema() : name_("mt_" + std::to_string(std::random_device{}() % 100000000)) {
-    pqxx::connection c(database_url());
-    pqxx::work w(c);
-    w.exec0("CREATE SCHEMA " + name_);
-    w.commit();
-  }
-  ~scratch_schema() {
-    pqxx::connection c(database_url());
-    pqxx::work w(c);
-    w.exec0("DROP SCHEMA " + name_ + " CASCADE");
-    w.commit();
-  }
-  std::string url() const {
-    auto base = database_url();
-    return base + (base.find('?') == std::string::npos ? "?" : "&") + "options=-csearch_path%3D" +
-           name_;
-  }
-  const std::string& name() const { return name_; }
-
- private:
-  std::string name_;
-};
+using persistence_test::database_url;
+using persistence_test::scratch_schema;
 
 TEST(migrate, two_processes_at_once_apply_each_migration_once) {
   scratch_schema schema;
