@@ -8,6 +8,14 @@
 namespace checkout::http {
 namespace {
 
+// The caller of a cart route: a signed-in user, or a guest (empty id). An
+// invalid token has been answered 401 when this returns nothing.
+std::optional<cart_caller> caller_of(const api_ptr& api, const request& req, const responder& out) {
+  std::optional<auth_user> user;
+  if (!authenticate(api, req, out, false, user)) return std::nullopt;
+  return cart_caller{user ? user->user_id : ""};
+}
+
 std::optional<cart_product> read_product(fields& f, const rapidjson::Value& v,
                                          const std::string& name) {
   if (!v.IsObject()) {
@@ -81,16 +89,17 @@ void ask_cart(const api_ptr& api, const request& req, responder out, const std::
 }
 
 void get_cart(const api_ptr& api, request&& req, responder out) {
-  std::optional<auth_user> user;
-  if (!authenticate(api, req, out, false, user)) return;
-  cart_caller caller{user ? user->user_id : ""};
+  auto who = caller_of(api, req, out);
+  if (!who) return;
+  const auto& caller = *who;
   ask_cart(api, req, out, req.params.at("token"), caf::make_message(get_atom::value, caller),
            cart_renderer(api));
 }
 
 void add_item(const api_ptr& api, request&& req, responder out) {
-  std::optional<auth_user> user;
-  if (!authenticate(api, req, out, false, user)) return;
+  auto who = caller_of(api, req, out);
+  if (!who) return;
+  const auto& caller = *who;
   auto doc = parse_body(req, out);
   if (!doc) return;
   fields f(*doc);
@@ -100,20 +109,19 @@ void add_item(const api_ptr& api, request&& req, responder out) {
   if (auto per = f.any("period"); per && !per->IsNull())
     p.plan_period = read_period(f, *per, "period");
   if (!f.ok()) return answer_error(req, out, f.error());
-  cart_caller caller{user ? user->user_id : ""};
   ask_cart(api, req, out, req.params.at("token"), caf::make_message(add_atom::value, caller, p),
            cart_renderer(api));
 }
 
 void estimate(const api_ptr& api, request&& req, responder out) {
-  std::optional<auth_user> user;
-  if (!authenticate(api, req, out, false, user)) return;
+  auto who = caller_of(api, req, out);
+  if (!who) return;
+  const auto& caller = *who;
   auto doc = parse_body(req, out);
   if (!doc) return;
   fields f(*doc);
   auto token = f.str("cart_token", 64);
   if (!f.ok()) return answer_error(req, out, f.error());
-  cart_caller caller{user ? user->user_id : ""};
   ask_cart(api, req, out, token, caf::make_message(estimate_atom::value, caller),
            [](json_writer& w, const cart_view& v) { write_estimate(w, v.totals); });
 }
@@ -127,33 +135,34 @@ bool check_line_id(const request& req, const responder& out) {
 }
 
 void patch_item(const api_ptr& api, request&& req, responder out) {
-  std::optional<auth_user> user;
-  if (!authenticate(api, req, out, false, user)) return;
+  auto who = caller_of(api, req, out);
+  if (!who) return;
+  const auto& caller = *who;
   if (!check_line_id(req, out)) return;
   auto doc = parse_body(req, out);
   if (!doc) return;
   fields f(*doc);
   auto quantity = static_cast<int>(f.integer("quantity", 0, max_quantity));
   if (!f.ok()) return answer_error(req, out, f.error());
-  cart_caller caller{user ? user->user_id : ""};
   ask_cart(api, req, out, req.params.at("token"),
            caf::make_message(patch_atom::value, caller, req.params.at("internship_id"), quantity),
            cart_renderer(api));
 }
 
 void delete_item(const api_ptr& api, request&& req, responder out) {
-  std::optional<auth_user> user;
-  if (!authenticate(api, req, out, false, user)) return;
+  auto who = caller_of(api, req, out);
+  if (!who) return;
+  const auto& caller = *who;
   if (!check_line_id(req, out)) return;
-  cart_caller caller{user ? user->user_id : ""};
   ask_cart(api, req, out, req.params.at("token"),
            caf::make_message(remove_atom::value, caller, req.params.at("internship_id")),
            cart_renderer(api));
 }
 
 void put_billing(const api_ptr& api, request&& req, responder out) {
-  std::optional<auth_user> user;
-  if (!authenticate(api, req, out, false, user)) return;
+  auto who = caller_of(api, req, out);
+  if (!who) return;
+  const auto& caller = *who;
   auto doc = parse_body(req, out);
   if (!doc) return;
   fields f(*doc);
@@ -161,7 +170,6 @@ void put_billing(const api_ptr& api, request&& req, responder out) {
   billing.country = f.str("country", 2);
   billing.state = f.opt_str("state", 64).value_or("");
   if (!f.ok()) return answer_error(req, out, f.error());
-  cart_caller caller{user ? user->user_id : ""};
   ask_cart(api, req, out, req.params.at("token"),
            caf::make_message(billing_atom::value, caller, billing), cart_renderer(api));
 }
@@ -197,14 +205,14 @@ void auth_login(const api_ptr& api, request&& req, responder out) {
 }
 
 void apply_coupon(const api_ptr& api, request&& req, responder out) {
-  std::optional<auth_user> user;
-  if (!authenticate(api, req, out, false, user)) return;
+  auto who = caller_of(api, req, out);
+  if (!who) return;
+  const auto& caller = *who;
   auto doc = parse_body(req, out);
   if (!doc) return;
   fields f(*doc);
   auto code = f.str("coupon", 64);
   if (!f.ok()) return answer_error(req, out, f.error());
-  cart_caller caller{user ? user->user_id : ""};
   auto base = api->actors.cfg->public_base_url;
   ask_cart(api, req, out, req.params.at("token"),
            caf::make_message(coupon_atom::value, caller, code),
@@ -223,9 +231,9 @@ void apply_coupon(const api_ptr& api, request&& req, responder out) {
 }
 
 void remove_coupon(const api_ptr& api, request&& req, responder out) {
-  std::optional<auth_user> user;
-  if (!authenticate(api, req, out, false, user)) return;
-  cart_caller caller{user ? user->user_id : ""};
+  auto who = caller_of(api, req, out);
+  if (!who) return;
+  const auto& caller = *who;
   auto code = req.query.count("code") ? req.query.at("code") : std::string();
   if (!valid_text(code) || code.size() > 64)
     return answer_error(req, out, make_error(errc::invalid_field, "code must be a coupon code"));
@@ -234,15 +242,15 @@ void remove_coupon(const api_ptr& api, request&& req, responder out) {
 }
 
 void validate_discount(const api_ptr& api, request&& req, responder out) {
-  std::optional<auth_user> user;
-  if (!authenticate(api, req, out, false, user)) return;
+  auto who = caller_of(api, req, out);
+  if (!who) return;
+  const auto& caller = *who;
   auto doc = parse_body(req, out);
   if (!doc) return;
   fields f(*doc);
   auto token = f.str("cart_token", 64);
   auto code = f.str("coupon", 64);
   if (!f.ok()) return answer_error(req, out, f.error());
-  cart_caller caller{user ? user->user_id : ""};
   ask_and_render<coupon_check>(
       api, api->actors.carts,
       caf::make_message(token, caf::make_message(validate_atom::value, caller, code)), req, out,
@@ -259,9 +267,9 @@ void validate_discount(const api_ptr& api, request&& req, responder out) {
 }
 
 void list_discounts(const api_ptr& api, request&& req, responder out) {
-  std::optional<auth_user> user;
-  if (!authenticate(api, req, out, false, user)) return;
-  cart_caller caller{user ? user->user_id : ""};
+  auto who = caller_of(api, req, out);
+  if (!who) return;
+  const auto& caller = *who;
   ask_cart(api, req, out, req.params.at("token"), caf::make_message(get_atom::value, caller),
            [](json_writer& w, const cart_view& v) {
              w.Key("discounts");
