@@ -20,6 +20,9 @@
 #include "actors/health/readiness_probe.hpp"
 #include "actors/messages.hpp"
 #include "actors/order/order_directory.hpp"
+#include "actors/order/order_timing.hpp"
+#include "actors/order/order_watchdog.hpp"
+#include "actors/payment/payment_router.hpp"
 #include "actors/webhook/webhook_intake.hpp"
 #include "config/settings.hpp"
 #include "http/auth.hpp"
@@ -153,10 +156,12 @@ int main(int argc, char** argv) {
   // A request may wait for a few database steps; each waits at most this long.
   ctx.db_timeout = cfg->request_timeout / 2;
   ctx.db = persistence::spawn_db_pool(sys, cfg->database_url, cfg->db_pool_size);
+  ctx.payments = spawn_payment_router(sys, ctx);
   ctx.catalog = spawn_catalog_actor(sys, ctx);
   ctx.carts = spawn_cart_directory(sys, ctx, 4);
   ctx.orders = spawn_order_directory(sys, ctx);
   auto cart_cleanup = spawn_cart_cleanup(sys, ctx);
+  auto order_watchdog = spawn_order_watchdog(sys, ctx);
 
   auto api = std::make_shared<http::api_context>();
   api->sys = &sys;
@@ -191,7 +196,9 @@ int main(int argc, char** argv) {
   sopts.port = cfg->listen_port;
   sopts.threads = cfg->http_threads;
   // Longer than any chain of actor requests, so the actors' own errors reach the client.
-  sopts.response_timeout = cfg->request_timeout * 3;
+  sopts.response_timeout = std::max<std::chrono::milliseconds>(
+      cfg->request_timeout * 3,
+      order_timing::request_wait(*cfg, ctx.db_timeout) + std::chrono::seconds(2));
   http::server server(sopts, routes);
   if (!server.start()) return 1;
   spdlog::info("checkoutd serving on {}:{} with the {} gateway", cfg->listen_host, server.port(),
@@ -203,8 +210,8 @@ int main(int argc, char** argv) {
   server.stop();
   enrollment_consumer.stop();
   relay.stop();
-  for (auto& a : {cart_cleanup, ctx.carts, ctx.orders, ctx.catalog, api->coupons, api->webhooks,
-                  api->enrollments, api->probe, ctx.db})
+  for (auto& a : {order_watchdog, cart_cleanup, ctx.carts, ctx.orders, ctx.catalog, api->coupons,
+                  api->webhooks, api->enrollments, api->probe, ctx.payments, ctx.db})
     caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
   return 0;
 }

@@ -78,6 +78,13 @@ entry lookup(errc c) {
               "Contact support."};
     case errc::bad_webhook:
       return {400, 7003, "Malformed webhook payload.", false, "Send the gateway's format."};
+    case errc::gateway_unavailable:
+      return {503, 4001, "No payment gateway can take the payment now.", true,
+              "Retry with the same Idempotency-Key."};
+    case errc::gateway_rejected:
+      return {502, 4002, "The payment gateway refused the request.", false, "Contact support."};
+    case errc::order_state_conflict:
+      return {409, 5005, "Not possible in the order's current status.", false, "Reload the order."};
     case errc::unavailable:
       return {503, 9503, "Service temporarily unavailable.", true, "Retry later."};
     case errc::timeout:

@@ -39,6 +39,9 @@ enum class errc : std::uint8_t {
   bad_signature,             // 400 7001
   amount_mismatch,           // 422 7002
   bad_webhook,               // 400 7003
+  gateway_unavailable,       // 503 4001 (no gateway can take the payment now)
+  gateway_rejected,          // 502 4002 (the gateway refused our request)
+  order_state_conflict,      // 409 5005 (not possible in the order's status)
   unavailable,               // 503 9503
   timeout,                   // 503 9504
   internal,                  // 500 9500

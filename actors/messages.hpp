@@ -41,6 +41,7 @@ using expire_atom = caf::atom_constant<caf::atom("expire")>;
 using coupon_atom = caf::atom_constant<caf::atom("coupon")>;
 using uncoupon_atom = caf::atom_constant<caf::atom("uncoupon")>;
 using validate_atom = caf::atom_constant<caf::atom("validate")>;
+using reprice_atom = caf::atom_constant<caf::atom("reprice")>;
 
 // --- catalog ---------------------------------------------------------------
 
@@ -122,8 +123,46 @@ struct order_query {
   std::string user_id;
 };
 
+using retry_atom = caf::atom_constant<caf::atom("retry")>;
+using sync_atom = caf::atom_constant<caf::atom("sync")>;
+
+// POST /orders/{t}/payments: a new attempt for a failed order in its window.
+// Answered with a place_order_reply (a replay or the order), like placement.
+struct payment_retry_request {
+  std::string order_token;
+  std::string user_id;
+  std::string gateway;  // empty: by configuration and currency
+  std::string idempotency_key;
+  std::string request_hash;
+  std::string correlation_id;
+};
+
+// POST /admin/orders/{t}/refund.
+struct refund_order_request {
+  std::string reason;
+  std::string correlation_id;
+};
+
+// A payment attempt by its token, for the gateway hand-off pages.
+struct payment_lookup {
+  std::string payment_token;
+};
+
+// GET /orders: the caller's orders, newest first.
+struct order_list_query {
+  std::string user_id;
+  std::string status;  // empty: any
+  std::string cursor;  // empty: from the newest
+  int limit = 20;
+};
+
+struct order_list {
+  std::vector<order_record> orders;
+  std::string next_cursor;  // empty on the last page
+};
+
 // A gateway event about a payment, already verified and parsed.
-enum class payment_event_kind { captured, failed };
+enum class payment_event_kind { captured, failed, refunded };
 
 struct payment_event {
   payment_event_kind kind = payment_event_kind::captured;
@@ -208,6 +247,11 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(checkout::place_order_request)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(checkout::place_order_reply)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(checkout::idempotent_response)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(checkout::order_query)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(checkout::payment_retry_request)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(checkout::refund_order_request)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(checkout::order_list_query)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(checkout::order_list)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(checkout::payment_lookup)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(checkout::order_record)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(checkout::payment_event)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(checkout::webhook_outcome)

@@ -71,6 +71,15 @@ setter duration_field(duration settings::*field) {
   };
 }
 
+setter url_field(std::string settings::*field) {
+  return [field](settings& s, const std::string& v) -> std::string {
+    if (v.rfind("http://", 0) != 0 && v.rfind("https://", 0) != 0)
+      return "'" + v + "' is not an http:// or https:// URL";
+    s.*field = v;
+    return {};
+  };
+}
+
 setter int_field(int settings::*field, int lo, int hi) {
   return [=](settings& s, const std::string& v) -> std::string {
     auto n = parse_int(v);
@@ -118,10 +127,10 @@ const std::map<std::string, setter>& setters() {
       {"RAZORPAY_KEY_ID", string_field(&settings::razorpay_key_id)},
       {"RAZORPAY_KEY_SECRET", string_field(&settings::razorpay_key_secret)},
       {"RAZORPAY_WEBHOOK_SECRET", string_field(&settings::razorpay_webhook_secret)},
-      {"RAZORPAY_API_BASE", string_field(&settings::razorpay_api_base)},
+      {"RAZORPAY_API_BASE", url_field(&settings::razorpay_api_base)},
       {"STRIPE_SECRET_KEY", string_field(&settings::stripe_secret_key)},
       {"STRIPE_WEBHOOK_SECRET", string_field(&settings::stripe_webhook_secret)},
-      {"STRIPE_API_BASE", string_field(&settings::stripe_api_base)},
+      {"STRIPE_API_BASE", url_field(&settings::stripe_api_base)},
       {"SELLER_STATE", string_field(&settings::seller_state)},
       {"FX_RATES",
        [](settings& s, const std::string& v) -> std::string {
@@ -168,6 +177,12 @@ const std::map<std::string, setter>& setters() {
        }},
       {"ACTOR_IDLE_TIMEOUT", duration_field(&settings::actor_idle_timeout)},
       {"ENROLLMENT_MAX_DELIVERIES", int_field(&settings::enrollment_max_deliveries, 1, 100)},
+      {"GATEWAY_TIMEOUT", duration_field(&settings::gateway_timeout)},
+      {"GATEWAY_RETRIES", int_field(&settings::gateway_retries, 0, 10)},
+      {"GATEWAY_RETRY_BASE", duration_field(&settings::gateway_retry_base)},
+      {"GATEWAY_BREAKER_FAILURES", int_field(&settings::gateway_breaker_failures, 1, 1000)},
+      {"GATEWAY_BREAKER_COOLDOWN", duration_field(&settings::gateway_breaker_cooldown)},
+      {"GATEWAY_WORKERS", int_field(&settings::gateway_workers, 1, 64)},
       {"DB_POOL_SIZE", int_field(&settings::db_pool_size, 1, 64)},
       {"HTTP_THREADS", int_field(&settings::http_threads, 1, 64)},
       {"REQUEST_TIMEOUT", duration_field(&settings::request_timeout)},
@@ -209,6 +224,21 @@ std::optional<std::string> toml_to_text(const toml::node& node) {
     return out;
   }
   return std::nullopt;
+}
+
+// Settings that only make sense together: a real gateway mode needs at least
+// one gateway's credentials, and Razorpay needs both halves of its key.
+std::string check_gateways(const settings& s) {
+  if (s.payment_gateway == "sandbox") return {};
+  if (s.razorpay_key_id.empty() != s.razorpay_key_secret.empty())
+    return std::string("invalid setting ") +
+           (s.razorpay_key_id.empty() ? "RAZORPAY_KEY_ID" : "RAZORPAY_KEY_SECRET") +
+           ": required with " +
+           (s.razorpay_key_id.empty() ? "RAZORPAY_KEY_SECRET" : "RAZORPAY_KEY_ID");
+  if (!razorpay_configured(s) && !stripe_configured(s))
+    return "invalid setting PAYMENT_GATEWAY: '" + s.payment_gateway +
+           "' needs RAZORPAY_KEY_ID and RAZORPAY_KEY_SECRET, or STRIPE_SECRET_KEY";
+  return {};
 }
 
 }  // namespace
@@ -255,6 +285,7 @@ load_result load(const std::string& file, const std::map<std::string, std::strin
     if (!value) continue;
     if (auto err = apply(s, key, *value, "environment"); !err.empty()) return {std::nullopt, err};
   }
+  if (auto err = check_gateways(s); !err.empty()) return {std::nullopt, err};
   return {s, {}};
 }
 

@@ -28,11 +28,12 @@ struct settings {
   std::string jwt_secret = "dev-jwt-secret-change-me";
   std::string public_base_url = "http://localhost:8080";
   std::string payment_gateway = "sandbox";  // sandbox | razorpay | stripe
-  std::string razorpay_key_id = "rzp_test_sandbox";
-  std::string razorpay_key_secret = "sandbox-key-secret";
+  // Empty means "not configured": a real gateway is enabled only with its credentials.
+  std::string razorpay_key_id;
+  std::string razorpay_key_secret;
   std::string razorpay_webhook_secret = "sandbox-webhook-secret";
   std::string razorpay_api_base = "https://api.razorpay.com";
-  std::string stripe_secret_key = "sk_test_sandbox";
+  std::string stripe_secret_key;
   std::string stripe_webhook_secret = "whsec_sandbox";
   std::string stripe_api_base = "https://api.stripe.com";
   std::string seller_state = "KA";
@@ -49,12 +50,28 @@ struct settings {
                                                        "http://localhost:3000"};
   duration actor_idle_timeout = std::chrono::minutes(5);
   int enrollment_max_deliveries = 5;
+  // Outbound gateway calls (actors/payment): per-request deadline, retries after
+  // the first try, back-off base, circuit breaker, detached workers per gateway.
+  duration gateway_timeout = std::chrono::seconds(5);
+  int gateway_retries = 2;
+  duration gateway_retry_base = std::chrono::milliseconds(200);
+  int gateway_breaker_failures = 5;
+  duration gateway_breaker_cooldown = std::chrono::seconds(30);
+  int gateway_workers = 2;
   // Not in the contract's minimum list, but needed to size the process.
   int db_pool_size = 4;
   int http_threads = 1;
   duration request_timeout = std::chrono::seconds(10);
   std::string log_level = "info";
 };
+
+// Whether a real gateway's credentials are configured.
+inline bool razorpay_configured(const settings& s) {
+  return !s.razorpay_key_id.empty() && !s.razorpay_key_secret.empty();
+}
+inline bool stripe_configured(const settings& s) {
+  return !s.stripe_secret_key.empty();
+}
 
 // Parses "500ms", "5s", "30m", "24h" (a whole number and a unit).
 std::optional<duration> parse_duration(const std::string& text);

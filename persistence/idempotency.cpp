@@ -26,10 +26,10 @@ idempotency_decision begin_request(pqxx::transaction_base& txn, const idempotenc
                 "WHERE user_id = $1 AND scope = $2 AND key = $3 FOR UPDATE",
                 ref.user_id, ref.scope, ref.key);
   auto row = r[0];
-  if (row[0].as<std::string>() != request_hash) return {idempotency_decision::mismatch};
+  if (row[0].as<std::string>() != request_hash) return {idempotency_decision::mismatch, 0, {}};
   if (row[1].as<std::string>() == "done")
     return {idempotency_decision::replay, row[3].as<int>(), row[4].as<std::string>()};
-  if (row[2].as<bool>()) return {idempotency_decision::in_progress};
+  if (row[2].as<bool>()) return {idempotency_decision::in_progress, 0, {}};
   // The first attempt died without an answer: this one takes over its lease.
   exec(txn, "idem_take_over",
        "UPDATE idempotency_keys SET locked_until = now() + $4 * interval '1 millisecond' "
@@ -47,10 +47,22 @@ void complete_request(pqxx::transaction_base& txn, const idempotency_key_ref& re
 }
 
 void release_request(pqxx::transaction_base& txn, const idempotency_key_ref& ref) {
+  // The lease ends but the fingerprint stays: the same request runs again at
+  // once, and another body under this key is still 6001 (it must not pick up
+  // the order the first request may have made).
   exec(txn, "idem_release",
-       "DELETE FROM idempotency_keys WHERE user_id = $1 AND scope = $2 AND key = $3 "
-       "AND state = 'in_progress'",
+       "UPDATE idempotency_keys SET locked_until = now() - interval '1 second' "
+       "WHERE user_id = $1 AND scope = $2 AND key = $3 AND state = 'in_progress'",
        ref.user_id, ref.scope, ref.key);
+}
+
+std::int64_t reap_idempotency_keys(pqxx::transaction_base& txn, int limit) {
+  // In batches, so one run never holds many row locks for long.
+  auto r = exec(txn, "idem_reap",
+                "DELETE FROM idempotency_keys WHERE ctid IN (SELECT ctid FROM idempotency_keys "
+                "WHERE expires_at < now() LIMIT $1)",
+                limit);
+  return static_cast<std::int64_t>(r.affected_rows());
 }
 
 }  // namespace checkout::persistence

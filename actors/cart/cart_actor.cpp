@@ -96,10 +96,28 @@ caf::error check_readable(const cart_state& cart) {
   return {};
 }
 
+// Who would be enrolled by ordering the cart: its owner, or for a guest cart
+// the signed-in caller (who attaches it by ordering).
+std::string enrollee(const cart_state& cart, const cart_caller& caller) {
+  return cart.user_id.empty() ? caller.user_id : cart.user_id;
+}
+
+// 409 1103 when the user already holds an active enrollment for any of `ids`.
+caf::error check_not_enrolled(pqxx::transaction_base& txn, const std::string& user_id,
+                              const std::vector<std::string>& ids) {
+  auto held = cart_store::enrolled_among(txn, user_id, ids);
+  if (held.empty()) return {};
+  std::vector<std::string> reasons;
+  for (auto& id : held) reasons.push_back("already enrolled in " + id);
+  return make_error(errc::already_enrolled, std::move(reasons));
+}
+
 // Products resolved against the catalog and added one by one (pure after the
 // lookup); used by create and by the merge into a user's active cart.
+// `user_id`: whose enrollments forbid a product (empty: a guest's, none).
 caf::expected<cart_state> add_products(pqxx::transaction_base& txn, cart_state cart,
-                                       const std::vector<cart_product>& products) {
+                                       const std::vector<cart_product>& products,
+                                       const std::string& user_id) {
   std::vector<std::string> ids;
   for (auto& p : products) ids.push_back(p.internship_id);
   auto found = catalog_store::find_many(txn, ids);
@@ -114,6 +132,8 @@ caf::expected<cart_state> add_products(pqxx::transaction_base& txn, cart_state c
     if (!next) return next.error();
     cart = std::move(*next);
   }
+  // After the catalog checks, so an unknown id is still 1101.
+  if (auto err = check_not_enrolled(txn, user_id, ids)) return err;
   return cart;
 }
 
@@ -224,7 +244,7 @@ caf::behavior cart_actor(self_ptr self, actor_context ctx, std::string token, ca
                      cart.sale_slug = req.sale_slug;
                      cart.device_id = req.device_id;
                      cart.analytics_json = req.analytics_json;
-                     auto filled = add_products(txn, std::move(cart), req.products);
+                     auto filled = add_products(txn, std::move(cart), req.products, req.user_id);
                      if (!filled) return caf::make_message(filled.error());
                      auto now = now_micros();
                      filled->version = 1;
@@ -268,21 +288,34 @@ caf::behavior cart_actor(self_ptr self, actor_context ctx, std::string token, ca
       [=](checkout_atom, const cart_caller& caller) { return view_for(self, cfg, caller, true); },
       [=](add_atom, const cart_caller& caller, cart_product product) {
         return mutate(self, ctx, directory, caller,
-                      [product](pqxx::transaction_base& txn, const cart_state& cur) {
-                        return add_products(txn, cur, {product});
+                      [product, caller](pqxx::transaction_base& txn, const cart_state& cur) {
+                        return add_products(txn, cur, {product}, enrollee(cur, caller));
                       });
       },
       [=](add_atom, const cart_caller& caller, std::vector<cart_product> products) {
         return mutate(self, ctx, directory, caller,
-                      [products](pqxx::transaction_base& txn, const cart_state& cur) {
-                        return add_products(txn, cur, products);
+                      [products, caller](pqxx::transaction_base& txn, const cart_state& cur) {
+                        return add_products(txn, cur, products, enrollee(cur, caller));
                       });
       },
       [=](patch_atom, const cart_caller& caller, const std::string& id, int quantity) {
         return mutate(self, ctx, directory, caller,
-                      [id, quantity](pqxx::transaction_base&, const cart_state& cur) {
-                        return set_quantity(cur, id, quantity);
+                      [id, quantity](pqxx::transaction_base& txn,
+                                     const cart_state& cur) -> caf::expected<cart_state> {
+                        // Lowering to 0 removes the line, whatever the catalog says now.
+                        if (quantity == 0) return set_quantity(cur, id, quantity);
+                        auto item = catalog_store::find(txn, id);
+                        if (!item) return set_quantity(cur, id, quantity);
+                        return set_quantity(cur, *item, quantity);
                       });
+      },
+      [=](reprice_atom, const cart_caller& caller) {
+        return mutate(
+            self, ctx, directory, caller, [](pqxx::transaction_base& txn, const cart_state& cur) {
+              std::vector<std::string> ids;
+              for (auto& l : cur.lines) ids.push_back(l.internship_id);
+              return caf::expected<cart_state>(reprice(cur, catalog_store::find_many(txn, ids)));
+            });
       },
       [=](remove_atom, const cart_caller& caller, const std::string& id) {
         return mutate(
@@ -308,7 +341,11 @@ caf::behavior cart_actor(self_ptr self, actor_context ctx, std::string token, ca
       },
       [=](login_atom, const std::string& user_id, const cart_state& guest) {
         return mutate(self, ctx, directory, cart_caller{user_id},
-                      [guest](pqxx::transaction_base&, const cart_state& cur) {
+                      [guest, user_id](pqxx::transaction_base& txn,
+                                       const cart_state& cur) -> caf::expected<cart_state> {
+                        std::vector<std::string> ids;
+                        for (auto& l : guest.lines) ids.push_back(l.internship_id);
+                        if (auto err = check_not_enrolled(txn, user_id, ids)) return err;
                         return merge_lines(cur, guest);
                       });
       },

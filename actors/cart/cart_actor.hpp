@@ -8,6 +8,7 @@
 //   (estimate_atom, cart_caller)                -> cart_view
 //   (checkout_atom, cart_caller)                -> cart_view (checked for ordering)
 //   (patch_atom, cart_caller, std::string id, int quantity) -> cart_view (0 removes)
+//   (reprice_atom, cart_caller)                 -> cart_view (every line at today's catalog price)
 //   (remove_atom, cart_caller, std::string id)  -> cart_view
 //   (billing_atom, cart_caller, billing_info)   -> cart_view
 //   (login_atom, std::string user_id)           -> cart_view (a guest cart becomes the user's)

@@ -9,10 +9,12 @@
 #include "actors/cart/cart_actor.hpp"
 #include "actors/cart/cart_store.hpp"
 #include "actors/common/db.hpp"
+#include "actors/common/idempotency_jobs.hpp"
 #include "actors/common/ids.hpp"
 #include "actors/common/metrics.hpp"
 #include "actors/errors.hpp"
 #include "actors/messages.hpp"
+#include "persistence/idempotency.hpp"
 
 namespace checkout {
 namespace {
@@ -182,6 +184,15 @@ caf::behavior cart_directory(self_ptr self, actor_context ctx, size_t shard, siz
         if (!is_uuid(token)) return make_error(errc::cart_not_found);
         for (auto& ch : token) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
         return login(self, ctx, std::move(token), std::move(user_id));
+      },
+      // Idempotency-Key on POST /cart: any shard takes it (the message carries no
+      // token); the db worker answers the asker directly.
+      [=](persistence::idempotency_begin& b) {
+        // Long enough for a cart to be made; a request that died frees it after this.
+        return self->delegate(ctx.db, begin_key_job(std::move(b), ctx.db_timeout * 4));
+      },
+      [=](store_atom, idempotent_response& r) {
+        return self->delegate(ctx.db, store_response_job(std::move(r)));
       },
       [=](idle_atom, const std::string& token) {
         auto it = self->state.carts.find(token);

@@ -4,6 +4,10 @@
 // Signing in with a cart: (login_atom, std::string token, std::string user_id)
 // -> cart_view of the user's one active cart (the guest cart attached, or its
 // lines merged into the cart the user already had).
+// The keys of POST /cart's Idempotency-Key (persistence/idempotency.hpp), in
+// whichever shard gets the message:
+//   (persistence::idempotency_begin)   -> persistence::idempotency_decision
+//   (store_atom, idempotent_response)  -> ack_reply (status 0 releases the key)
 #pragma once
 
 #include <caf/actor.hpp>

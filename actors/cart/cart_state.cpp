@@ -11,6 +11,16 @@
 
 namespace checkout {
 
+caf::error check_sellable(const internship& item, int quantity) {
+  if (!item.active) return make_error(errc::internship_unavailable, item.id + " is not active");
+  if (auto avail = item.seats_available(); avail && *avail < quantity)
+    return make_error(errc::internship_unavailable,
+                      *avail == 0 ? item.id + " is sold out"
+                                  : item.id + " has only " + std::to_string(*avail) +
+                                        (*avail == 1 ? " seat" : " seats") + " left");
+  return {};
+}
+
 caf::expected<cart_state> add_item(cart_state cart, const internship& item, int quantity,
                                    const std::optional<period>& p) {
   if (!item.active) return make_error(errc::internship_unavailable, item.id + " is not active");
@@ -25,8 +35,7 @@ caf::expected<cart_state> add_item(cart_state cart, const internship& item, int 
   int total = quantity + (it == cart.lines.end() ? 0 : it->quantity);
   if (quantity < 1 || total > max_quantity)
     return make_error(errc::invalid_field, "quantity must be an integer from 1 to 100");
-  if (auto avail = item.seats_available(); avail && *avail < total)
-    return make_error(errc::internship_unavailable, item.id + " is sold out");
+  if (auto err = check_sellable(item, total)) return err;
   if (it == cart.lines.end()) {
     cart.lines.push_back({item.id, p, quantity, *unit, item.currency, item.category});
   } else {
@@ -53,6 +62,27 @@ caf::expected<cart_state> set_quantity(cart_state cart, const std::string& inter
                                                "and add the period wanted");
   for (auto& l : cart.lines)
     if (l.internship_id == internship_id) l.quantity = quantity;
+  return cart;
+}
+
+caf::expected<cart_state> set_quantity(cart_state cart, const internship& item, int quantity) {
+  auto next = set_quantity(std::move(cart), item.id, quantity);
+  if (!next || quantity == 0) return next;
+  if (auto err = check_sellable(item, quantity)) return err;
+  return next;
+}
+
+cart_state reprice(cart_state cart, const std::vector<internship>& catalog) {
+  for (auto& l : cart.lines) {
+    auto it = std::find_if(catalog.begin(), catalog.end(),
+                           [&](const internship& i) { return i.id == l.internship_id; });
+    if (it == catalog.end()) continue;
+    auto unit = it->unit_price(l.plan_period);
+    if (!unit) continue;
+    l.unit_price = *unit;
+    l.price_currency = it->currency;
+    l.category = it->category;
+  }
   return cart;
 }
 

@@ -54,10 +54,24 @@ inline constexpr int max_quantity = 100;
 caf::expected<cart_state> add_item(cart_state cart, const internship& item, int quantity,
                                    const std::optional<period>& p);
 
+// Whether `quantity` of an internship can be sold now: active (else 1102) and
+// no more than its free seats (else 1102).
+caf::error check_sellable(const internship& item, int quantity);
+
 // Sets the quantity of an internship's line; 0 removes it. Errors: not in the
 // cart (1101), quantity out of range, several lines (periods) for it.
 caf::expected<cart_state> set_quantity(cart_state cart, const std::string& internship_id,
                                        int quantity);
+// The same, also refusing a quantity the catalog cannot sell now (1102), as
+// adding does. `item` is the line's internship as it is now.
+caf::expected<cart_state> set_quantity(cart_state cart, const internship& item, int quantity);
+
+// Every line's unit price and currency read again from the catalog as it is
+// now (the plan's price for a line with a period): what the order compares
+// (CONTRACT §7, 5002). A line whose internship is not in `catalog`, or whose
+// period it no longer offers, keeps what it had, so placing an order still
+// names it.
+cart_state reprice(cart_state cart, const std::vector<internship>& catalog);
 // Removes every line of an internship; not in the cart is an error (1101).
 caf::expected<cart_state> remove_item(cart_state cart, const std::string& internship_id);
 // Country (ISO 3166 alpha-2, upper-case) and optional state drive the tax.

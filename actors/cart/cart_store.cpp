@@ -7,6 +7,7 @@
 namespace checkout::cart_store {
 
 using persistence::exec;
+using persistence::text_array;
 
 void insert(pqxx::transaction_base& txn, const cart_state& c) {
   exec(txn, "cart_insert",
@@ -88,6 +89,18 @@ std::optional<std::string> active_cart_of(pqxx::transaction_base& txn, const std
                 user_id);
   if (r.empty()) return std::nullopt;
   return r[0][0].as<std::string>();
+}
+
+std::vector<std::string> enrolled_among(pqxx::transaction_base& txn, const std::string& user_id,
+                                        const std::vector<std::string>& internship_ids) {
+  std::vector<std::string> out;
+  if (user_id.empty() || internship_ids.empty()) return out;
+  auto r = exec(txn, "cart_enrolled_among",
+                "SELECT DISTINCT internship_id FROM enrollments WHERE user_id = $1 "
+                "AND status = 'active' AND internship_id = ANY($2::text[]) ORDER BY internship_id",
+                user_id, text_array(internship_ids));
+  for (auto row : r) out.push_back(row[0].as<std::string>());
+  return out;
 }
 
 }  // namespace checkout::cart_store

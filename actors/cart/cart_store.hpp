@@ -4,6 +4,7 @@
 #include <optional>
 #include <pqxx/pqxx>
 #include <string>
+#include <vector>
 
 #include "actors/cart/cart_state.hpp"
 
@@ -22,5 +23,10 @@ bool update(pqxx::transaction_base& txn, const cart_state& cart, std::int64_t ex
 void expire_stale_of(pqxx::transaction_base& txn, const std::string& user_id);
 // The token of a user's active cart, if any.
 std::optional<std::string> active_cart_of(pqxx::transaction_base& txn, const std::string& user_id);
+
+// Which of `internship_ids` the user holds an active enrollment for (CONTRACT
+// §6: adding one of those is 409 1103).
+std::vector<std::string> enrolled_among(pqxx::transaction_base& txn, const std::string& user_id,
+                                        const std::vector<std::string>& internship_ids);
 
 }  // namespace checkout::cart_store

@@ -16,6 +16,13 @@ actor_counters& registry::actors(const std::string& kind) {
   return *slot;
 }
 
+gateway_counters& registry::gateways(const std::string& name) {
+  std::lock_guard<std::mutex> guard(mu_);
+  auto& slot = gateways_[name];
+  if (!slot) slot = std::make_unique<gateway_counters>();
+  return *slot;
+}
+
 std::string registry::prometheus_text() const {
   std::ostringstream out;
   std::lock_guard<std::mutex> guard(mu_);
@@ -31,6 +38,31 @@ std::string registry::prometheus_text() const {
   family("checkout_actors_passivated_total", "counter",
          "Entity actors passivated after ACTOR_IDLE_TIMEOUT.",
          [](const actor_counters& c) { return c.passivated.load(); });
+  if (!gateways_.empty()) {
+    out << "# HELP checkout_gateway_calls_total Payment gateway calls by outcome.\n"
+        << "# TYPE checkout_gateway_calls_total counter\n";
+    for (auto& [name, g] : gateways_) {
+      auto line = [&](const char* result, std::int64_t v) {
+        out << "checkout_gateway_calls_total{gateway=\"" << name << "\",result=\"" << result
+            << "\"} " << v << '\n';
+      };
+      line("ok", g->ok.load());
+      line("unavailable", g->unavailable.load());
+      line("rejected", g->rejected.load());
+      line("short_circuited", g->short_circuited.load());
+    }
+    out << "# HELP checkout_gateway_retries_total Payment gateway tries after the first.\n"
+        << "# TYPE checkout_gateway_retries_total counter\n";
+    for (auto& [name, g] : gateways_)
+      out << "checkout_gateway_retries_total{gateway=\"" << name << "\"} " << g->retries.load()
+          << '\n';
+    out << "# HELP checkout_gateway_breaker_open 1 while the gateway's circuit breaker is not "
+           "closed.\n"
+        << "# TYPE checkout_gateway_breaker_open gauge\n";
+    for (auto& [name, g] : gateways_)
+      out << "checkout_gateway_breaker_open{gateway=\"" << name << "\"} " << g->breaker_open.load()
+          << '\n';
+  }
   return out.str();
 }
 

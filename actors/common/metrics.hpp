@@ -18,6 +18,16 @@ struct actor_counters {
   std::atomic<std::int64_t> passivated{0};
 };
 
+// Outbound calls to one payment gateway (actors/payment/gateway_actor).
+struct gateway_counters {
+  std::atomic<std::int64_t> ok{0};               // answered (2xx)
+  std::atomic<std::int64_t> unavailable{0};      // no answer, 429 or 5xx after the retries
+  std::atomic<std::int64_t> rejected{0};         // a definite refusal (4xx)
+  std::atomic<std::int64_t> short_circuited{0};  // refused at once: breaker open
+  std::atomic<std::int64_t> retries{0};          // tries after the first
+  std::atomic<std::int64_t> breaker_open{0};     // 1 while not closed (open or half-open)
+};
+
 class registry {
  public:
   static registry& instance();
@@ -25,12 +35,16 @@ class registry {
   // Counters for one kind of entity actor ("cart", "order"); stable address.
   actor_counters& actors(const std::string& kind);
 
+  // Counters for one gateway ("razorpay"); stable address.
+  gateway_counters& gateways(const std::string& name);
+
   // Prometheus text exposition (format 0.0.4).
   std::string prometheus_text() const;
 
  private:
   mutable std::mutex mu_;
   std::map<std::string, std::unique_ptr<actor_counters>> actors_;
+  std::map<std::string, std::unique_ptr<gateway_counters>> gateways_;
 };
 
 }  // namespace checkout::metrics

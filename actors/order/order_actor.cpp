@@ -3,109 +3,50 @@
 #include <spdlog/spdlog.h>
 
 #include <caf/stateful_actor.hpp>
+#include <functional>
 #include <pqxx/pqxx>
 
 #include "actors/common/db.hpp"
 #include "actors/common/ids.hpp"
 #include "actors/errors.hpp"
 #include "actors/messages.hpp"
-#include "actors/order/order_store.hpp"
-#include "actors/payment/sandbox_gateway.hpp"
-#include "persistence/outbox.hpp"
+#include "actors/order/order_placement.hpp"
+#include "actors/order/order_steps.hpp"
+#include "actors/order/order_timing.hpp"
+#include "actors/payment/payment_messages.hpp"
 
 namespace checkout {
 namespace {
 
-// What a database step did to the order: the order as now stored (when it
-// changed or was loaded) and the result to report.
-struct order_update {
-  std::optional<order_record> order;
-  std::string result;
-};
-
-}  // namespace
-}  // namespace checkout
-
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(checkout::order_update)
-
-namespace checkout {
-namespace {
+using order_steps::order_update;
+using done_fn = std::function<void(caf::expected<order_record>)>;
 
 struct order_actor_state {
   std::optional<order_record> order;
+  // The expiry timer cannot be cancelled: only the newest generation counts.
+  std::uint64_t expiry_generation = 0;
   static inline const char* name = "order";
 };
 
 using self_ptr = caf::stateful_actor<order_actor_state>*;
 
-void emit(pqxx::transaction_base& txn, const order_record& o, const std::string& type,
-          const std::string& correlation_id) {
-  persistence::enqueue_event(
-      txn, {type, o.token, o.user_id, correlation_id, order_store::order_event_data(o)}, new_uuid(),
-      to_rfc3339(now_micros()));
+bool window_may_close(order_status s) {
+  return s == order_status::awaiting_payment || s == order_status::failed;
 }
 
-// Applies a verified payment event in one transaction: the inbox row, the
-// transition, the payment attempt and the outbox event commit together.
-caf::message apply_payment(pqxx::connection& c, const order_record& order,
-                           const payment_event& ev) {
-  pqxx::work txn(c);
-  order_state machine(order.status);
-  auto d = ev.kind == payment_event_kind::captured
-               ? machine.on_captured(ev.amount, ev.currency, order.total, order.currency)
-               : machine.on_failed();
-  using v = order_state::verdict;
-  std::string result = d.what == v::apply      ? "applied"
-                       : d.what == v::mismatch ? "amount_mismatch"
-                       : d.what == v::already  ? "already_applied"
-                                               : "ignored";
-  if (!order_store::record_webhook(txn, ev.gateway, ev.event_id, ev.event_type, order.token,
-                                   result)) {
-    // Delivered before: answer as the first delivery was answered.
-    auto earlier = order_store::webhook_result(txn, ev.gateway, ev.event_id);
-    if (earlier && *earlier == "amount_mismatch")
-      return caf::make_message(make_error(errc::amount_mismatch));
-    return caf::make_message(order_update{std::nullopt, "duplicate"});
-  }
-  if (d.what == v::mismatch) {
-    txn.commit();
-    spdlog::warn("payment {} for order {} does not match: {} {} vs {} {}", ev.payment_id,
-                 order.token, ev.amount, ev.currency, order.total, order.currency);
-    return caf::make_message(make_error(errc::amount_mismatch));
-  }
-  if (d.what != v::apply) {
-    txn.commit();
-    return caf::make_message(order_update{std::nullopt, result});
-  }
-  auto reason = ev.kind == payment_event_kind::captured ? "payment " + ev.payment_id + " captured"
-                                                        : "payment failed: " + ev.reason;
-  if (!order_store::transition(txn, order, d.target, reason))
-    return caf::make_message(make_error(errc::unavailable, "order changed concurrently"));
-  if (order.payment)
-    order_store::update_payment(txn, order.payment->payment_token,
-                                ev.kind == payment_event_kind::captured ? "captured" : "failed",
-                                ev.payment_id);
-  auto updated = order_store::load(txn, order.token);
-  emit(txn, *updated, d.target == order_status::paid ? "order.paid" : "order.failed",
-       ev.correlation_id);
-  txn.commit();
-  return caf::make_message(order_update{std::move(updated), result});
+void arm_expiry(self_ptr self) {
+  auto& o = self->state.order;
+  if (!o || !window_may_close(o->status)) return;
+  auto gen = ++self->state.expiry_generation;
+  auto delay = std::max<micros>(0, o->expires_at - now_micros());
+  self->delayed_send(self, std::chrono::microseconds(delay) + std::chrono::milliseconds(5),
+                     expire_atom::value, gen);
 }
 
-caf::message apply_enrollment(pqxx::connection& c, const order_record& order,
-                              const enrollment_request& req) {
-  pqxx::work txn(c);
-  auto d = order_state(order.status).on_enrolled();
-  if (d.what != order_state::verdict::apply)
-    return caf::make_message(order_update{std::nullopt, std::string(to_string(order.status))});
-  auto ids = order_store::enroll(txn, order, req.correlation_id);
-  if (!order_store::transition(txn, order, order_status::completed,
-                               std::to_string(order.lines.size()) + " enrollment(s) created"))
-    return caf::make_message(make_error(errc::unavailable, "order changed concurrently"));
-  auto updated = order_store::load(txn, order.token);
-  emit(txn, *updated, "order.completed", req.correlation_id);
-  txn.commit();
-  return caf::make_message(order_update{std::move(updated), "completed"});
+void adopt(self_ptr self, std::optional<order_record> order) {
+  if (!order) return;
+  self->state.order = std::move(order);
+  arm_expiry(self);
 }
 
 caf::error check_owner(const std::optional<order_record>& order, const std::string& user_id) {
@@ -113,90 +54,435 @@ caf::error check_owner(const std::optional<order_record>& order, const std::stri
   return {};
 }
 
-// Places a new order for this actor's token: the cart checks itself, the
-// placement commits in one transaction, and only then is the cart told.
+// Runs one database step on the current order, adopts what it stored and
+// hands the update on; errors go to `fail`.
+template <class Step, class OnDone, class OnFail>
+void run_step(self_ptr self, const actor_context& ctx, Step step, OnDone on_done, OnFail on_fail) {
+  auto order = *self->state.order;
+  db_request(self, ctx, [order, step](pqxx::connection& c) { return step(c, order); })
+      .await(
+          [=](order_update& up) mutable {
+            adopt(self, up.order);
+            on_done(up);
+          },
+          [=](caf::error& err) mutable { on_fail(err); });
+}
+
+std::string default_return_url(const actor_context& ctx, const order_record& o) {
+  return ctx.cfg->public_base_url + "/api/v1/checkout/return?order_token=" + o.token;
+}
+
+// Phase two: the gateway opens the pending attempt's session (deduplicated by
+// the attempt's token), then phase three stores it. A failure leaves the
+// attempt pending, so the same request again resumes here.
+void open_session(self_ptr self, const actor_context& ctx, done_fn done) {
+  auto& o = *self->state.order;
+  if (!o.payment || o.payment->status != "pending") {
+    done(o);
+    return;
+  }
+  payment::session_request sr;
+  sr.order_token = o.token;
+  sr.payment_token = o.payment->payment_token;
+  sr.attempt_no = o.payment->attempt_no;
+  sr.user_id = o.user_id;
+  sr.amount = o.total;
+  sr.currency = o.currency;
+  int seats = 0;
+  for (auto& l : o.lines) seats += l.quantity;
+  sr.description = std::to_string(seats) + " internship seat(s), order " + o.token.substr(0, 8);
+  sr.success_url = o.success_url.empty() ? default_return_url(ctx, o) : o.success_url;
+  sr.cancel_url = o.cancel_url.empty() ? default_return_url(ctx, o) : o.cancel_url;
+  sr.expires_at = o.expires_at;
+  // Stripe's session expiry derives from it, so a resumed call repeats it exactly.
+  sr.started_at = o.payment->created_at;
+  self->request(ctx.payments, order_timing::gateway_wait(*ctx.cfg), create_atom::value,
+                o.payment->gateway, sr)
+      .await(
+          [=](payment::session& s) {
+            run_step(
+                self, ctx,
+                [s](pqxx::connection& c, const order_record& cur) {
+                  return order_steps::store_session(c, cur, s);
+                },
+                [=](order_update&) { done(*self->state.order); },
+                [=](caf::error& err) { done(err); });
+          },
+          [=](caf::error& err) {
+            spdlog::warn("order {}: gateway {} did not open the payment: {}", o.token,
+                         o.payment->gateway, to_string(err));
+            done(err);
+          });
+}
+
+// A capture after expiry whose seats are gone: refunded through the gateway
+// (with a key derived from the order, so a repeat is one refund), then stored.
+void refund_late_capture(self_ptr self, const actor_context& ctx, order_steps::event_input in,
+                         std::function<void(caf::expected<std::string>)> done) {
+  auto& o = *self->state.order;
+  payment::refund_request rr;
+  rr.order_token = o.token;
+  rr.gateway_order_id = o.payment ? o.payment->gateway_order_id : "";
+  rr.payment_id = in.payment_id;
+  rr.amount = in.event.amount;
+  rr.currency = in.event.currency;
+  rr.idempotency_key = "late-capture-" + o.token;
+  auto gateway = o.payment ? o.payment->gateway : std::string("sandbox");
+  self->request(ctx.payments, order_timing::gateway_wait(*ctx.cfg), refund_atom::value, gateway, rr)
+      .await(
+          [=](payment::refund_result& r) {
+            run_step(
+                self, ctx,
+                [in, id = r.refund_id](pqxx::connection& c, const order_record& cur) {
+                  return order_steps::finish_late_refund(c, cur, in, id);
+                },
+                [=](order_update& up) { done(up.result); }, [=](caf::error& err) { done(err); });
+          },
+          [=](caf::error& err) { done(err); });
+}
+
+// Applies a gateway event (webhook, payment sync or the check before expiry).
+void apply_event(self_ptr self, const actor_context& ctx, order_steps::event_input in,
+                 std::function<void(caf::expected<std::string>)> done) {
+  run_step(
+      self, ctx,
+      [in](pqxx::connection& c, const order_record& cur) {
+        return order_steps::apply_event(c, cur, in);
+      },
+      [=](order_update& up) {
+        if (up.result == "refund_needed")
+          refund_late_capture(self, ctx, in, done);
+        else
+          done(up.result);
+      },
+      [=](caf::error& err) { done(err); });
+}
+
+order_steps::event_input captured_from_gateway(const payment::remote_payment& rp) {
+  order_steps::event_input in;
+  in.event = capture_of(rp.amount, rp.currency);
+  in.payment_id = rp.payment_id;
+  in.reason = "payment " + rp.payment_id + " captured (learned from the gateway)";
+  return in;
+}
+
+// For steps nobody waits on (timers, scans): a failure is logged; the next
+// scan or delivery tries again.
+std::function<void(caf::expected<std::string>)> log_if_failed(std::string token, std::string what) {
+  return [token, what](caf::expected<std::string> r) {
+    if (!r) spdlog::warn("order {}: {} not stored: {}", token, what, to_string(r.error()));
+  };
+}
+
+// Asks the gateway about the current attempt: a capture is applied at once;
+// any other state goes to `otherwise`, an error to `on_error`.
+template <class Otherwise, class OnError>
+void ask_gateway(self_ptr self, const actor_context& ctx, Otherwise otherwise, OnError on_error) {
+  auto& o = *self->state.order;
+  self->request(ctx.payments, order_timing::gateway_wait(*ctx.cfg), fetch_atom::value,
+                o.payment->gateway, o.payment->gateway_order_id)
+      .await(
+          [=, token = o.token](payment::remote_payment& rp) {
+            if (rp.state == payment::remote_state::captured)
+              apply_event(self, ctx, captured_from_gateway(rp), log_if_failed(token, "capture"));
+            else
+              otherwise(rp.state);
+          },
+          [=](caf::error& err) { on_error(err); });
+}
+
+void expire_now(self_ptr self, const actor_context& ctx) {
+  auto& o = *self->state.order;
+  auto close_window = [=] {
+    order_steps::event_input in;
+    in.event = event_of(order_event_kind::window_closed);
+    in.reason = "payment window closed";
+    apply_event(self, ctx, in, log_if_failed(o.token, "expiry"));
+  };
+  if (!o.payment || o.payment->gateway_order_id.empty()) {
+    close_window();
+    return;
+  }
+  // Nobody can pay a session the gateway has closed.
+  self->request(ctx.payments, order_timing::gateway_wait(*ctx.cfg), expire_atom::value,
+                o.payment->gateway, o.payment->gateway_order_id)
+      .await([=](ack_reply&) { close_window(); },
+             [=](caf::error& err) {
+               // Stripe refuses to expire a session that was paid meanwhile: then
+               // the capture is what counts, not the window.
+               bool refused = err.category() == checkout_error_category &&
+                              static_cast<errc>(err.code()) == errc::gateway_rejected;
+               if (!refused) {
+                 spdlog::warn("order {}: gateway session not closed ({}); expiring anyway", o.token,
+                              to_string(err));
+                 close_window();
+                 return;
+               }
+               ask_gateway(
+                   self, ctx, [=](payment::remote_state) { close_window(); },
+                   [=](caf::error&) { close_window(); });
+             });
+}
+
+// Before expiring, ask the gateway whether the payment was in fact captured.
+void check_then_expire(self_ptr self, const actor_context& ctx) {
+  auto& o = *self->state.order;
+  if (!o.payment || o.payment->gateway_order_id.empty()) {
+    expire_now(self, ctx);
+    return;
+  }
+  ask_gateway(
+      self, ctx, [=](payment::remote_state) { expire_now(self, ctx); },
+      [=](caf::error& err) {
+        // Expiring now might drop a payment the gateway took: while it may
+        // just be unreachable, wait for the next scan (for a whole window
+        // at most). A definite answer (it knows no such order, or it is not
+        // enabled here) means nothing was captured there.
+        auto grace = to_micros(ctx.cfg->order_payment_timeout);
+        bool transient = err.category() != checkout_error_category ||
+                         static_cast<errc>(err.code()) == errc::gateway_unavailable;
+        if (!transient || now_micros() > o.expires_at + grace) {
+          expire_now(self, ctx);
+          return;
+        }
+        spdlog::warn("order {}: gateway not reachable before expiry ({}); next scan", o.token,
+                     to_string(err));
+      });
+}
+
+void on_expire(self_ptr self, const actor_context& ctx, std::uint64_t generation) {
+  auto& o = self->state.order;
+  if (generation != 0 && generation != self->state.expiry_generation) return;
+  if (!o || !window_may_close(o->status)) return;
+  if (now_micros() < o->expires_at) {
+    arm_expiry(self);
+    return;
+  }
+  check_then_expire(self, ctx);
+}
+
+// Payment sync: what the gateway knows of an attempt still open.
+void sync(self_ptr self, const actor_context& ctx) {
+  auto& o = self->state.order;
+  if (!o || o->status != order_status::awaiting_payment || !o->payment ||
+      o->payment->status != "created")
+    return;
+  auto token = o->token;
+  ask_gateway(
+      self, ctx,
+      [=](payment::remote_state state) {
+        if (state != payment::remote_state::failed) return;
+        order_steps::event_input in;
+        in.event = event_of(order_event_kind::failed);
+        in.reason = "payment failed (learned from the gateway)";
+        apply_event(self, ctx, in, log_if_failed(token, "sync"));
+      },
+      [=](caf::error& err) {
+        spdlog::info("order {}: payment sync skipped: {}", token, to_string(err));
+      });
+}
+
+// Places a new order for this actor's token (phase one), then opens its
+// payment (phase two). A retried key finds the order and resumes it.
 caf::result<place_order_reply> place(self_ptr self, const actor_context& ctx,
                                      const caf::actor& directory, const std::string& token,
                                      place_order_request req) {
-  if (self->state.order) {
-    // A retried key finds the order it made before.
+  if (self->state.order)
     if (auto err = check_owner(self->state.order, req.user_id)) return err;
-    return place_order_reply{false, 201, {}, *self->state.order};
-  }
+  // Only now: once a promise exists, the handler's own return value is not sent.
   auto rp = self->make_response_promise<place_order_reply>();
+  auto reply = [rp](caf::expected<order_record> r) mutable {
+    if (r)
+      rp.deliver(place_order_reply{false, 201, {}, std::move(*r)});
+    else
+      rp.deliver(r.error());
+  };
+  if (self->state.order) {
+    open_session(self, ctx, reply);
+    return rp;
+  }
   auto fail = [=](const caf::error& err) mutable {
     rp.deliver(err);
     // No order was made: nothing for this actor to hold.
     self->send(directory, idle_atom::value, token);
   };
+  auto store = [=](cart_view cart, std::string gateway) mutable {
+    order_placement::request p;
+    p.order_token = token;
+    p.user_id = req.user_id;
+    p.idempotency_key = req.idempotency_key;
+    p.correlation_id = req.correlation_id;
+    p.gateway = std::move(gateway);
+    p.success_url = req.success_url;
+    p.cancel_url = req.cancel_url;
+    p.now = now_micros();
+    p.expires_at = p.now + to_micros(ctx.cfg->order_payment_timeout);
+    p.cart = std::move(cart);
+    auto cfg = ctx.cfg;
+    db_request(self, ctx,
+               [p, cfg](pqxx::connection& c) {
+                 pqxx::work txn(c);
+                 try {
+                   auto placed = order_placement::place(txn, p, *cfg);
+                   if (!placed) return caf::make_message(placed.error());
+                   txn.commit();
+                   return caf::make_message(order_update{std::move(*placed), "placed"});
+                 } catch (const pqxx::unique_violation&) {
+                   // The same key is being placed by a concurrent request.
+                   return caf::make_message(make_error(errc::idempotency_in_progress));
+                 }
+               })
+        .await(
+            [=](order_update& up) mutable {
+              adopt(self, std::move(up.order));
+              self->send(ctx.carts, req.cart_token, caf::make_message(converted_atom::value));
+              open_session(self, ctx, reply);
+            },
+            [=](caf::error& err) mutable {
+              if (err.category() == checkout_error_category &&
+                  static_cast<errc>(err.code()) == errc::price_changed)
+                self->send(ctx.carts, req.cart_token,
+                           caf::make_message(reprice_atom::value, cart_caller{req.user_id}));
+              fail(err);
+            });
+  };
   self->request(ctx.carts, ctx.db_timeout, req.cart_token,
                 caf::make_message(checkout_atom::value, cart_caller{req.user_id}))
       .await(
           [=](cart_view& cart) mutable {
-            auto gateway = choose_gateway(req.gateway, *ctx.cfg, cart.totals.currency);
-            if (!gateway) {
-              fail(gateway.error());
+            if (cart.totals.total == 0) {
+              store(std::move(cart), "");
               return;
             }
-            order_store::placement p;
-            p.order_token = token;
-            p.user_id = req.user_id;
-            p.idempotency_key = req.idempotency_key;
-            p.correlation_id = req.correlation_id;
-            p.expires_at = now_micros() + to_micros(ctx.cfg->order_payment_timeout);
-            p.payment = sandbox_payment(*ctx.cfg, p.expires_at);
-            p.cart = std::move(cart);
-            db_request(self, ctx,
-                       [p](pqxx::connection& c) {
-                         pqxx::work txn(c);
-                         try {
-                           auto placed = order_store::place(txn, p);
-                           if (!placed) return caf::make_message(placed.error());
-                           txn.commit();
-                           return caf::make_message(order_update{std::move(*placed), "placed"});
-                         } catch (const pqxx::unique_violation&) {
-                           // The same key is being placed by a concurrent request.
-                           return caf::make_message(make_error(errc::idempotency_in_progress));
-                         }
-                       })
-                .await(
-                    [=](order_update& up) mutable {
-                      self->state.order = up.order;
-                      rp.deliver(place_order_reply{false, 201, {}, *up.order});
-                      self->send(ctx.carts, req.cart_token,
-                                 caf::make_message(converted_atom::value));
-                    },
-                    [=](caf::error& err) mutable { fail(err); });
+            auto currency = cart.totals.currency;
+            self->request(ctx.payments, ctx.db_timeout, choose_atom::value, req.gateway, currency)
+                .await([=](std::string& gateway) mutable { store(cart, std::move(gateway)); },
+                       [=](caf::error& err) mutable { fail(err); });
           },
           [=](caf::error& err) mutable { fail(err); });
   return rp;
 }
 
-// Runs a database step on the current order and adopts what it stored.
-template <class Step>
-caf::result<webhook_outcome> step(self_ptr self, const actor_context& ctx, Step f) {
-  auto rp = self->make_response_promise<webhook_outcome>();
-  auto order = *self->state.order;
-  db_request(self, ctx, [order, f](pqxx::connection& c) { return f(c, order); })
+caf::result<order_record> retry_payment(self_ptr self, const actor_context& ctx,
+                                        const payment_retry_request& req) {
+  if (auto err = check_owner(self->state.order, req.user_id)) return err;
+  auto& o = *self->state.order;
+  bool resume =
+      o.status == order_status::awaiting_payment && o.payment && o.payment->status == "pending";
+  auto ev = event_of(order_event_kind::retry);
+  ev.window_open = now_micros() < o.expires_at;
+  if (!resume &&
+      order_state(o.status).decide(ev, o.total, o.currency).what != order_state::verdict::apply)
+    return make_error(errc::order_state_conflict,
+                      ev.window_open ? "a new payment is possible only for a failed order"
+                                     : "the payment window has closed");
+  // Only now: once a promise exists, the handler's own return value is not sent.
+  auto rp = self->make_response_promise<order_record>();
+  auto reply = [rp](caf::expected<order_record> r) mutable {
+    if (r)
+      rp.deliver(std::move(*r));
+    else
+      rp.deliver(r.error());
+  };
+  if (resume) {
+    // The previous request stopped between its phases: finish it.
+    open_session(self, ctx, reply);
+    return rp;
+  }
+  self->request(ctx.payments, ctx.db_timeout, choose_atom::value, req.gateway, o.currency)
       .await(
-          [=](order_update& up) mutable {
-            if (up.order) self->state.order = std::move(up.order);
-            rp.deliver(webhook_outcome{up.result});
+          [=](std::string& gateway) {
+            run_step(
+                self, ctx,
+                [gateway, payment_token = new_uuid()](pqxx::connection& c,
+                                                      const order_record& cur) {
+                  return order_steps::open_retry(c, cur, gateway, payment_token, now_micros());
+                },
+                [=](order_update&) { open_session(self, ctx, reply); },
+                [=](caf::error& err) mutable { reply(err); });
           },
-          [=](caf::error& err) mutable { rp.deliver(err); });
+          [=](caf::error& err) mutable { reply(err); });
+  return rp;
+}
+
+caf::result<order_record> refund(self_ptr self, const actor_context& ctx,
+                                 const refund_order_request& req) {
+  if (!self->state.order) return make_error(errc::order_not_found);
+  auto& o = *self->state.order;
+  auto d = order_state(o.status).decide(event_of(order_event_kind::refund), o.total, o.currency);
+  if (d.what == order_state::verdict::already) return o;
+  if (d.what != order_state::verdict::apply)
+    return make_error(errc::order_state_conflict,
+                      "only a paid or completed order can be refunded; it is " +
+                          std::string(to_string(o.status)));
+  auto rp = self->make_response_promise<order_record>();
+  auto reason = req.reason.empty() ? std::string("refunded by an operator")
+                                   : "refunded by an operator: " + req.reason;
+  auto store = [=](std::string refund_id) mutable {
+    run_step(
+        self, ctx,
+        [refund_id, reason, corr = req.correlation_id](pqxx::connection& c,
+                                                       const order_record& cur) {
+          return order_steps::finish_refund(c, cur, refund_id, reason, corr);
+        },
+        [=](order_update&) mutable { rp.deliver(*self->state.order); },
+        [=](caf::error& err) mutable { rp.deliver(err); });
+  };
+  if (o.total == 0 || !o.payment) {
+    store("");
+    return rp;
+  }
+  payment::refund_request rr;
+  rr.order_token = o.token;
+  rr.gateway_order_id = o.payment->gateway_order_id;
+  rr.payment_id = o.payment->gateway_payment_id;
+  rr.amount = o.total;
+  rr.currency = o.currency;
+  rr.idempotency_key = "refund-" + o.token;
+  self->request(ctx.payments, order_timing::gateway_wait(*ctx.cfg), refund_atom::value,
+                o.payment->gateway, rr)
+      .await([=](payment::refund_result& r) mutable { store(r.refund_id); },
+             [=](caf::error& err) mutable { rp.deliver(err); });
+  return rp;
+}
+
+caf::result<webhook_outcome> on_payment_event(self_ptr self, const actor_context& ctx,
+                                              const payment_event& ev) {
+  if (!self->state.order) return make_error(errc::order_not_found);
+  order_steps::event_input in;
+  switch (ev.kind) {
+    case payment_event_kind::captured:
+      in.event = capture_of(ev.amount, ev.currency);
+      in.reason = "payment " + ev.payment_id + " captured";
+      break;
+    case payment_event_kind::failed:
+      in.event = event_of(order_event_kind::failed);
+      in.reason = "payment failed: " + ev.reason;
+      break;
+    case payment_event_kind::refunded:
+      in.event = event_of(order_event_kind::refunded);
+      in.reason = "refunded at the gateway";
+      break;
+  }
+  in.payment_id = ev.payment_id;
+  in.inbox = order_steps::inbox_entry{ev.gateway, ev.event_id, ev.event_type};
+  in.correlation_id = ev.correlation_id;
+  auto rp = self->make_response_promise<webhook_outcome>();
+  apply_event(self, ctx, in, [rp](caf::expected<std::string> r) mutable {
+    if (r)
+      rp.deliver(webhook_outcome{*r});
+    else
+      rp.deliver(r.error());
+  });
   return rp;
 }
 
 void load(self_ptr self, const actor_context& ctx, const caf::actor& directory,
           const std::string& token) {
-  db_request(self, ctx,
-             [token](pqxx::connection& c) {
-               pqxx::read_transaction txn(c);
-               return caf::make_message(order_update{order_store::load(txn, token), "loaded"});
-             })
+  db_request(self, ctx, [token](pqxx::connection& c) { return order_steps::reload(c, token); })
       .await(
           [=](order_update& up) {
-            self->state.order = std::move(up.order);
+            adopt(self, std::move(up.order));
             if (!self->state.order) self->send(directory, idle_atom::value, token);
           },
           [=](caf::error& err) { self->quit(err); });
@@ -213,26 +499,25 @@ caf::behavior order_actor(self_ptr self, actor_context ctx, std::string token, c
         if (auto err = check_owner(self->state.order, q.user_id)) return err;
         return *self->state.order;
       },
-      [=](payment_atom, payment_event ev) -> caf::result<webhook_outcome> {
-        if (!self->state.order) return make_error(errc::order_not_found);
-        return step(self, ctx, [ev](pqxx::connection& c, const order_record& o) {
-          return apply_payment(c, o, ev);
-        });
-      },
+      [=](payment_atom, const payment_event& ev) { return on_payment_event(self, ctx, ev); },
+      [=](retry_atom, const payment_retry_request& req) { return retry_payment(self, ctx, req); },
+      [=](refund_atom, const refund_order_request& req) { return refund(self, ctx, req); },
       [=](enroll_atom, enrollment_request req) -> caf::result<enrollment_done> {
         if (!self->state.order) return make_error(errc::order_not_found);
         auto rp = self->make_response_promise<enrollment_done>();
-        auto order = *self->state.order;
-        db_request(self, ctx,
-                   [order, req](pqxx::connection& c) { return apply_enrollment(c, order, req); })
-            .await(
-                [=](order_update& up) mutable {
-                  if (up.order) self->state.order = std::move(up.order);
-                  rp.deliver(enrollment_done{self->state.order->enrollment_ids});
-                },
-                [=](caf::error& err) mutable { rp.deliver(err); });
+        run_step(
+            self, ctx,
+            [req](pqxx::connection& c, const order_record& cur) {
+              return order_steps::enroll(c, cur, req.correlation_id);
+            },
+            [=](order_update&) mutable {
+              rp.deliver(enrollment_done{self->state.order->enrollment_ids});
+            },
+            [=](caf::error& err) mutable { rp.deliver(err); });
         return rp;
       },
+      [=](expire_atom, std::uint64_t generation) { on_expire(self, ctx, generation); },
+      [=](sync_atom) { sync(self, ctx); },
       [=](passivate_atom) { self->quit(); },
       caf::after(ctx.cfg->actor_idle_timeout) >>
           [=] { self->send(directory, idle_atom::value, token); },

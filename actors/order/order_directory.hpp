@@ -1,7 +1,10 @@
 // Finds or spawns the order actor of a token, and runs the idempotency of
-// POST /orders before a new order actor is spawned.
+// POST /orders and POST /orders/{t}/payments before the order actor acts.
 //   (place_atom, place_order_request)      -> place_order_reply
-//   (store_atom, idempotent_response)      -> caf::unit (status 0 releases the key)
+//   (retry_atom, payment_retry_request)    -> place_order_reply
+//   (list_atom, order_list_query)          -> order_list
+//   (get_atom, payment_lookup)             -> payment_info
+//   (store_atom, idempotent_response)      -> ack_reply (status 0 releases the key)
 //   (std::string token, caf::message inner) -> delegated to the order actor
 #pragma once
 

@@ -31,10 +31,14 @@ struct payment_info {
   std::string gateway_order_id;
   std::string gateway_payment_id;
   std::string checkout_url;
-  std::string status;  // created | captured | failed | expired | refunded
+  // pending (written, the gateway not yet answered) | created | captured |
+  // failed | expired | refunded
+  std::string status;
   std::int64_t amount = 0;
   std::string currency;
   micros expires_at = 0;
+  std::string refund_id;
+  micros created_at = 0;  // when the attempt was written
 };
 
 struct history_entry {
@@ -59,6 +63,9 @@ struct order_record {
   std::optional<payment_info> payment;
   std::vector<history_entry> history;
   std::vector<std::string> enrollment_ids;
+  std::string success_url;
+  std::string cancel_url;
+  std::string holds = "held";  // held | final | released (seats and coupon uses)
   std::int64_t version = 1;
   micros created_at = 0;
   micros expires_at = 0;

@@ -1,5 +1,7 @@
-// The order's state machine (CONTRACT §7) as a plain class: which transitions
-// exist and what an event does to an order. No I/O; the order actor persists.
+// The order's state machine (CONTRACT §7) as a plain class: for every status
+// and every event, what the event does — a transition, a no-op, or a refusal.
+// Money only moves forward: nothing leaves `paid` except to `completed` or
+// `refunded`. No I/O; the order actor persists what it decides.
 #pragma once
 
 #include <cstdint>
@@ -14,6 +16,41 @@ enum class order_status { awaiting_payment, paid, completed, failed, expired, re
 std::string_view to_string(order_status s);
 std::optional<order_status> parse_order_status(std::string_view s);
 
+enum class order_event_kind {
+  captured,        // the gateway took the money (webhook, payment sync, expiry check)
+  failed,          // the gateway says the attempt failed
+  retry,           // the customer asks for a new payment attempt
+  window_closed,   // the payment window is over
+  enrolled,        // the enrollment step created the enrollments
+  refund,          // an operator asks for a refund
+  refunded,        // the gateway reports a refund
+  nothing_to_pay,  // a placed order whose total is 0
+};
+
+std::string_view to_string(order_event_kind k);
+
+struct order_event {
+  order_event_kind kind = order_event_kind::captured;
+  // captured: what the gateway took.
+  std::int64_t amount = 0;
+  std::string currency;
+  // retry: whether the payment window is still open.
+  bool window_open = true;
+};
+
+inline order_event event_of(order_event_kind k) {
+  order_event e;
+  e.kind = k;
+  return e;
+}
+
+inline order_event capture_of(std::int64_t amount, std::string currency) {
+  order_event e;
+  e.amount = amount;
+  e.currency = std::move(currency);
+  return e;
+}
+
 class order_state {
  public:
   explicit order_state(order_status s) : status_(s) {}
@@ -21,25 +58,29 @@ class order_state {
 
   bool can_become(order_status to) const;
 
-  // What a gateway event asks of the order.
   enum class verdict {
     apply,     // move to `target`
-    already,   // nothing to do: it is already there (or past it)
-    mismatch,  // amount or currency differ: never mark paid
-    refuse,    // not allowed from this state
+    already,   // nothing to do: the order is already there (a repeat)
+    ignore,    // nothing to do: the event no longer matters (forward-only)
+    mismatch,  // amount or currency differ from the order's: never paid
+    reclaim,   // a capture after expiry: `paid` if the seats can be held
+               // again, otherwise refund it and become `refunded`
+    refuse,    // not possible from this status: the caller gets an error
   };
   struct decision {
     verdict what;
     order_status target;
   };
 
-  decision on_captured(std::int64_t amount, const std::string& currency, std::int64_t total,
-                       const std::string& order_currency) const;
-  decision on_failed() const;
-  decision on_enrolled() const;
+  // `total` and `currency` are the order's.
+  decision decide(const order_event& ev, std::int64_t total, const std::string& currency) const;
 
  private:
+  decision on_captured(const order_event& ev, std::int64_t total,
+                       const std::string& currency) const;
   order_status status_;
 };
+
+std::string_view to_string(order_state::verdict v);
 
 }  // namespace checkout

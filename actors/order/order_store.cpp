@@ -9,6 +9,8 @@
 #include "actors/common/ids.hpp"
 #include "actors/common/json_write.hpp"
 #include "actors/errors.hpp"
+#include "actors/order/order_holds.hpp"
+#include "actors/order/sql_time.hpp"
 #include "persistence/outbox.hpp"
 #include "persistence/sql.hpp"
 
@@ -18,28 +20,8 @@ namespace {
 using persistence::exec;
 using writer = rapidjson::Writer<rapidjson::StringBuffer>;
 
-constexpr const char* micros_of = "(EXTRACT(EPOCH FROM %s) * 1e6)::bigint";
-
 std::string epoch(const char* col) {
-  char buf[96];
-  std::snprintf(buf, sizeof buf, micros_of, col);
-  return buf;
-}
-
-std::string pricing_json(const pricing::price_result& p) {
-  rapidjson::StringBuffer buf;
-  writer w(buf);
-  w.StartObject();
-  w.Key("tax_rate");
-  w.Int(p.tax_rate);
-  w.Key("base_total");
-  w.Int64(p.base_total);
-  w.Key("discount_percentage");
-  w.Int(p.discount_percentage);
-  w.Key("tax_breakdown");
-  write_tax_parts(w, p.tax_breakdown);
-  w.EndObject();
-  return {buf.GetString(), buf.GetSize()};
+  return epoch_micros(col);
 }
 
 std::string period_text(const std::optional<period>& p) {
@@ -52,8 +34,8 @@ std::optional<period> period_from_text(const std::string& s) {
   return period{std::stoi(s.substr(0, space)), s.substr(space + 1)};
 }
 
-void enqueue(pqxx::transaction_base& txn, const order_record& o, const std::string& type,
-             const std::string& correlation_id, const std::string& data) {
+void enqueue_event(pqxx::transaction_base& txn, const order_record& o, const std::string& type,
+                   const std::string& correlation_id, const std::string& data) {
   persistence::enqueue_event(txn, {type, o.token, o.user_id, correlation_id, data}, new_uuid(),
                              to_rfc3339(now_micros()));
 }
@@ -72,129 +54,38 @@ std::string enrollment_data(const std::string& enrollment_id, const order_line& 
   return {buf.GetString(), buf.GetSize()};
 }
 
-// Seats are counted per internship over all lines of the order.
-caf::error hold_seats(pqxx::transaction_base& txn, const std::vector<order_line>& lines) {
-  std::map<std::string, int> wanted;
-  for (auto& l : lines) wanted[l.internship_id] += l.quantity;
-  for (auto& [id, qty] : wanted) {
-    auto r = exec(txn, "seats_hold",
-                  "UPDATE internships SET seats_taken = seats_taken + $2 WHERE id = $1 "
-                  "AND (seats_total IS NULL OR seats_taken + $2 <= seats_total)",
-                  id, qty);
-    if (r.affected_rows() != 1) return make_error(errc::sold_out, id + " has no seats left");
-  }
-  return {};
-}
+// The columns payment_of() reads, in its order.
+constexpr const char* payment_columns =
+    "SELECT token::text, attempt_no, gateway, COALESCE(gateway_order_id, ''), "
+    "COALESCE(gateway_payment_id, ''), COALESCE(checkout_url, ''), status, amount, currency, "
+    "(EXTRACT(EPOCH FROM expires_at) * 1e6)::bigint, COALESCE(refund_id, ''), "
+    "(EXTRACT(EPOCH FROM created_at) * 1e6)::bigint";
 
-caf::error check_prices(pqxx::transaction_base& txn, const cart_state& cart) {
-  std::vector<std::string> ids;
-  for (auto& l : cart.lines) ids.push_back(l.internship_id);
-  auto current = catalog_store::find_many(txn, ids);
-  std::vector<std::string> changed;
-  for (auto& l : cart.lines) {
-    auto it = std::find_if(current.begin(), current.end(),
-                           [&](const internship& i) { return i.id == l.internship_id; });
-    if (it == current.end() || !it->active)
-      return make_error(errc::internship_unavailable, l.internship_id + " is not available");
-    auto unit = it->unit_price(l.plan_period);
-    if (!unit || *unit != l.unit_price || it->currency != l.price_currency)
-      changed.push_back("price of " + l.internship_id + " has changed");
-  }
-  if (!changed.empty()) return make_error(errc::price_changed, changed);
-  return {};
-}
-
-void add_history(pqxx::transaction_base& txn, const std::string& token, order_status s,
-                 const std::string& reason) {
-  exec(txn, "order_history_insert",
-       "INSERT INTO order_history (order_token, status, reason) VALUES ($1::uuid, $2, $3)", token,
-       std::string(to_string(s)), reason);
+payment_info payment_of(const pqxx::row& p) {
+  payment_info out;
+  out.payment_token = p[0].as<std::string>();
+  out.attempt_no = p[1].as<int>();
+  out.gateway = p[2].as<std::string>();
+  out.gateway_order_id = p[3].as<std::string>();
+  out.gateway_payment_id = p[4].as<std::string>();
+  out.checkout_url = p[5].as<std::string>();
+  out.status = p[6].as<std::string>();
+  out.amount = p[7].as<std::int64_t>();
+  out.currency = p[8].as<std::string>();
+  out.expires_at = p[9].as<std::int64_t>();
+  out.refund_id = p[10].as<std::string>();
+  out.created_at = p[11].as<std::int64_t>();
+  return out;
 }
 
 }  // namespace
-
-caf::expected<order_record> place(pqxx::transaction_base& txn, const placement& p) {
-  auto& cart = p.cart.cart;
-  auto& priced = p.cart.totals;
-  if (auto err = check_prices(txn, cart)) return err;
-
-  order_record o;
-  o.token = p.order_token;
-  o.user_id = p.user_id;
-  o.cart_token = cart.token;
-  o.idempotency_key = p.idempotency_key;
-  o.currency = priced.currency;
-  o.subtotal = priced.sub_total;
-  o.discount_amount = priced.discount_amount;
-  o.tax_amount = priced.tax_total;
-  o.total = priced.total;
-  o.pricing_json = pricing_json(priced);
-  o.expires_at = p.expires_at;
-  o.status = o.total == 0 ? order_status::completed : order_status::awaiting_payment;
-  for (size_t i = 0; i < cart.lines.size(); ++i) {
-    auto& l = priced.lines[i];
-    o.lines.push_back({static_cast<int>(i + 1), l.internship_id, cart.lines[i].plan_period,
-                       l.quantity, l.unit_price, l.base_price, l.discount, l.tax, l.total});
-  }
-  if (auto err = hold_seats(txn, o.lines)) return err;
-
-  auto converted =
-      exec(txn, "cart_convert",
-           "UPDATE carts SET status = 'converted', user_id = $2, version = version + 1, "
-           "updated_at = now() WHERE token = $1::uuid AND version = $3 "
-           "AND status = 'active'",
-           cart.token, p.user_id, cart.version);
-  if (converted.affected_rows() != 1) return make_error(errc::cart_changed);
-
-  static const std::string insert_sql =
-      "INSERT INTO orders (token, user_id, cart_token, idempotency_key, status, currency, "
-      "subtotal, discount_amount, tax_amount, total, pricing, expires_at) VALUES ($1::uuid, $2, "
-      "$3::uuid, $4, $5, $6, $7, $8, $9, $10, $11::jsonb, to_timestamp($12::float8 / 1000000)) "
-      "RETURNING " +
-      epoch("created_at");
-  auto created = exec(txn, "order_insert", insert_sql.c_str(), o.token, o.user_id, o.cart_token,
-                      o.idempotency_key, std::string(to_string(o.status)), o.currency, o.subtotal,
-                      o.discount_amount, o.tax_amount, o.total, o.pricing_json, o.expires_at);
-  o.created_at = created[0][0].as<std::int64_t>();
-  for (auto& l : o.lines)
-    exec(txn, "order_item_insert",
-         "INSERT INTO order_items (order_token, line_no, internship_id, period, quantity, "
-         "unit_price, base_price, discount_amount, tax_amount, total) VALUES ($1::uuid, $2, $3, "
-         "NULLIF($4, ''), $5, $6, $7, $8, $9, $10)",
-         o.token, l.line_no, l.internship_id, period_text(l.plan_period), l.quantity, l.unit_price,
-         l.base_price, l.discount_amount, l.tax_amount, l.total);
-  add_history(txn, o.token, order_status::awaiting_payment, "order placed");
-  o.history.push_back({"awaiting_payment", o.created_at, "order placed"});
-
-  if (o.status == order_status::completed) {
-    // Nothing to pay: enrolled at once, in the same transaction.
-    add_history(txn, o.token, order_status::completed, "nothing to pay");
-    o.history.push_back({"completed", o.created_at, "nothing to pay"});
-    o.enrollment_ids = enroll(txn, o, p.correlation_id);
-    enqueue(txn, o, "order.completed", p.correlation_id, order_event_data(o));
-    return o;
-  }
-
-  auto& pay = p.payment;
-  exec(
-      txn, "payment_insert",
-      "INSERT INTO payment_attempts (token, order_token, attempt_no, gateway, gateway_order_id, "
-      "checkout_url, amount, currency, status, expires_at) VALUES ($1::uuid, $2::uuid, $3, $4, $5, "
-      "$6, $7, $8, 'created', to_timestamp($9::float8 / 1000000))",
-      pay.payment_token, o.token, pay.attempt_no, pay.gateway, pay.gateway_order_id,
-      pay.checkout_url, o.total, o.currency, pay.expires_at);
-  o.payment = pay;
-  o.payment->amount = o.total;
-  o.payment->currency = o.currency;
-  o.payment->status = "created";
-  return o;
-}
 
 std::optional<order_record> load(pqxx::transaction_base& txn, const std::string& token) {
   static const std::string sql =
       "SELECT token::text, user_id, cart_token::text, idempotency_key, status, currency, subtotal, "
       "discount_amount, tax_amount, total, pricing::text, version, " +
-      epoch("created_at") + ", " + epoch("expires_at") + " FROM orders WHERE token = $1::uuid";
+      epoch("created_at") + ", " + epoch("expires_at") +
+      ", success_url, cancel_url, holds FROM orders WHERE token = $1::uuid";
   auto r = exec(txn, "order_load", sql.c_str(), token);
   if (r.empty()) return std::nullopt;
   auto row = r[0];
@@ -213,6 +104,9 @@ std::optional<order_record> load(pqxx::transaction_base& txn, const std::string&
   o.version = row[11].as<std::int64_t>();
   o.created_at = row[12].as<std::int64_t>();
   o.expires_at = row[13].as<std::int64_t>();
+  o.success_url = row[14].as<std::string>();
+  o.cancel_url = row[15].as<std::string>();
+  o.holds = row[16].as<std::string>();
 
   for (auto l : exec(txn, "order_items_load",
                      "SELECT line_no, internship_id, COALESCE(period, ''), quantity, unit_price, "
@@ -230,21 +124,11 @@ std::optional<order_record> load(pqxx::transaction_base& txn, const std::string&
   for (auto h : exec(txn, "order_history_load", history_sql.c_str(), token))
     o.history.push_back({h[0].as<std::string>(), h[1].as<std::int64_t>(), h[2].as<std::string>()});
 
-  static const std::string pay_sql =
-      "SELECT token::text, attempt_no, gateway, gateway_order_id, COALESCE(gateway_payment_id, "
-      "''), "
-      "checkout_url, status, amount, currency, " +
-      epoch("expires_at") +
-      " FROM payment_attempts WHERE order_token = $1::uuid ORDER BY attempt_no DESC LIMIT 1";
+  static const std::string pay_sql = std::string(payment_columns) +
+                                     " FROM payment_attempts WHERE order_token = $1::uuid "
+                                     "ORDER BY attempt_no DESC LIMIT 1";
   auto pay = exec(txn, "order_payment_load", pay_sql.c_str(), token);
-  if (!pay.empty()) {
-    auto p = pay[0];
-    o.payment =
-        payment_info{p[0].as<std::string>(), p[1].as<int>(),          p[2].as<std::string>(),
-                     p[3].as<std::string>(), p[4].as<std::string>(),  p[5].as<std::string>(),
-                     p[6].as<std::string>(), p[7].as<std::int64_t>(), p[8].as<std::string>(),
-                     p[9].as<std::int64_t>()};
-  }
+  if (!pay.empty()) o.payment = payment_of(pay[0]);
   for (auto e : exec(txn, "order_enrollments_load",
                      "SELECT enrollment_id::text FROM enrollments WHERE order_token = $1::uuid "
                      "ORDER BY line_no",
@@ -272,20 +156,71 @@ std::optional<std::string> find_by_gateway_order(pqxx::transaction_base& txn,
   return r[0][0].as<std::string>();
 }
 
+std::optional<payment_info> find_payment(pqxx::transaction_base& txn,
+                                         const std::string& payment_token) {
+  static const std::string sql =
+      std::string(payment_columns) + " FROM payment_attempts WHERE token = $1::uuid";
+  auto r = exec(txn, "payment_find", sql.c_str(), payment_token);
+  if (r.empty()) return std::nullopt;
+  return payment_of(r[0]);
+}
+
 std::optional<payment_info> find_sandbox_payment(pqxx::transaction_base& txn,
                                                  const std::string& payment_token) {
-  static const std::string sql =
-      "SELECT token::text, attempt_no, gateway, gateway_order_id, COALESCE(gateway_payment_id, "
-      "''), "
-      "checkout_url, status, amount, currency, " +
-      epoch("expires_at") + " FROM payment_attempts WHERE token = $1::uuid AND gateway = 'sandbox'";
-  auto r = exec(txn, "sandbox_payment_find", sql.c_str(), payment_token);
-  if (r.empty()) return std::nullopt;
-  auto p = r[0];
-  return payment_info{p[0].as<std::string>(), p[1].as<int>(),          p[2].as<std::string>(),
-                      p[3].as<std::string>(), p[4].as<std::string>(),  p[5].as<std::string>(),
-                      p[6].as<std::string>(), p[7].as<std::int64_t>(), p[8].as<std::string>(),
-                      p[9].as<std::int64_t>()};
+  auto p = find_payment(txn, payment_token);
+  if (!p || p->gateway != "sandbox" || p->gateway_order_id.empty()) return std::nullopt;
+  return p;
+}
+
+void insert_order(pqxx::transaction_base& txn, order_record& o) {
+  static const std::string insert_sql =
+      "INSERT INTO orders (token, user_id, cart_token, idempotency_key, status, currency, "
+      "subtotal, discount_amount, tax_amount, total, pricing, expires_at, success_url, "
+      "cancel_url) VALUES ($1::uuid, $2, $3::uuid, $4, $5, $6, $7, $8, $9, $10, $11::jsonb, "
+      "to_timestamp($12::float8 / 1000000), $13, $14) RETURNING " +
+      epoch("created_at");
+  auto created = exec(txn, "order_insert", insert_sql.c_str(), o.token, o.user_id, o.cart_token,
+                      o.idempotency_key, std::string(to_string(order_status::awaiting_payment)),
+                      o.currency, o.subtotal, o.discount_amount, o.tax_amount, o.total,
+                      o.pricing_json, o.expires_at, o.success_url, o.cancel_url);
+  o.created_at = created[0][0].as<std::int64_t>();
+  o.status = order_status::awaiting_payment;
+  for (auto& l : o.lines)
+    exec(txn, "order_item_insert",
+         "INSERT INTO order_items (order_token, line_no, internship_id, period, quantity, "
+         "unit_price, base_price, discount_amount, tax_amount, total) VALUES ($1::uuid, $2, $3, "
+         "NULLIF($4, ''), $5, $6, $7, $8, $9, $10)",
+         o.token, l.line_no, l.internship_id, period_text(l.plan_period), l.quantity, l.unit_price,
+         l.base_price, l.discount_amount, l.tax_amount, l.total);
+  add_history(txn, o.token, order_status::awaiting_payment, "order placed");
+  o.history.push_back({"awaiting_payment", o.created_at, "order placed"});
+}
+
+void insert_attempt(pqxx::transaction_base& txn, const std::string& order_token,
+                    const payment_info& p) {
+  exec(txn, "payment_insert",
+       "INSERT INTO payment_attempts (token, order_token, attempt_no, gateway, amount, currency, "
+       "status, expires_at, created_at) VALUES ($1::uuid, $2::uuid, $3, $4, $5, $6, 'pending', "
+       "to_timestamp($7::float8 / 1000000), 'epoch'::timestamptz + $8::bigint * interval '1 "
+       "microsecond')",
+       p.payment_token, order_token, p.attempt_no, p.gateway, p.amount, p.currency, p.expires_at,
+       p.created_at);
+}
+
+void set_session(pqxx::transaction_base& txn, const std::string& payment_token,
+                 const std::string& gateway_order_id, const std::string& checkout_url) {
+  exec(txn, "payment_set_session",
+       "UPDATE payment_attempts SET gateway_order_id = $2, checkout_url = $3, status = 'created', "
+       "updated_at = now() WHERE token = $1::uuid AND status = 'pending'",
+       payment_token, gateway_order_id, checkout_url);
+}
+
+void set_refund(pqxx::transaction_base& txn, const std::string& payment_token,
+                const std::string& refund_id) {
+  exec(txn, "payment_set_refund",
+       "UPDATE payment_attempts SET refund_id = $2, status = 'refunded', updated_at = now() "
+       "WHERE token = $1::uuid",
+       payment_token, refund_id);
 }
 
 bool record_webhook(pqxx::transaction_base& txn, const std::string& gateway,
@@ -318,6 +253,13 @@ bool transition(pqxx::transaction_base& txn, const order_record& order, order_st
   return true;
 }
 
+void add_history(pqxx::transaction_base& txn, const std::string& token, order_status s,
+                 const std::string& reason) {
+  exec(txn, "order_history_insert",
+       "INSERT INTO order_history (order_token, status, reason) VALUES ($1::uuid, $2, $3)", token,
+       std::string(to_string(s)), reason);
+}
+
 void update_payment(pqxx::transaction_base& txn, const std::string& payment_token,
                     const std::string& status, const std::string& gateway_payment_id) {
   exec(txn, "payment_update",
@@ -339,9 +281,9 @@ std::vector<std::string> enroll(pqxx::transaction_base& txn, const order_record&
     if (r.affected_rows() != 1) continue;
     created.push_back(id);
     auto data = enrollment_data(id, line);
-    enqueue(txn, order, "enrollment.created", correlation_id, data);
+    enqueue_event(txn, order, "enrollment.created", correlation_id, data);
     // The confirmation to send (email, push) for this enrollment.
-    enqueue(txn, order, "notification.requested", correlation_id, data);
+    enqueue_event(txn, order, "notification.requested", correlation_id, data);
   }
   return created;
 }
@@ -356,6 +298,26 @@ std::vector<enrollment_record> enrollments_of(pqxx::transaction_base& txn,
     out.push_back({r[0].as<std::string>(), r[1].as<std::string>(), r[2].as<std::string>(),
                    r[3].as<int>(), r[4].as<std::string>(), r[5].as<std::int64_t>()});
   return out;
+}
+
+void revoke_enrollments(pqxx::transaction_base& txn, const std::string& order_token) {
+  exec(txn, "enrollments_revoke",
+       "UPDATE enrollments SET status = 'revoked' WHERE order_token = $1::uuid", order_token);
+}
+
+std::optional<std::string> enrolled_in(pqxx::transaction_base& txn, const std::string& user_id,
+                                       const std::vector<std::string>& internship_ids) {
+  auto r = exec(txn, "enrolled_in",
+                "SELECT internship_id FROM enrollments WHERE user_id = $1 AND status = 'active' "
+                "AND internship_id = ANY($2::text[]) ORDER BY internship_id LIMIT 1",
+                user_id, persistence::text_array(internship_ids));
+  if (r.empty()) return std::nullopt;
+  return r[0][0].as<std::string>();
+}
+
+void emit(pqxx::transaction_base& txn, const order_record& o, const std::string& type,
+          const std::string& correlation_id) {
+  enqueue_event(txn, o, type, correlation_id, order_event_data(o));
 }
 
 std::string order_event_data(const order_record& o) {

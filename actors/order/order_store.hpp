@@ -2,7 +2,6 @@
 // plain functions run inside a db_job, each call one transaction's worth.
 #pragma once
 
-#include <caf/expected.hpp>
 #include <optional>
 #include <pqxx/pqxx>
 #include <string>
@@ -13,30 +12,37 @@
 
 namespace checkout::order_store {
 
-struct placement {
-  std::string order_token;
-  std::string user_id;
-  std::string idempotency_key;
-  std::string correlation_id;
-  cart_view cart;        // the cart as priced when the order was asked for
-  payment_info payment;  // the first attempt (ignored for a free order)
-  micros expires_at = 0;
-};
-
-// Checks prices, holds seats, converts the cart and writes the order, its
-// lines, history and first payment attempt — or, for a total of 0, enrolls at
-// once. Nothing is written unless every check passes.
-caf::expected<order_record> place(pqxx::transaction_base& txn, const placement& p);
-
 std::optional<order_record> load(pqxx::transaction_base& txn, const std::string& token);
 std::optional<std::string> find_by_key(pqxx::transaction_base& txn, const std::string& user_id,
                                        const std::string& key);
 std::optional<std::string> find_by_gateway_order(pqxx::transaction_base& txn,
                                                  const std::string& gateway_order_id);
-
+// A payment attempt by its token (any gateway).
+std::optional<payment_info> find_payment(pqxx::transaction_base& txn,
+                                         const std::string& payment_token);
 // A sandbox payment attempt by its token.
 std::optional<payment_info> find_sandbox_payment(pqxx::transaction_base& txn,
                                                  const std::string& payment_token);
+
+// The order row, its lines and its first history entry; sets created_at.
+void insert_order(pqxx::transaction_base& txn, order_record& o);
+// A new attempt, written as 'pending' before the gateway is called; its
+// created_at is kept exactly (the gateway call derives values from it).
+void insert_attempt(pqxx::transaction_base& txn, const std::string& order_token,
+                    const payment_info& p);
+// What the gateway answered for a pending attempt.
+void set_session(pqxx::transaction_base& txn, const std::string& payment_token,
+                 const std::string& gateway_order_id, const std::string& checkout_url);
+void update_payment(pqxx::transaction_base& txn, const std::string& payment_token,
+                    const std::string& status, const std::string& gateway_payment_id);
+void set_refund(pqxx::transaction_base& txn, const std::string& payment_token,
+                const std::string& refund_id);
+
+// Moves the order to `to` if it is still at its `version`; writes the history.
+bool transition(pqxx::transaction_base& txn, const order_record& order, order_status to,
+                const std::string& reason);
+void add_history(pqxx::transaction_base& txn, const std::string& token, order_status s,
+                 const std::string& reason);
 
 // Records a gateway event in the inbox; false if it was recorded before.
 bool record_webhook(pqxx::transaction_base& txn, const std::string& gateway,
@@ -46,21 +52,20 @@ bool record_webhook(pqxx::transaction_base& txn, const std::string& gateway,
 std::optional<std::string> webhook_result(pqxx::transaction_base& txn, const std::string& gateway,
                                           const std::string& event_id);
 
-// Moves the order to `to` if it is still at `version`; writes the history.
-bool transition(pqxx::transaction_base& txn, const order_record& order, order_status to,
-                const std::string& reason);
-
-void update_payment(pqxx::transaction_base& txn, const std::string& payment_token,
-                    const std::string& status, const std::string& gateway_payment_id);
-
 // One enrollment per order line; returns the ids of the ones created now.
 std::vector<std::string> enroll(pqxx::transaction_base& txn, const order_record& order,
                                 const std::string& correlation_id);
-
+void revoke_enrollments(pqxx::transaction_base& txn, const std::string& order_token);
 std::vector<enrollment_record> enrollments_of(pqxx::transaction_base& txn,
                                               const std::string& user_id);
+// The first of `internship_ids` the user holds an active enrollment for.
+std::optional<std::string> enrolled_in(pqxx::transaction_base& txn, const std::string& user_id,
+                                       const std::vector<std::string>& internship_ids);
 
-// The `data` of an order event (CONTRACT §9).
+// An order event (CONTRACT §9) into the outbox, in the caller's transaction.
+void emit(pqxx::transaction_base& txn, const order_record& o, const std::string& type,
+          const std::string& correlation_id);
+// The `data` of an order event.
 std::string order_event_data(const order_record& order);
 
 }  // namespace checkout::order_store

@@ -10,6 +10,7 @@
 #include "actors/errors.hpp"
 #include "actors/messages.hpp"
 #include "actors/order/order_store.hpp"
+#include "actors/order/order_timing.hpp"
 #include "actors/payment/sandbox_gateway.hpp"
 #include "actors/webhook/razorpay_webhook.hpp"
 
@@ -83,8 +84,9 @@ void razorpay(caf::event_based_actor* self, const actor_context& ctx, const webh
             }
             auto ev_copy = pe;
             ev_copy.kind = *kind;
-            self->request(ctx.orders, ctx.db_timeout * 2, found.order_token,
-                          caf::make_message(payment_atom::value, ev_copy))
+            // A late capture's refund at the gateway is part of the wait.
+            self->request(ctx.orders, order_timing::placement_wait(*ctx.cfg, ctx.db_timeout),
+                          found.order_token, caf::make_message(payment_atom::value, ev_copy))
                 .then([=](webhook_outcome& out) mutable { rp.deliver(out); },
                       [=](caf::error& err) mutable { rp.deliver(err); });
           },

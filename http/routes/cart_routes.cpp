@@ -2,6 +2,7 @@
 #include <rapidjson/writer.h>
 
 #include "actors/common/text.hpp"
+#include "http/routes/idempotency_support.hpp"
 #include "http/routes/render.hpp"
 #include "http/routes/route_groups.hpp"
 
@@ -73,11 +74,24 @@ void create_cart(const api_ptr& api, request&& req, responder out) {
     else
       cr.analytics_json = raw_json(*a);
   }
+  auto key = idempotency_key_of(req, f);
   if (!f.ok()) return answer_error(req, out, f.error());
   // 201 for a new cart; 200 when a signed-in user's products merged into their cart.
-  ask_and_render_as<cart_view>(
-      api, api->actors.carts, caf::make_message(create_atom::value, std::move(cr)), req, out,
-      [](const cart_view& v) { return v.created ? 201 : 200; }, cart_renderer(api));
+  auto status_of = [](const cart_view& v) { return v.created ? 201 : 200; };
+  auto msg = caf::make_message(create_atom::value, std::move(cr));
+  if (key.empty())
+    return ask_and_render_as<cart_view>(api, api->actors.carts, std::move(msg), req, out, status_of,
+                                        cart_renderer(api));
+  // A signed-in user's keys are theirs. Guests have no identity to scope a key
+  // by, so all guests share one scope, the empty user id (no token has an
+  // empty sub): a guest's repeat is recognised by key and identical body, and
+  // a replay hands over the first guest's cart token. A key is a random value
+  // the client made, as hard to guess as that token, so this shows nothing a
+  // guest could not already reach; a different body under the key is 6001.
+  keyed_request k{{user ? user->user_id : std::string(), "cart", key},
+                  request_hash("POST /cart", *doc)};
+  ask_keyed<cart_view>(api, api->actors.carts, k, api->actors.carts, std::move(msg), req, out,
+                       status_of, cart_renderer(api));
 }
 
 // Every other cart route: (token, inner message) to the cart directory.

@@ -29,14 +29,15 @@ std::shared_ptr<rapidjson::Document> parse_body(const request& req, const respon
 // Answers with the envelope of `err`.
 void answer_error(const request& req, const responder& out, const caf::error& err);
 
-// Sends `msg` to `target`; on a reply R, answers status_of(reply) with
-// `render(w, reply)`; on an error, its envelope.
+// Sends `msg` to `target`, waiting at most `timeout`; on a reply R, answers
+// status_of(reply) with `render(w, reply)`; on an error, its envelope.
 template <class R, class Status, class Render>
-void ask_and_render_as(const api_ptr& api, const caf::actor& target, caf::message msg,
-                       const request& req, responder out, Status status_of, Render render) {
+void ask_and_render_within(const api_ptr& api, std::chrono::milliseconds timeout,
+                           const caf::actor& target, caf::message msg, const request& req,
+                           responder out, Status status_of, Render render) {
   auto corr = req.correlation_id;
   ask<R>(
-      *api->sys, target, api->actors.db_timeout * 3, std::move(msg),
+      *api->sys, target, timeout, std::move(msg),
       [=](R& reply) {
         response res;
         res.status = status_of(reply);
@@ -51,6 +52,14 @@ void ask_and_render_as(const api_ptr& api, const caf::actor& target, caf::messag
         res.body = error_body(view, corr);
         out.send(std::move(res));
       });
+}
+
+// The same with the wait every plain actor request gets.
+template <class R, class Status, class Render>
+void ask_and_render_as(const api_ptr& api, const caf::actor& target, caf::message msg,
+                       const request& req, responder out, Status status_of, Render render) {
+  ask_and_render_within<R>(api, api->actors.db_timeout * 3, target, std::move(msg), req,
+                           std::move(out), std::move(status_of), std::move(render));
 }
 
 template <class R, class Render>

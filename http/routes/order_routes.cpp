@@ -1,30 +1,15 @@
-#include <openssl/evp.h>
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
-
+// Orders (CONTRACT §7): placing one, a new payment attempt, reading one, the
+// caller's list, and an operator's refund. Placement and retries run under an
+// Idempotency-Key kept by the order directory.
+#include "actors/catalog/catalog_cursor.hpp"
+#include "actors/order/order_timing.hpp"
+#include "actors/payment/payment_messages.hpp"
+#include "http/routes/idempotency_support.hpp"
 #include "http/routes/render.hpp"
 #include "http/routes/route_groups.hpp"
 
 namespace checkout::http {
 namespace {
-
-// The same request is the same JSON value, whatever its white space.
-std::string request_hash(const std::string& route, const rapidjson::Value& body) {
-  rapidjson::StringBuffer buf;
-  rapidjson::Writer<rapidjson::StringBuffer> w(buf);
-  body.Accept(w);
-  std::string text = route + "\n" + std::string(buf.GetString(), buf.GetSize());
-  unsigned char md[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  EVP_Digest(text.data(), text.size(), md, &len, EVP_sha256(), nullptr);
-  static const char* hex = "0123456789abcdef";
-  std::string out;
-  for (unsigned i = 0; i < len; ++i) {
-    out.push_back(hex[md[i] >> 4]);
-    out.push_back(hex[md[i] & 0x0f]);
-  }
-  return out;
-}
 
 bool allowed_redirect(const config::settings& cfg, const std::string& url) {
   for (auto& origin : cfg.allowed_redirect_origins)
@@ -34,21 +19,50 @@ bool allowed_redirect(const config::settings& cfg, const std::string& url) {
   return false;
 }
 
-bool is_key_conflict(const caf::error& err) {
-  if (err.category() != checkout_error_category) return false;
-  auto c = static_cast<errc>(err.code());
-  return c == errc::idempotency_key_mismatch || c == errc::idempotency_in_progress;
+std::chrono::milliseconds order_wait(const api_ptr& api) {
+  return order_timing::request_wait(*api->actors.cfg, api->actors.db_timeout);
 }
 
-// Stores the first answer under the key (a 5xx releases it instead), then sends it.
-void finish(const api_ptr& api, const place_order_request& pr, responder out, response res) {
-  idempotent_response stored{pr.user_id, "orders", pr.idempotency_key,
-                             res.status >= 500 ? 0 : res.status, res.body};
-  auto shared = std::make_shared<response>(std::move(res));
-  ask<ack_reply>(
-      *api->sys, api->actors.orders, api->actors.db_timeout,
-      caf::make_message(store_atom::value, std::move(stored)),
-      [=](ack_reply&) { out.send(*shared); }, [=](const caf::error&) { out.send(*shared); });
+void render_order(json_writer& w, const order_record& o) {
+  w.Key("order");
+  w.StartObject();
+  write_order(w, o);
+  w.EndObject();
+}
+
+// Answers a keyed order request: a replay as stored, a new order rendered and
+// stored under the key, an error stored too (a 5xx releases the key instead).
+void answer_keyed(const api_ptr& api, const keyed_request& k, const request& req,
+                  const caf::message& msg, responder out) {
+  auto corr = req.correlation_id;
+  ask<place_order_reply>(
+      *api->sys, api->actors.orders, order_wait(api), msg,
+      [=](place_order_reply& r) {
+        if (r.replay) {
+          out.send(replayed(r.status, std::move(r.body)));
+          return;
+        }
+        response res;
+        res.status = 201;
+        res.body = success_body(
+            201, [&](json_writer& w) { render_order(w, r.order); }, corr);
+        finish_keyed(api, api->actors.orders, k, out, std::move(res));
+      },
+      [=](const caf::error& err) {
+        finish_keyed_error(api, api->actors.orders, k, out, err, corr);
+      });
+}
+
+// The key from the header, or from the body's `idempotency_key`; 400 6000 without one.
+bool read_key(const request& req, fields& f, responder& out, std::string& key) {
+  auto body_key = f.opt_str("idempotency_key", 255);
+  key = idempotency_key_of(req, f);
+  if (key.empty() && body_key) key = *body_key;
+  if (key.empty() && f.ok()) {
+    answer_error(req, out, make_error(errc::idempotency_key_missing));
+    return false;
+  }
+  return true;
 }
 
 void place_order(const api_ptr& api, request&& req, responder out) {
@@ -64,56 +78,36 @@ void place_order(const api_ptr& api, request&& req, responder out) {
   pr.gateway = f.opt_str("gateway", 32).value_or("");
   pr.success_url = f.opt_str("success_url", 2048).value_or("");
   pr.cancel_url = f.opt_str("cancel_url", 2048).value_or("");
-  auto body_key = f.opt_str("idempotency_key", 255);
   auto& cfg = *api->actors.cfg;
   if (!pr.success_url.empty() && !allowed_redirect(cfg, pr.success_url))
     f.add_problem("success_url must start with an allowed redirect origin");
   if (!pr.cancel_url.empty() && !allowed_redirect(cfg, pr.cancel_url))
     f.add_problem("cancel_url must start with an allowed redirect origin");
-  pr.idempotency_key = req.header("Idempotency-Key");
-  if (pr.idempotency_key.empty() && body_key) pr.idempotency_key = *body_key;
-  if (pr.idempotency_key.empty())
-    return answer_error(req, out, make_error(errc::idempotency_key_missing));
-  if (pr.idempotency_key.size() > 255) f.add_problem("Idempotency-Key must be 1 to 255 characters");
+  if (!read_key(req, f, out, pr.idempotency_key)) return;
   if (!f.ok()) return answer_error(req, out, f.error());
   pr.request_hash = request_hash("POST /orders", *doc);
+  keyed_request k{{pr.user_id, "orders", pr.idempotency_key}, pr.request_hash};
+  answer_keyed(api, k, req, caf::make_message(place_atom::value, pr), std::move(out));
+}
 
-  auto corr = req.correlation_id;
-  ask<place_order_reply>(
-      *api->sys, api->actors.orders, api->actors.db_timeout * 4,
-      caf::make_message(place_atom::value, pr),
-      [=](place_order_reply& r) {
-        response res;
-        if (r.replay) {
-          res.status = r.status;
-          res.body = r.body;
-          res.headers.emplace_back("Idempotent-Replayed", "true");
-          out.send(std::move(res));
-          return;
-        }
-        res.status = 201;
-        res.body = success_body(
-            201,
-            [&](json_writer& w) {
-              w.Key("order");
-              w.StartObject();
-              write_order(w, r.order);
-              w.EndObject();
-            },
-            corr);
-        finish(api, pr, out, std::move(res));
-      },
-      [=](const caf::error& err) {
-        response res;
-        auto view = describe(err);
-        res.status = view.status;
-        res.body = error_body(view, corr);
-        // A conflict on the key itself must not touch what the key holds.
-        if (is_key_conflict(err))
-          out.send(std::move(res));
-        else
-          finish(api, pr, out, std::move(res));
-      });
+void retry_payment(const api_ptr& api, request&& req, responder out) {
+  std::optional<auth_user> user;
+  if (!authenticate(api, req, out, true, user)) return;
+  auto doc = req.body.empty() ? std::make_shared<rapidjson::Document>() : parse_body(req, out);
+  if (!doc) return;
+  if (req.body.empty()) doc->SetObject();
+  fields f(*doc);
+  payment_retry_request rr;
+  rr.order_token = req.params.at("order_token");
+  rr.user_id = user->user_id;
+  rr.correlation_id = req.correlation_id;
+  rr.gateway = f.opt_str("gateway", 32).value_or("");
+  if (!read_key(req, f, out, rr.idempotency_key)) return;
+  if (!f.ok()) return answer_error(req, out, f.error());
+  // The order is part of the request: one key cannot retry two orders.
+  rr.request_hash = request_hash("POST /orders/" + rr.order_token + "/payments", *doc);
+  keyed_request k{{rr.user_id, "payments", rr.idempotency_key}, rr.request_hash};
+  answer_keyed(api, k, req, caf::make_message(retry_atom::value, rr), std::move(out));
 }
 
 void get_order(const api_ptr& api, request&& req, responder out) {
@@ -124,12 +118,73 @@ void get_order(const api_ptr& api, request&& req, responder out) {
       api, api->actors.orders,
       caf::make_message(token,
                         caf::make_message(get_atom::value, order_query{token, user->user_id})),
-      req, out, 200, [](json_writer& w, const order_record& o) {
-        w.Key("order");
-        w.StartObject();
-        write_order(w, o);
-        w.EndObject();
-      });
+      req, out, 200, render_order);
+}
+
+// A query parameter's value; an empty one counts as absent.
+std::string query_param(const request& req, const char* name) {
+  auto it = req.query.find(name);
+  return it == req.query.end() ? std::string() : it->second;
+}
+
+// GET /api/v1/orders?status=&limit=&cursor=
+void list_orders(const api_ptr& api, request&& req, responder out) {
+  std::optional<auth_user> user;
+  if (!authenticate(api, req, out, true, user)) return;
+  order_list_query q;
+  q.user_id = user->user_id;
+  std::vector<std::string> problems;
+  q.status = query_param(req, "status");
+  if (!q.status.empty() && !parse_order_status(q.status))
+    problems.push_back(
+        "status must be one of awaiting_payment, paid, completed, failed, expired, refunded");
+  auto limit = query_param(req, "limit");
+  if (!limit.empty()) {
+    if (auto n = catalog_cursor::parse_limit(limit))
+      q.limit = *n;
+    else
+      problems.push_back("limit must be an integer from 1 to " +
+                         std::to_string(catalog_cursor::max_limit));
+  }
+  q.cursor = query_param(req, "cursor");
+  if (q.cursor.size() > catalog_cursor::max_cursor_length)
+    problems.push_back("cursor must be the next_cursor of an earlier page");
+  if (!problems.empty())
+    return answer_error(req, out, make_error(errc::invalid_field, std::move(problems)));
+  ask_and_render<order_list>(api, api->actors.orders, caf::make_message(list_atom::value, q), req,
+                             out, 200, [](json_writer& w, const order_list& l) {
+                               w.Key("orders");
+                               w.StartArray();
+                               for (auto& o : l.orders) {
+                                 w.StartObject();
+                                 write_order(w, o);
+                                 w.EndObject();
+                               }
+                               w.EndArray();
+                               w.Key("next_cursor");
+                               if (l.next_cursor.empty())
+                                 w.Null();
+                               else
+                                 w.String(l.next_cursor);
+                             });
+}
+
+void refund_order(const api_ptr& api, request&& req, responder out) {
+  if (!authorize_admin(api, req, out)) return;
+  auto doc = req.body.empty() ? std::make_shared<rapidjson::Document>() : parse_body(req, out);
+  if (!doc) return;
+  if (req.body.empty()) doc->SetObject();
+  fields f(*doc);
+  refund_order_request rr;
+  rr.reason = f.opt_str("reason", 500).value_or("");
+  rr.correlation_id = req.correlation_id;
+  if (!f.ok()) return answer_error(req, out, f.error());
+  auto token = req.params.at("order_token");
+  // The gateway's refund call is part of the wait.
+  ask_and_render_within<order_record>(
+      api, order_wait(api), api->actors.orders,
+      caf::make_message(token, caf::make_message(refund_atom::value, rr)), req, out,
+      [](const order_record&) { return 200; }, render_order);
 }
 
 }  // namespace
@@ -138,8 +193,14 @@ void add_order_routes(router& r, const api_ptr& api) {
   auto place = [api](request&& req, responder out) { place_order(api, std::move(req), out); };
   r.add("POST", "/api/v1/orders", place);
   r.add("POST", "/api/v1/order", place);
+  r.add("GET", "/api/v1/orders",
+        [api](request&& req, responder out) { list_orders(api, std::move(req), out); });
   r.add("GET", "/api/v1/orders/{order_token}",
         [api](request&& req, responder out) { get_order(api, std::move(req), out); });
+  r.add("POST", "/api/v1/orders/{order_token}/payments",
+        [api](request&& req, responder out) { retry_payment(api, std::move(req), out); });
+  r.add("POST", "/api/v1/admin/orders/{order_token}/refund",
+        [api](request&& req, responder out) { refund_order(api, std::move(req), out); });
 }
 
 }  // namespace checkout::http

@@ -1,50 +1,10 @@
 // The sandbox gateway's hosted checkout page (CONTRACT §8): Pay and Fail
 // buttons that send a signed Razorpay-format webhook through the real intake.
+#include "http/routes/html_page.hpp"
 #include "http/routes/route_groups.hpp"
 
 namespace checkout::http {
 namespace {
-
-std::string escape_html(const std::string& s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '&':
-        out += "&amp;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
-
-std::string money(std::int64_t minor, const std::string& currency) {
-  auto units = std::to_string(minor / 100);
-  auto cents = std::to_string(minor % 100);
-  if (cents.size() < 2) cents.insert(0, "0");
-  return escape_html(currency) + " " + units + "." + cents;
-}
-
-response html(int status, const std::string& title, const std::string& body) {
-  response res;
-  res.status = status;
-  res.content_type = "text/html; charset=utf-8";
-  res.body = "<!doctype html><html><head><meta charset=\"utf-8\"><title>" + title +
-             "</title></head><body style=\"font-family:sans-serif;max-width:32em;margin:3em "
-             "auto\"><h1>" +
-             title + "</h1>" + body + "</body></html>";
-  return res;
-}
 
 void page(const api_ptr& api, request&& req, responder out) {
   auto token = req.params.at("payment_token");
@@ -53,17 +13,17 @@ void page(const api_ptr& api, request&& req, responder out) {
       caf::make_message(sandbox_atom::value, sandbox_lookup{token}),
       [=](payment_info& p) {
         auto base = "/api/v1/sandbox/checkout/" + escape_html(token);
-        out.send(html(200, "Sandbox checkout",
-                      "<p>Gateway order <code>" + escape_html(p.gateway_order_id) +
-                          "</code></p><p>Amount: <b>" + money(p.amount, p.currency) +
-                          "</b></p><p>Status: " + escape_html(p.status) +
-                          "</p><form method=\"post\" action=\"" + base +
-                          "/pay\"><button>Pay</button></form><form method=\"post\" action=\"" +
-                          base + "/fail\"><button>Fail</button></form>"));
+        out.send(html_page(200, "Sandbox checkout",
+                           "<p>Gateway order <code>" + escape_html(p.gateway_order_id) +
+                               "</code></p><p>Amount: <b>" + money_text(p.amount, p.currency) +
+                               "</b></p><p>Status: " + escape_html(p.status) +
+                               "</p><form method=\"post\" action=\"" + base +
+                               "/pay\"><button>Pay</button></form><form method=\"post\" action=\"" +
+                               base + "/fail\"><button>Fail</button></form>"));
       },
       [=](const caf::error& err) {
         auto v = describe(err);
-        out.send(html(v.status, "Sandbox checkout", "<p>" + escape_html(v.message) + "</p>"));
+        out.send(html_page(v.status, "Sandbox checkout", "<p>" + escape_html(v.message) + "</p>"));
       });
 }
 
@@ -73,14 +33,14 @@ void press(const api_ptr& api, request&& req, responder out, bool pay) {
       *api->sys, api->webhooks, api->actors.db_timeout * 3,
       caf::make_message(sandbox_atom::value, std::move(a)),
       [=](webhook_outcome& o) {
-        out.send(html(200, pay ? "Payment sent" : "Payment failed",
-                      "<p>The sandbox gateway reported the payment as " +
-                          std::string(pay ? "captured" : "failed") + " (" + escape_html(o.result) +
-                          ").</p>"));
+        out.send(html_page(200, pay ? "Payment sent" : "Payment failed",
+                           "<p>The sandbox gateway reported the payment as " +
+                               std::string(pay ? "captured" : "failed") + " (" +
+                               escape_html(o.result) + ").</p>"));
       },
       [=](const caf::error& err) {
         auto v = describe(err);
-        out.send(html(v.status, "Sandbox checkout", "<p>" + escape_html(v.message) + "</p>"));
+        out.send(html_page(v.status, "Sandbox checkout", "<p>" + escape_html(v.message) + "</p>"));
       });
 }
 

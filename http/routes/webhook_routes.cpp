@@ -1,3 +1,4 @@
+#include "actors/order/order_timing.hpp"
 #include "http/routes/route_groups.hpp"
 
 namespace checkout::http {
@@ -11,12 +12,15 @@ void razorpay(const api_ptr& api, request&& req, responder out) {
   d.correlation_id = req.correlation_id;
   d.raw_body = std::move(req.body);  // verified byte for byte
   if (d.signature.empty()) return answer_error(req, out, make_error(errc::bad_signature));
-  ask_and_render<webhook_outcome>(api, api->webhooks,
-                                  caf::make_message(webhook_atom::value, std::move(d)), req, out,
-                                  200, [](json_writer& w, const webhook_outcome& o) {
-                                    w.Key("result");
-                                    w.String(o.result);
-                                  });
+  // Applying a late capture may refund it at the gateway first.
+  auto wait = order_timing::request_wait(*api->actors.cfg, api->actors.db_timeout);
+  ask_and_render_within<webhook_outcome>(
+      api, wait, api->webhooks, caf::make_message(webhook_atom::value, std::move(d)), req, out,
+      [](const webhook_outcome&) { return 200; },
+      [](json_writer& w, const webhook_outcome& o) {
+        w.Key("result");
+        w.String(o.result);
+      });
 }
 
 }  // namespace

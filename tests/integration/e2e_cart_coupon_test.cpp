@@ -215,4 +215,48 @@ TEST_F(cart_coupon_e2e, more_rejections_through_http) {
   EXPECT_EQ(ok.json()["data"]["discount_amount"].GetInt64(), 1000);
 }
 
+// Usage limits count the uses orders hold: once orders hold them all, the
+// coupon is refused on a cart with "usage limit reached".
+TEST_F(cart_coupon_e2e, usage_limits_reached_through_orders) {
+  auto id = internship(10000);
+  auto as = [](const std::string& user) {
+    return std::vector<std::pair<std::string, std::string>>{
+        {"Authorization", "Bearer " + e2e::token_for(user)}};
+  };
+  auto order_with = [&](const std::string& user, const std::string& code) {
+    auto c = call(port(), "POST", "/api/v1/cart",
+                  R"({"products":[{"internship_id":")" + id + "\"}]}", as(user));
+    auto token = str(c.json()["data"]["cart"], "token");
+    auto applied = call(port(), "POST", "/api/v1/cart/" + token + "/coupon",
+                        R"({"coupon":")" + code + "\"}", as(user));
+    EXPECT_EQ(applied.status, 200) << applied.body;
+    auto o = call(port(), "POST", "/api/v1/orders", R"({"cart_token":")" + token + "\"}",
+                  {as(user)[0], {"Idempotency-Key", e2e::unique("k")}});
+    EXPECT_EQ(o.status, 201) << o.body;
+  };
+  auto apply_as = [&](const std::string& user, const std::string& code) {
+    auto c = call(port(), "POST", "/api/v1/cart",
+                  R"({"products":[{"internship_id":")" + id + "\"}]}", as(user));
+    auto token = str(c.json()["data"]["cart"], "token");
+    return call(port(), "POST", "/api/v1/cart/" + token + "/coupon",
+                R"({"coupon":")" + code + "\"}", as(user));
+  };
+  auto total = coupon(R"(,"type":"percentage","value":10,"usage_limit_total":2)");
+  order_with(e2e::unique("u"), total);
+  order_with(e2e::unique("u"), total);
+  auto r = apply_as(e2e::unique("u"), total);
+  EXPECT_EQ(r.status, 422) << r.body;
+  EXPECT_EQ(r.json()["error"]["code"].GetInt(), 2004);
+  EXPECT_NE(r.body.find("usage limit reached"), std::string::npos) << r.body;
+
+  auto per_user = coupon(R"(,"type":"percentage","value":10,"usage_limit_per_user":1)");
+  auto once = e2e::unique("once");
+  order_with(once, per_user);
+  auto again = apply_as(once, per_user);
+  EXPECT_EQ(again.status, 422) << again.body;
+  EXPECT_NE(again.body.find("usage limit"), std::string::npos) << again.body;
+  // Another user still may.
+  EXPECT_EQ(apply_as(e2e::unique("other"), per_user).status, 200);
+}
+
 }  // namespace

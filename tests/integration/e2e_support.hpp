@@ -54,6 +54,9 @@ std::string razorpay_signature(const std::string& body);
 std::string webhook_secret();
 // The status column of a cart's row, read straight from PostgreSQL.
 std::string cart_status(const std::string& token);
+// The first column of the first row of `sql` with one text parameter, read
+// straight from PostgreSQL ("" when there is no row or it is NULL).
+std::string db_value(const std::string& sql, const std::string& param);
 
 // Polls `pred` every 50 ms until it holds or `limit` passes.
 template <class Pred>

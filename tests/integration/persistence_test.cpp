@@ -88,6 +88,9 @@ TEST(idempotency, begin_replay_mismatch_and_release) {
     release_request(w, other);
     return 0;
   });
+  // ...but only as the same request: another body under the key is still refused.
+  EXPECT_EQ(in_txn([&](auto& w) { return begin_request(w, other, "h2", lease); }).what,
+            idempotency_decision::mismatch);
   EXPECT_EQ(in_txn([&](auto& w) { return begin_request(w, other, "h1", lease); }).what,
             idempotency_decision::proceed);
   // A lease that ran out (the first request died) is taken over.

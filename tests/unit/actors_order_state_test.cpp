@@ -23,9 +23,11 @@ std::string name(s st) {
 
 // CONTRACT §7: awaiting_payment -> paid -> completed; awaiting_payment <-> failed;
 // awaiting_payment|failed -> expired; paid|completed -> refunded; a capture
-// arriving after failed or expired makes the order paid, or (no seat left) refunded.
+// arriving after failed or expired makes the order paid, or (no seat left) refunded;
+// a free order goes from awaiting_payment straight to completed.
 const std::set<std::pair<s, s>> allowed = {
     {s::awaiting_payment, s::paid},
+    {s::awaiting_payment, s::completed},  // a total of 0: nothing to pay
     {s::awaiting_payment, s::failed},
     {s::awaiting_payment, s::expired},
     {s::failed, s::awaiting_payment},
@@ -76,7 +78,7 @@ TEST(OrderTransitions, EveryOtherIsRefused) {
       ++refused;
     }
   }
-  EXPECT_EQ(refused, 36 - 11 - 1);
+  EXPECT_EQ(refused, 36 - 12 - 1);
 }
 
 TEST(OrderTransitions, NoSelfTransitions) {
@@ -91,92 +93,211 @@ TEST(OrderState, KeepsItsStatus) {
   for (auto st : all_statuses) EXPECT_EQ(order_state(st).status(), st);
 }
 
-// ---- on_captured -------------------------------------------------------------
+// ---- every (status, event) pair ---------------------------------------------
 
-TEST(OrderCaptured, ExactAmountAndCurrencyPays) {
-  for (auto from : {s::awaiting_payment, s::failed, s::expired}) {
-    auto d = order_state(from).on_captured(19796, "INR", 19796, "INR");
-    EXPECT_EQ(d.what, verdict::apply) << name(from);
-    EXPECT_EQ(d.target, s::paid) << name(from);
+// The events, with the variants that change the answer: a capture of the right
+// or the wrong amount, a retry inside or after the window, and a zero total.
+enum class ev {
+  captured_exact,
+  captured_short,
+  captured_other_currency,
+  failed,
+  retry_in_window,
+  retry_after_window,
+  window_closed,
+  enrolled,
+  refund,
+  refunded,
+  nothing_to_pay_free,
+  nothing_to_pay_priced,
+};
+const std::vector<ev> all_events = {
+    ev::captured_exact,
+    ev::captured_short,
+    ev::captured_other_currency,
+    ev::failed,
+    ev::retry_in_window,
+    ev::retry_after_window,
+    ev::window_closed,
+    ev::enrolled,
+    ev::refund,
+    ev::refunded,
+    ev::nothing_to_pay_free,
+    ev::nothing_to_pay_priced,
+};
+
+constexpr std::int64_t order_total = 19796;
+
+// What each variant sends, and the order total it is judged against.
+std::pair<order_event, std::int64_t> make(ev e) {
+  using k = order_event_kind;
+  switch (e) {
+    case ev::captured_exact:
+      return {{k::captured, order_total, "INR"}, order_total};
+    case ev::captured_short:
+      return {{k::captured, order_total - 1, "INR"}, order_total};
+    case ev::captured_other_currency:
+      return {{k::captured, order_total, "USD"}, order_total};
+    case ev::failed:
+      return {event_of(k::failed), order_total};
+    case ev::retry_in_window:
+      return {{k::retry, 0, "", true}, order_total};
+    case ev::retry_after_window:
+      return {{k::retry, 0, "", false}, order_total};
+    case ev::window_closed:
+      return {event_of(k::window_closed), order_total};
+    case ev::enrolled:
+      return {event_of(k::enrolled), order_total};
+    case ev::refund:
+      return {event_of(k::refund), order_total};
+    case ev::refunded:
+      return {event_of(k::refunded), order_total};
+    case ev::nothing_to_pay_free:
+      return {event_of(k::nothing_to_pay), 0};
+    case ev::nothing_to_pay_priced:
+      return {event_of(k::nothing_to_pay), order_total};
+  }
+  return {{}, order_total};
+}
+
+struct row {
+  s from;
+  ev event;
+  verdict what;
+  s target;
+};
+
+using v = verdict;
+// One row per pair; `target` is the status after the event (unchanged unless
+// applied; `paid` for a reclaim, which may still end in `refunded`).
+const std::vector<row> table = {
+    // awaiting_payment
+    {s::awaiting_payment, ev::captured_exact, v::apply, s::paid},
+    {s::awaiting_payment, ev::captured_short, v::mismatch, s::awaiting_payment},
+    {s::awaiting_payment, ev::captured_other_currency, v::mismatch, s::awaiting_payment},
+    {s::awaiting_payment, ev::failed, v::apply, s::failed},
+    {s::awaiting_payment, ev::retry_in_window, v::refuse, s::awaiting_payment},
+    {s::awaiting_payment, ev::retry_after_window, v::refuse, s::awaiting_payment},
+    {s::awaiting_payment, ev::window_closed, v::apply, s::expired},
+    {s::awaiting_payment, ev::enrolled, v::refuse, s::awaiting_payment},
+    {s::awaiting_payment, ev::refund, v::refuse, s::awaiting_payment},
+    {s::awaiting_payment, ev::refunded, v::ignore, s::awaiting_payment},
+    {s::awaiting_payment, ev::nothing_to_pay_free, v::apply, s::completed},
+    {s::awaiting_payment, ev::nothing_to_pay_priced, v::refuse, s::awaiting_payment},
+    // paid
+    {s::paid, ev::captured_exact, v::already, s::paid},
+    {s::paid, ev::captured_short, v::already, s::paid},
+    {s::paid, ev::captured_other_currency, v::already, s::paid},
+    {s::paid, ev::failed, v::ignore, s::paid},
+    {s::paid, ev::retry_in_window, v::refuse, s::paid},
+    {s::paid, ev::retry_after_window, v::refuse, s::paid},
+    {s::paid, ev::window_closed, v::ignore, s::paid},
+    {s::paid, ev::enrolled, v::apply, s::completed},
+    {s::paid, ev::refund, v::apply, s::refunded},
+    {s::paid, ev::refunded, v::apply, s::refunded},
+    {s::paid, ev::nothing_to_pay_free, v::refuse, s::paid},
+    {s::paid, ev::nothing_to_pay_priced, v::refuse, s::paid},
+    // completed
+    {s::completed, ev::captured_exact, v::already, s::completed},
+    {s::completed, ev::captured_short, v::already, s::completed},
+    {s::completed, ev::captured_other_currency, v::already, s::completed},
+    {s::completed, ev::failed, v::ignore, s::completed},
+    {s::completed, ev::retry_in_window, v::refuse, s::completed},
+    {s::completed, ev::retry_after_window, v::refuse, s::completed},
+    {s::completed, ev::window_closed, v::ignore, s::completed},
+    {s::completed, ev::enrolled, v::already, s::completed},
+    {s::completed, ev::refund, v::apply, s::refunded},
+    {s::completed, ev::refunded, v::apply, s::refunded},
+    {s::completed, ev::nothing_to_pay_free, v::already, s::completed},
+    {s::completed, ev::nothing_to_pay_priced, v::refuse, s::completed},
+    // failed
+    {s::failed, ev::captured_exact, v::apply, s::paid},
+    {s::failed, ev::captured_short, v::mismatch, s::failed},
+    {s::failed, ev::captured_other_currency, v::mismatch, s::failed},
+    {s::failed, ev::failed, v::already, s::failed},
+    {s::failed, ev::retry_in_window, v::apply, s::awaiting_payment},
+    {s::failed, ev::retry_after_window, v::refuse, s::failed},
+    {s::failed, ev::window_closed, v::apply, s::expired},
+    {s::failed, ev::enrolled, v::refuse, s::failed},
+    {s::failed, ev::refund, v::refuse, s::failed},
+    {s::failed, ev::refunded, v::ignore, s::failed},
+    {s::failed, ev::nothing_to_pay_free, v::refuse, s::failed},
+    {s::failed, ev::nothing_to_pay_priced, v::refuse, s::failed},
+    // expired
+    {s::expired, ev::captured_exact, v::reclaim, s::paid},
+    {s::expired, ev::captured_short, v::mismatch, s::expired},
+    {s::expired, ev::captured_other_currency, v::mismatch, s::expired},
+    {s::expired, ev::failed, v::ignore, s::expired},
+    {s::expired, ev::retry_in_window, v::refuse, s::expired},
+    {s::expired, ev::retry_after_window, v::refuse, s::expired},
+    {s::expired, ev::window_closed, v::already, s::expired},
+    {s::expired, ev::enrolled, v::refuse, s::expired},
+    {s::expired, ev::refund, v::refuse, s::expired},
+    {s::expired, ev::refunded, v::ignore, s::expired},
+    {s::expired, ev::nothing_to_pay_free, v::refuse, s::expired},
+    {s::expired, ev::nothing_to_pay_priced, v::refuse, s::expired},
+    // refunded
+    {s::refunded, ev::captured_exact, v::already, s::refunded},
+    {s::refunded, ev::captured_short, v::already, s::refunded},
+    {s::refunded, ev::captured_other_currency, v::already, s::refunded},
+    {s::refunded, ev::failed, v::ignore, s::refunded},
+    {s::refunded, ev::retry_in_window, v::refuse, s::refunded},
+    {s::refunded, ev::retry_after_window, v::refuse, s::refunded},
+    {s::refunded, ev::window_closed, v::ignore, s::refunded},
+    {s::refunded, ev::enrolled, v::refuse, s::refunded},
+    {s::refunded, ev::refund, v::already, s::refunded},
+    {s::refunded, ev::refunded, v::already, s::refunded},
+    {s::refunded, ev::nothing_to_pay_free, v::refuse, s::refunded},
+    {s::refunded, ev::nothing_to_pay_priced, v::refuse, s::refunded},
+};
+
+TEST(OrderStateTable, CoversEveryPairExactlyOnce) {
+  std::set<std::pair<s, ev>> seen;
+  for (auto& r : table) EXPECT_TRUE(seen.insert({r.from, r.event}).second) << name(r.from);
+  EXPECT_EQ(seen.size(), all_statuses.size() * all_events.size());
+}
+
+TEST(OrderStateTable, EveryPairDecidesAsTheTableSays) {
+  for (auto& r : table) {
+    auto [event, total] = make(r.event);
+    auto d = order_state(r.from).decide(event, total, "INR");
+    EXPECT_EQ(d.what, r.what) << name(r.from) << " + " << to_string(event.kind) << " ("
+                              << static_cast<int>(r.event) << "): " << to_string(d.what);
+    EXPECT_EQ(d.target, r.target) << name(r.from) << " + " << to_string(event.kind) << " ("
+                                  << static_cast<int>(r.event) << ")";
   }
 }
 
-TEST(OrderCaptured, AmountMismatchNeverPays) {
-  for (auto from : {s::awaiting_payment, s::failed, s::expired}) {
-    for (std::int64_t amount : {19795, 19797, 0, 1979600}) {
-      auto d = order_state(from).on_captured(amount, "INR", 19796, "INR");
-      EXPECT_EQ(d.what, verdict::mismatch) << name(from) << " " << amount;
-      EXPECT_NE(d.target, s::paid) << name(from) << " " << amount;
+TEST(OrderStateTable, AppliedAndReclaimedTargetsAreAllowedTransitions) {
+  for (auto& r : table)
+    if (r.what == v::apply || r.what == v::reclaim)
+      EXPECT_TRUE(order_state(r.from).can_become(r.target))
+          << name(r.from) << " -> " << name(r.target);
+}
+
+TEST(OrderStateTable, NoOutcomeButApplyOrReclaimMoves) {
+  for (auto& r : table)
+    if (r.what != v::apply && r.what != v::reclaim) EXPECT_EQ(r.target, r.from) << name(r.from);
+}
+
+TEST(OrderStateTable, MoneyNeverGoesBackward) {
+  // Once paid, no event leads anywhere but completed or refunded.
+  for (auto& r : table)
+    if ((r.from == s::paid || r.from == s::completed || r.from == s::refunded) &&
+        r.what == v::apply)
+      EXPECT_TRUE(r.target == s::completed || r.target == s::refunded) << name(r.from);
+}
+
+TEST(OrderStateTable, AMismatchNeverPays) {
+  for (auto from : all_statuses)
+    for (std::int64_t amount : {order_total - 1, order_total + 1, std::int64_t{0}}) {
+      order_event e{order_event_kind::captured, amount, "INR"};
+      auto d = order_state(from).decide(e, order_total, "INR");
+      if (from == s::paid || from == s::completed || from == s::refunded)
+        EXPECT_EQ(d.what, v::already) << name(from);
+      else
+        EXPECT_EQ(d.what, v::mismatch) << name(from) << " " << amount;
     }
-  }
-}
-
-TEST(OrderCaptured, CurrencyMismatchNeverPays) {
-  for (auto from : {s::awaiting_payment, s::failed, s::expired}) {
-    for (auto currency : {"USD", "inr", ""}) {
-      auto d = order_state(from).on_captured(19796, currency, 19796, "INR");
-      EXPECT_EQ(d.what, verdict::mismatch) << name(from) << " " << currency;
-      EXPECT_NE(d.target, s::paid) << name(from) << " " << currency;
-    }
-  }
-}
-
-TEST(OrderCaptured, AlreadyPaidIsAlready) {
-  for (auto from : {s::paid, s::completed, s::refunded}) {
-    auto d = order_state(from).on_captured(19796, "INR", 19796, "INR");
-    EXPECT_EQ(d.what, verdict::already) << name(from);
-    EXPECT_EQ(d.target, from) << name(from);
-  }
-}
-
-// ---- on_failed / on_enrolled -----------------------------------------------
-
-TEST(OrderFailed, AwaitingPaymentFails) {
-  auto d = order_state(s::awaiting_payment).on_failed();
-  EXPECT_EQ(d.what, verdict::apply);
-  EXPECT_EQ(d.target, s::failed);
-}
-
-TEST(OrderFailed, NeverUndoesAnotherState) {
-  for (auto from : {s::failed, s::paid, s::completed, s::expired, s::refunded}) {
-    auto d = order_state(from).on_failed();
-    EXPECT_NE(d.what, verdict::apply) << name(from);
-    EXPECT_EQ(d.target, from) << name(from);
-  }
-  EXPECT_EQ(order_state(s::failed).on_failed().what, verdict::already);
-  // A failure reported after the capture changes nothing.
-  EXPECT_EQ(order_state(s::paid).on_failed().what, verdict::already);
-}
-
-TEST(OrderEnrolled, PaidCompletes) {
-  auto d = order_state(s::paid).on_enrolled();
-  EXPECT_EQ(d.what, verdict::apply);
-  EXPECT_EQ(d.target, s::completed);
-}
-
-TEST(OrderEnrolled, CompletedIsAlready) {
-  auto d = order_state(s::completed).on_enrolled();
-  EXPECT_EQ(d.what, verdict::already);
-  EXPECT_EQ(d.target, s::completed);
-}
-
-TEST(OrderEnrolled, UnpaidOrRefundedIsRefused) {
-  for (auto from : {s::awaiting_payment, s::failed, s::expired, s::refunded}) {
-    auto d = order_state(from).on_enrolled();
-    EXPECT_EQ(d.what, verdict::refuse) << name(from);
-    EXPECT_EQ(d.target, from) << name(from);
-  }
-}
-
-TEST(OrderDecisions, AppliedTargetsAreAllowedTransitions) {
-  for (auto from : all_statuses) {
-    order_state st(from);
-    for (auto d : {st.on_captured(5, "INR", 5, "INR"), st.on_failed(), st.on_enrolled()}) {
-      if (d.what == verdict::apply) {
-        EXPECT_TRUE(st.can_become(d.target)) << name(from) << " -> " << name(d.target);
-      }
-    }
-  }
 }
 
 }  // namespace

@@ -287,11 +287,86 @@ INSTANTIATE_TEST_SUITE_P(
         bad_value{"ALLOWED_REDIRECT_ORIGINS", "shop.example"},
         bad_value{"ALLOWED_REDIRECT_ORIGINS", "https://ok.example,ftp://x"},
         bad_value{"ENROLLMENT_MAX_DELIVERIES", "0"}, bad_value{"ENROLLMENT_MAX_DELIVERIES", "five"},
-        bad_value{"ENROLLMENT_MAX_DELIVERIES", "5x"}),
+        bad_value{"ENROLLMENT_MAX_DELIVERIES", "5x"}, bad_value{"GATEWAY_TIMEOUT", "5"},
+        bad_value{"GATEWAY_TIMEOUT", "0s"}, bad_value{"GATEWAY_RETRIES", "-1"},
+        bad_value{"GATEWAY_RETRIES", "11"}, bad_value{"GATEWAY_RETRIES", "two"},
+        bad_value{"GATEWAY_RETRY_BASE", "0ms"}, bad_value{"GATEWAY_RETRY_BASE", "fast"},
+        bad_value{"GATEWAY_BREAKER_FAILURES", "0"}, bad_value{"GATEWAY_BREAKER_FAILURES", "1001"},
+        bad_value{"GATEWAY_BREAKER_COOLDOWN", "30"}, bad_value{"GATEWAY_WORKERS", "0"},
+        bad_value{"GATEWAY_WORKERS", "65"}, bad_value{"RAZORPAY_API_BASE", "api.razorpay.com"},
+        bad_value{"STRIPE_API_BASE", "ftp://api.stripe.com"}, bad_value{"STRIPE_API_BASE", ""}),
     [](const auto& info) {
       std::string n = std::string(info.param.setting) + "_" + std::to_string(info.index);
       return n;
     });
+
+// ---- gateways -------------------------------------------------------------------
+
+TEST_F(ConfigSettings, GatewayDefaults) {
+  auto r = load_with("");
+  ASSERT_TRUE(r.value) << r.error;
+  const auto& s = *r.value;
+  EXPECT_EQ(s.gateway_timeout, 5s);
+  EXPECT_EQ(s.gateway_retries, 2);
+  EXPECT_EQ(s.gateway_retry_base, 200ms);
+  EXPECT_EQ(s.gateway_breaker_failures, 5);
+  EXPECT_EQ(s.gateway_breaker_cooldown, 30s);
+  EXPECT_EQ(s.gateway_workers, 2);
+  // No real gateway is configured out of the box.
+  EXPECT_FALSE(razorpay_configured(s));
+  EXPECT_FALSE(stripe_configured(s));
+}
+
+TEST_F(ConfigSettings, GatewaySettingsFromFileAndEnvironment) {
+  auto file = write("gw.toml", R"(
+GATEWAY_TIMEOUT = "750ms"
+GATEWAY_RETRIES = 0
+GATEWAY_RETRY_BASE = "50ms"
+GATEWAY_BREAKER_FAILURES = 3
+GATEWAY_BREAKER_COOLDOWN = "2s"
+GATEWAY_WORKERS = 4
+)");
+  auto r = load_with(file, {{"GATEWAY_WORKERS", "6"}});
+  ASSERT_TRUE(r.value) << r.error;
+  const auto& s = *r.value;
+  EXPECT_EQ(s.gateway_timeout, 750ms);
+  EXPECT_EQ(s.gateway_retries, 0);
+  EXPECT_EQ(s.gateway_retry_base, 50ms);
+  EXPECT_EQ(s.gateway_breaker_failures, 3);
+  EXPECT_EQ(s.gateway_breaker_cooldown, 2s);
+  EXPECT_EQ(s.gateway_workers, 6);
+}
+
+TEST_F(ConfigSettings, RealGatewayModeNeedsCredentials) {
+  expect_error_naming(load_with("", {{"PAYMENT_GATEWAY", "razorpay"}}), "PAYMENT_GATEWAY");
+  expect_error_naming(load_with("", {{"PAYMENT_GATEWAY", "stripe"}}), "PAYMENT_GATEWAY");
+  expect_error_naming(
+      load_with("", {{"PAYMENT_GATEWAY", "razorpay"}, {"RAZORPAY_KEY_ID", "rzp_1"}}),
+      "RAZORPAY_KEY_SECRET");
+  expect_error_naming(load_with("", {{"PAYMENT_GATEWAY", "stripe"},
+                                     {"RAZORPAY_KEY_SECRET", "ks"},
+                                     {"STRIPE_SECRET_KEY", "sk_1"}}),
+                      "RAZORPAY_KEY_ID");
+
+  auto stripe_only =
+      load_with("", {{"PAYMENT_GATEWAY", "razorpay"}, {"STRIPE_SECRET_KEY", "sk_1"}});
+  ASSERT_TRUE(stripe_only.value) << stripe_only.error;
+  EXPECT_TRUE(stripe_configured(*stripe_only.value));
+  EXPECT_FALSE(razorpay_configured(*stripe_only.value));
+
+  auto razorpay_only = load_with(
+      "",
+      {{"PAYMENT_GATEWAY", "stripe"}, {"RAZORPAY_KEY_ID", "rzp_1"}, {"RAZORPAY_KEY_SECRET", "k"}});
+  ASSERT_TRUE(razorpay_only.value) << razorpay_only.error;
+  EXPECT_TRUE(razorpay_configured(*razorpay_only.value));
+  EXPECT_FALSE(stripe_configured(*razorpay_only.value));
+}
+
+TEST_F(ConfigSettings, SandboxModeIgnoresMissingCredentials) {
+  auto r = load_with("", {{"PAYMENT_GATEWAY", "sandbox"}, {"RAZORPAY_KEY_ID", "rzp_1"}});
+  ASSERT_TRUE(r.value) << r.error;
+  EXPECT_FALSE(razorpay_configured(*r.value));
+}
 
 TEST_F(ConfigSettings, WrongTomlTypeNamesTheSetting) {
   expect_error_naming(load_with(write("t1.toml", "CART_TTL = true\n")), "CART_TTL");

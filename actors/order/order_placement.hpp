@@ -1,0 +1,39 @@
+// Placing an order (CONTRACT §7), the first of its phases: in one transaction
+// the cart is checked (prices, coupons, enrollments), re-priced with the
+// coupons as they are now, seats and coupon uses are held, the cart is
+// converted, and the order row is written with its first payment attempt
+// ('pending': the gateway is called only after this commits). A free order is
+// completed and enrolled in the same transaction. Nothing is written unless
+// every check passes.
+#pragma once
+
+#include <caf/expected.hpp>
+#include <pqxx/pqxx>
+#include <string>
+
+#include "actors/messages.hpp"
+#include "actors/order/order_record.hpp"
+#include "config/settings.hpp"
+
+namespace checkout::order_placement {
+
+struct request {
+  std::string order_token;
+  std::string user_id;
+  std::string idempotency_key;
+  std::string correlation_id;
+  cart_view cart;       // the cart as its actor priced it
+  std::string gateway;  // the attempt's gateway, chosen before (unused for a total of 0)
+  std::string success_url;
+  std::string cancel_url;
+  micros now = 0;
+  micros expires_at = 0;
+};
+
+// Errors: price_changed (5002: a catalog price, or what the cart's coupons take
+// off, differs from what the cart shows), internship_unavailable, sold_out,
+// coupon_invalid (with reasons), already_enrolled, cart_changed.
+caf::expected<order_record> place(pqxx::transaction_base& txn, const request& req,
+                                  const config::settings& cfg);
+
+}  // namespace checkout::order_placement

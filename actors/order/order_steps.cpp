@@ -1,0 +1,224 @@
+#include "actors/order/order_steps.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <caf/make_message.hpp>
+
+#include "actors/errors.hpp"
+#include "actors/order/order_holds.hpp"
+#include "actors/order/order_store.hpp"
+
+namespace checkout::order_steps {
+namespace {
+
+using verdict = order_state::verdict;
+
+std::string result_of(verdict v) {
+  switch (v) {
+    case verdict::apply:
+    case verdict::reclaim:
+      return "applied";
+    case verdict::already:
+      return "already_applied";
+    case verdict::ignore:
+      return "ignored";
+    case verdict::mismatch:
+      return "amount_mismatch";
+    case verdict::refuse:
+      return "refused";
+  }
+  return "ignored";
+}
+
+caf::message changed(pqxx::work& txn, const std::string& token, const std::string& result) {
+  auto updated = order_store::load(txn, token);
+  txn.commit();
+  return caf::make_message(order_update{std::move(updated), result});
+}
+
+caf::message conflict() {
+  return caf::make_message(make_error(errc::unavailable, "order changed concurrently"));
+}
+
+// The payment attempt an event is about: the latest one.
+const std::string& attempt_of(const order_record& o) {
+  static const std::string none;
+  return o.payment ? o.payment->payment_token : none;
+}
+
+// The effect of an applied event beyond the status itself, and its event type.
+std::string apply_effects(pqxx::transaction_base& txn, const order_record& order,
+                          order_status target, const event_input& in) {
+  auto& attempt = attempt_of(order);
+  switch (target) {
+    case order_status::paid:
+      if (!attempt.empty()) order_store::update_payment(txn, attempt, "captured", in.payment_id);
+      order_holds::finalize(txn, order.token);
+      return "order.paid";
+    case order_status::failed:
+      if (!attempt.empty()) order_store::update_payment(txn, attempt, "failed", in.payment_id);
+      return "order.failed";
+    case order_status::expired:
+      if (!attempt.empty()) order_store::update_payment(txn, attempt, "expired", "");
+      order_holds::release(txn, order);
+      return "order.expired";
+    case order_status::refunded:
+      order_store::revoke_enrollments(txn, order.token);
+      order_holds::release(txn, order);
+      if (!attempt.empty()) order_store::update_payment(txn, attempt, "refunded", "");
+      return "order.refunded";
+    case order_status::completed:
+      return "order.completed";
+    case order_status::awaiting_payment:
+      return "";
+  }
+  return "";
+}
+
+}  // namespace
+
+caf::message apply_event(pqxx::connection& c, const order_record& order, const event_input& in) {
+  pqxx::work txn(c);
+  auto d = order_state(order.status).decide(in.event, order.total, order.currency);
+  auto result = result_of(d.what);
+  if (in.inbox && d.what != verdict::reclaim) {
+    if (!order_store::record_webhook(txn, in.inbox->gateway, in.inbox->event_id,
+                                     in.inbox->event_type, order.token, result)) {
+      // Delivered before: answer as the first delivery was answered.
+      auto earlier = order_store::webhook_result(txn, in.inbox->gateway, in.inbox->event_id);
+      if (earlier && *earlier == "amount_mismatch")
+        return caf::make_message(make_error(errc::amount_mismatch));
+      return caf::make_message(order_update{std::nullopt, "duplicate"});
+    }
+  }
+  switch (d.what) {
+    case verdict::mismatch:
+      txn.commit();
+      spdlog::warn("payment {} for order {} does not match: {} {} vs {} {}", in.payment_id,
+                   order.token, in.event.amount, in.event.currency, order.total, order.currency);
+      return caf::make_message(make_error(errc::amount_mismatch));
+    case verdict::refuse:
+      return caf::make_message(
+          make_error(errc::order_state_conflict, std::string(to_string(in.event.kind)) +
+                                                     " is not possible " + "while the order is " +
+                                                     std::string(to_string(order.status))));
+    case verdict::already:
+    case verdict::ignore:
+      txn.commit();
+      return caf::make_message(order_update{std::nullopt, result});
+    case verdict::reclaim:
+      if (!order_holds::reclaim(txn, order)) {
+        // The seats went to someone else: nothing is written; the caller refunds.
+        txn.abort();
+        return caf::make_message(order_update{std::nullopt, "refund_needed"});
+      }
+      if (in.inbox)
+        order_store::record_webhook(txn, in.inbox->gateway, in.inbox->event_id,
+                                    in.inbox->event_type, order.token, result);
+      break;
+    case verdict::apply:
+      break;
+  }
+  if (!order_store::transition(txn, order, d.target, in.reason)) return conflict();
+  auto type = apply_effects(txn, order, d.target, in);
+  auto updated = order_store::load(txn, order.token);
+  if (!type.empty()) order_store::emit(txn, *updated, type, in.correlation_id);
+  txn.commit();
+  return caf::make_message(order_update{std::move(updated), result});
+}
+
+caf::message finish_late_refund(pqxx::connection& c, const order_record& order,
+                                const event_input& in, const std::string& refund_id) {
+  pqxx::work txn(c);
+  if (in.inbox)
+    order_store::record_webhook(txn, in.inbox->gateway, in.inbox->event_id, in.inbox->event_type,
+                                order.token, "refunded");
+  if (!order_store::transition(
+          txn, order, order_status::refunded,
+          "payment " + in.payment_id + " captured after expiry with no seat left: refunded"))
+    return conflict();
+  if (order.payment) {
+    order_store::update_payment(txn, order.payment->payment_token, "captured", in.payment_id);
+    order_store::set_refund(txn, order.payment->payment_token, refund_id);
+  }
+  auto updated = order_store::load(txn, order.token);
+  order_store::emit(txn, *updated, "order.refunded", in.correlation_id);
+  txn.commit();
+  return caf::make_message(order_update{std::move(updated), "refunded"});
+}
+
+caf::message finish_refund(pqxx::connection& c, const order_record& order,
+                           const std::string& refund_id, const std::string& reason,
+                           const std::string& correlation_id) {
+  pqxx::work txn(c);
+  auto d = order_state(order.status)
+               .decide(event_of(order_event_kind::refund), order.total, order.currency);
+  if (d.what == verdict::already) return caf::make_message(order_update{std::nullopt, "already"});
+  if (d.what != verdict::apply)
+    return caf::make_message(
+        make_error(errc::order_state_conflict, "only a paid or completed order can be refunded"));
+  if (!order_store::transition(txn, order, order_status::refunded, reason)) return conflict();
+  order_store::revoke_enrollments(txn, order.token);
+  order_holds::release(txn, order);
+  if (order.payment) order_store::set_refund(txn, order.payment->payment_token, refund_id);
+  auto updated = order_store::load(txn, order.token);
+  order_store::emit(txn, *updated, "order.refunded", correlation_id);
+  txn.commit();
+  return caf::make_message(order_update{std::move(updated), "refunded"});
+}
+
+caf::message enroll(pqxx::connection& c, const order_record& order,
+                    const std::string& correlation_id) {
+  pqxx::work txn(c);
+  auto d = order_state(order.status)
+               .decide(event_of(order_event_kind::enrolled), order.total, order.currency);
+  if (d.what != verdict::apply)
+    return caf::make_message(order_update{std::nullopt, std::string(to_string(order.status))});
+  order_store::enroll(txn, order, correlation_id);
+  if (!order_store::transition(txn, order, order_status::completed,
+                               std::to_string(order.lines.size()) + " enrollment(s) created"))
+    return conflict();
+  auto updated = order_store::load(txn, order.token);
+  order_store::emit(txn, *updated, "order.completed", correlation_id);
+  txn.commit();
+  return caf::make_message(order_update{std::move(updated), "completed"});
+}
+
+caf::message open_retry(pqxx::connection& c, const order_record& order, const std::string& gateway,
+                        const std::string& payment_token, micros now) {
+  pqxx::work txn(c);
+  auto ev = event_of(order_event_kind::retry);
+  ev.window_open = now < order.expires_at;
+  auto d = order_state(order.status).decide(ev, order.total, order.currency);
+  if (d.what != verdict::apply)
+    return caf::make_message(make_error(errc::order_state_conflict,
+                                        ev.window_open
+                                            ? "a new payment is possible only for a failed order"
+                                            : "the payment window has closed"));
+  if (!order_store::transition(txn, order, order_status::awaiting_payment, "payment retry"))
+    return conflict();
+  payment_info p;
+  p.payment_token = payment_token;
+  p.attempt_no = order.payment ? order.payment->attempt_no + 1 : 1;
+  p.gateway = gateway;
+  p.amount = order.total;
+  p.currency = order.currency;
+  p.expires_at = order.expires_at;
+  p.created_at = now;
+  order_store::insert_attempt(txn, order.token, p);
+  return changed(txn, order.token, "retry");
+}
+
+caf::message store_session(pqxx::connection& c, const order_record& order,
+                           const payment::session& s) {
+  pqxx::work txn(c);
+  order_store::set_session(txn, attempt_of(order), s.gateway_order_id, s.checkout_url);
+  return changed(txn, order.token, "session");
+}
+
+caf::message reload(pqxx::connection& c, const std::string& token) {
+  pqxx::read_transaction txn(c);
+  return caf::make_message(order_update{order_store::load(txn, token), "loaded"});
+}
+
+}  // namespace checkout::order_steps

@@ -1,0 +1,71 @@
+// The database steps of an order's life, each one transaction run inside a
+// db_job: the event's effect, its history, its outbox event and (for gateway
+// events) its inbox row commit together or not at all. They decide through
+// order_state and answer an order_update (or a caf::error) as a caf::message.
+#pragma once
+
+#include <caf/message.hpp>
+#include <optional>
+#include <pqxx/pqxx>
+#include <string>
+
+#include "actors/order/order_record.hpp"
+#include "actors/order/order_state.hpp"
+#include "actors/payment/gateway.hpp"
+
+namespace checkout::order_steps {
+
+// What a step did: the order as now stored (when it changed) and the result
+// to report (applied | already_applied | ignored | duplicate | refund_needed ...).
+struct order_update {
+  std::optional<order_record> order;
+  std::string result;
+};
+
+// A gateway event's row in the inbox (CONTRACT §8): recorded with the event's
+// effect, so a duplicate delivery finds it and changes nothing.
+struct inbox_entry {
+  std::string gateway;
+  std::string event_id;
+  std::string event_type;
+};
+
+struct event_input {
+  order_event event;
+  std::string payment_id;  // captured: the gateway's payment id
+  std::string reason;      // for the history
+  std::optional<inbox_entry> inbox;
+  std::string correlation_id;
+};
+
+// Applies a payment, window or refund event. A capture after expiry whose
+// seats are gone commits nothing and answers "refund_needed".
+caf::message apply_event(pqxx::connection& c, const order_record& order, const event_input& in);
+
+// After the gateway refunded a capture that came too late: expired -> refunded.
+caf::message finish_late_refund(pqxx::connection& c, const order_record& order,
+                                const event_input& in, const std::string& refund_id);
+
+// An operator's refund, after the gateway accepted it: -> refunded, the
+// enrollments revoked, seats and coupon uses given back.
+caf::message finish_refund(pqxx::connection& c, const order_record& order,
+                           const std::string& refund_id, const std::string& reason,
+                           const std::string& correlation_id);
+
+// The enrollment step: paid -> completed with one enrollment per line.
+caf::message enroll(pqxx::connection& c, const order_record& order,
+                    const std::string& correlation_id);
+
+// A retry: failed -> awaiting_payment with a new 'pending' attempt at `gateway`.
+caf::message open_retry(pqxx::connection& c, const order_record& order, const std::string& gateway,
+                        const std::string& payment_token, micros now);
+
+// What the gateway answered for the pending attempt.
+caf::message store_session(pqxx::connection& c, const order_record& order,
+                           const payment::session& s);
+
+caf::message reload(pqxx::connection& c, const std::string& token);
+
+}  // namespace checkout::order_steps
+
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(checkout::order_steps::order_update)
