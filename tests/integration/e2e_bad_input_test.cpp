@@ -164,15 +164,8 @@ std::string json_string(const std::string& s) {
   return "\"" + s + "\"";
 }
 
-class bad_input_e2e : public ::testing::Test {
+class bad_input_e2e : public e2e::shared_server<bad_input_e2e> {
  protected:
-  static void SetUpTestSuite() { srv = new e2e::server(); }
-  static void TearDownTestSuite() {
-    delete srv;
-    srv = nullptr;
-  }
-  static e2e::server* srv;
-
   unsigned short port() const { return srv->port(); }
 
   headers admin{{"Authorization", "Bearer " + e2e::token_for(e2e::unique("bi-admin"), true)}};
@@ -335,8 +328,6 @@ class bad_input_e2e : public ::testing::Test {
     for (auto& f : fields) EXPECT_TRUE(names(r, f)) << what << "\nfield " << f << "\n" << r.body;
   }
 };
-
-e2e::server* bad_input_e2e::srv = nullptr;
 
 // Bugs seen by a test: it finishes its other checks, then is skipped with them.
 struct bug_list {

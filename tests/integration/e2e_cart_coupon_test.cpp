@@ -10,14 +10,8 @@ using e2e::call;
 
 using e2e::str;
 
-class cart_coupon_e2e : public ::testing::Test {
+class cart_coupon_e2e : public e2e::shared_server<cart_coupon_e2e> {
  protected:
-  static void SetUpTestSuite() { srv = new e2e::server(); }
-  static void TearDownTestSuite() {
-    delete srv;
-    srv = nullptr;
-  }
-  static e2e::server* srv;
   unsigned short port() const { return srv->port(); }
   std::string admin = "Bearer " + e2e::token_for("coupon-admin", true);
 
@@ -52,8 +46,6 @@ class cart_coupon_e2e : public ::testing::Test {
                 R"({"coupon":")" + code + "\"}");
   }
 };
-
-e2e::server* cart_coupon_e2e::srv = nullptr;
 
 TEST_F(cart_coupon_e2e, the_seed_worked_example) {
   auto token = cart(internship(43176));

@@ -40,15 +40,8 @@ long long carts_holding(const std::string& internship_id) {
       internship_id);
 }
 
-class cart_idempotency_e2e : public ::testing::Test {
+class cart_idempotency_e2e : public e2e::shared_server<cart_idempotency_e2e> {
  protected:
-  static void SetUpTestSuite() { srv = new e2e::server(); }
-  static void TearDownTestSuite() {
-    delete srv;
-    srv = nullptr;
-  }
-  static e2e::server* srv;
-
   unsigned short port() const { return srv->port(); }
 
   std::string internship(long long price = 1000) {
@@ -86,8 +79,6 @@ class cart_idempotency_e2e : public ::testing::Test {
     EXPECT_FALSE(is_replay(r)) << r.body;
   }
 };
-
-e2e::server* cart_idempotency_e2e::srv = nullptr;
 
 TEST_F(cart_idempotency_e2e, a_guest_repeat_replays_the_first_response_on_either_path) {
   auto id = internship();

@@ -30,15 +30,8 @@ std::string stored(const std::string& token) {
   return r.empty() ? std::string("<no row>") : r[0][0].as<std::string>();
 }
 
-class cart_rules_e2e : public ::testing::Test {
+class cart_rules_e2e : public e2e::shared_server<cart_rules_e2e> {
  protected:
-  static void SetUpTestSuite() { srv = new e2e::server(); }
-  static void TearDownTestSuite() {
-    delete srv;
-    srv = nullptr;
-  }
-  static e2e::server* srv;
-
   unsigned short port() const { return srv->port(); }
   headers admin{{"Authorization", "Bearer " + e2e::token_for("admin", true)}};
 
@@ -95,8 +88,6 @@ class cart_rules_e2e : public ::testing::Test {
     EXPECT_EQ(d["error"]["code"].GetInt(), code) << r.body;
   }
 };
-
-e2e::server* cart_rules_e2e::srv = nullptr;
 
 TEST_F(cart_rules_e2e, patch_above_the_free_seats_is_409_1102_as_adding_is) {
   auto id = internship(1000, "3");

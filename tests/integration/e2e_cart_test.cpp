@@ -10,15 +10,8 @@ using headers = std::vector<std::pair<std::string, std::string>>;
 
 using e2e::str;
 
-class cart_e2e : public ::testing::Test {
+class cart_e2e : public e2e::shared_server<cart_e2e> {
  protected:
-  static void SetUpTestSuite() { srv = new e2e::server(); }
-  static void TearDownTestSuite() {
-    delete srv;
-    srv = nullptr;
-  }
-  static e2e::server* srv;
-
   unsigned short port() const { return srv->port(); }
 
   std::string internship(long long price) {
@@ -47,8 +40,6 @@ class cart_e2e : public ::testing::Test {
     EXPECT_EQ(d["error"]["code"].GetInt(), code) << r.body;
   }
 };
-
-e2e::server* cart_e2e::srv = nullptr;
 
 TEST_F(cart_e2e, patch_and_delete_items) {
   auto a = internship(1000);

@@ -27,15 +27,8 @@ std::string to_json(const rapidjson::Value& v) {
   return {buf.GetString(), buf.GetSize()};
 }
 
-class catalog_e2e : public ::testing::Test {
+class catalog_e2e : public e2e::shared_server<catalog_e2e> {
  protected:
-  static void SetUpTestSuite() { srv = new e2e::server(); }
-  static void TearDownTestSuite() {
-    delete srv;
-    srv = nullptr;
-  }
-  static e2e::server* srv;
-
   unsigned short port() const { return srv->port(); }
   std::string admin = e2e::token_for("e2e-catalog-admin", true);
 
@@ -121,8 +114,6 @@ class catalog_e2e : public ::testing::Test {
     EXPECT_TRUE(named) << parameter << " not named in " << r.body;
   }
 };
-
-e2e::server* catalog_e2e::srv = nullptr;
 
 TEST_F(catalog_e2e, pages_through_a_category_once_each_in_id_order) {
   auto category = e2e::unique("cat");

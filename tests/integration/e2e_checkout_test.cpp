@@ -93,17 +93,9 @@ struct checkout_flow {
   }
 };
 
-class checkout_e2e : public ::testing::Test {
+class checkout_e2e : public e2e::shared_server<checkout_e2e> {
  protected:
-  static void SetUpTestSuite() { srv = new e2e::server(); }
-  static void TearDownTestSuite() {
-    delete srv;
-    srv = nullptr;
-  }
-  static e2e::server* srv;
 };
-
-e2e::server* checkout_e2e::srv = nullptr;
 
 TEST_F(checkout_e2e, paid_checkout_from_cart_to_enrollment) {
   checkout_flow f{srv->port()};

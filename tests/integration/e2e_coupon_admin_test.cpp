@@ -28,15 +28,8 @@ bool says(const e2e::reply& r, const std::string& text) {
   return false;
 }
 
-class coupon_admin_e2e : public ::testing::Test {
+class coupon_admin_e2e : public e2e::shared_server<coupon_admin_e2e> {
  protected:
-  static void SetUpTestSuite() { srv = new e2e::server(); }
-  static void TearDownTestSuite() {
-    delete srv;
-    srv = nullptr;
-  }
-  static e2e::server* srv;
-
   std::string admin = e2e::token_for("coupon-admin", true);
 
   e2e::reply create(const std::string& body, const std::string& token) {
@@ -59,8 +52,6 @@ class coupon_admin_e2e : public ::testing::Test {
     EXPECT_EQ(d["error"]["code"].GetInt(), code) << r.body;
   }
 };
-
-e2e::server* coupon_admin_e2e::srv = nullptr;
 
 TEST_F(coupon_admin_e2e, creates_a_percentage_coupon_with_every_field) {
   auto code = e2e::unique("pct");

@@ -15,17 +15,13 @@ namespace {
 using e2e::call;
 using e2e::str;
 
-class order_lifecycle : public ::testing::Test {
+class order_lifecycle : public e2e::shared_server<order_lifecycle> {
+ public:
+  static std::map<std::string, std::string> env() {
+    return {{"ORDER_PAYMENT_TIMEOUT", "2s"}, {"ORDER_EXPIRY_SCAN_INTERVAL", "500ms"}};
+  }
+
  protected:
-  static void SetUpTestSuite() {
-    srv =
-        new e2e::server({{"ORDER_PAYMENT_TIMEOUT", "2s"}, {"ORDER_EXPIRY_SCAN_INTERVAL", "500ms"}});
-  }
-  static void TearDownTestSuite() {
-    delete srv;
-    srv = nullptr;
-  }
-  static e2e::server* srv;
   e2e::shop shop{srv->port()};
   std::string user = e2e::unique("life");
 
@@ -52,8 +48,6 @@ class order_lifecycle : public ::testing::Test {
     return out;
   }
 };
-
-e2e::server* order_lifecycle::srv = nullptr;
 
 using history = std::vector<std::string>;
 

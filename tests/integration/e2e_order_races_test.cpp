@@ -19,23 +19,18 @@ namespace {
 using e2e::call;
 using e2e::str;
 
-class order_races : public ::testing::Test {
+class order_races : public e2e::shared_server<order_races> {
+ public:
+  // A short window and a fast scan, so expiry is seen within the test.
+  static std::map<std::string, std::string> env() {
+    return {{"ORDER_PAYMENT_TIMEOUT", "3s"},
+            {"ORDER_EXPIRY_SCAN_INTERVAL", "500ms"},
+            {"DB_POOL_SIZE", "8"}};
+  }
+
  protected:
-  static void SetUpTestSuite() {
-    // A short window and a fast scan, so expiry is seen within the test.
-    srv = new e2e::server({{"ORDER_PAYMENT_TIMEOUT", "3s"},
-                           {"ORDER_EXPIRY_SCAN_INTERVAL", "500ms"},
-                           {"DB_POOL_SIZE", "8"}});
-  }
-  static void TearDownTestSuite() {
-    delete srv;
-    srv = nullptr;
-  }
-  static e2e::server* srv;
   e2e::shop shop{srv->port()};
 };
-
-e2e::server* order_races::srv = nullptr;
 
 // Runs `n` calls of `f(i)` at once on their own threads; answers the replies in order.
 template <class F>

@@ -2,6 +2,7 @@
 // RabbitMQ that scripts/test started, and talks to it over HTTP on loopback.
 #pragma once
 
+#include <gtest/gtest.h>
 #include <rapidjson/document.h>
 
 #include <chrono>
@@ -42,6 +43,26 @@ class server {
   unsigned short port_ = 0;
   int pid_ = -1;
 };
+
+// A test suite whose tests share one checkoutd, started before its first test
+// and stopped after its last. `Suite` is the deriving class (each suite gets
+// its own server); a suite that needs settings declares its own static env().
+template <class Suite>
+class shared_server : public ::testing::Test {
+ public:
+  static void SetUpTestSuite() { srv = new server(Suite::env()); }
+  static void TearDownTestSuite() {
+    delete srv;
+    srv = nullptr;
+  }
+  static std::map<std::string, std::string> env() { return {}; }
+
+ protected:
+  static server* srv;
+};
+
+template <class Suite>
+server* shared_server<Suite>::srv = nullptr;
 
 // A string member of a JSON object, or "" when absent or not a string.
 inline std::string str(const rapidjson::Value& v, const char* key) {
