@@ -77,6 +77,15 @@ std::optional<std::string> hold_coupon(pqxx::transaction_base& txn, const coupon
   return std::nullopt;
 }
 
+bool claim_first_order(pqxx::transaction_base& txn, const std::string& user_id,
+                       const std::string& order_token) {
+  auto r = exec(txn, "first_order_claim",
+                "INSERT INTO first_order_claims (user_id, order_token) VALUES ($1, $2::uuid) "
+                "ON CONFLICT (user_id) DO NOTHING",
+                user_id, order_token);
+  return r.affected_rows() == 1;
+}
+
 void finalize(pqxx::transaction_base& txn, const std::string& order_token) {
   exec(txn, "coupon_redemptions_redeem",
        "UPDATE coupon_redemptions SET status = 'redeemed', updated_at = now() "
@@ -96,6 +105,8 @@ void release(pqxx::transaction_base& txn, const order_record& order) {
     exec(txn, "seats_release",
          "UPDATE internships SET seats_taken = GREATEST(seats_taken - $2, 0) WHERE id = $1", id,
          qty);
+  exec(txn, "first_order_release", "DELETE FROM first_order_claims WHERE order_token = $1::uuid",
+       order.token);
   for (auto& [code, status] : uses_of(txn, order.token)) {
     if (status == "released") continue;
     count_use(txn, code, order.user_id, -1);

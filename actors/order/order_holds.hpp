@@ -24,10 +24,15 @@ std::optional<std::string> hold_seats(pqxx::transaction_base& txn,
 std::optional<std::string> hold_coupon(pqxx::transaction_base& txn, const coupon& c,
                                        const std::string& order_token, const std::string& user_id);
 
+// Claims the user's first order for a first_order_only coupon: false when
+// another order of the user holds the claim.
+bool claim_first_order(pqxx::transaction_base& txn, const std::string& user_id,
+                       const std::string& order_token);
+
 // Paid: the held uses become redemptions and the seats stay taken.
 void finalize(pqxx::transaction_base& txn, const std::string& order_token);
 
-// Expired or refunded: seats and uses go back, once.
+// Expired or refunded: seats, uses and a first-order claim go back, once.
 void release(pqxx::transaction_base& txn, const order_record& order);
 
 // A capture after expiry: takes the seats again if they are still free (false

@@ -118,9 +118,19 @@ caf::expected<pricing::price_result> price_with_coupons(pqxx::transaction_base& 
 caf::error hold_coupons(pqxx::transaction_base& txn, const request& req,
                         const std::vector<coupon>& to_hold) {
   std::vector<std::string> reasons;
-  for (auto& c : to_hold)
+  bool claimed = false;
+  for (auto& c : to_hold) {
+    // Two first orders placed at once: only one of them is the first.
+    if (c.first_order_only && !claimed) {
+      if (!order_holds::claim_first_order(txn, req.user_id, req.order_token)) {
+        reasons.push_back(normalize_code(c.code) + ": first order only");
+        continue;
+      }
+      claimed = true;
+    }
     if (auto why = order_holds::hold_coupon(txn, c, req.order_token, req.user_id))
       reasons.push_back(normalize_code(c.code) + ": " + *why);
+  }
   if (!reasons.empty()) return make_error(errc::coupon_invalid, reasons);
   return {};
 }
@@ -129,8 +139,9 @@ caf::error hold_coupons(pqxx::transaction_base& txn, const request& req,
 
 caf::expected<order_record> place(pqxx::transaction_base& txn, const request& req,
                                   const config::settings& cfg) {
-  cart_state cart = req.cart.cart;
-  cart.user_id = req.user_id;  // a guest cart becomes the caller's
+  // Priced as its actor priced it (a guest cart as a guest's), so the order
+  // costs what the customer was shown; the uses are held for the caller.
+  const cart_state& cart = req.cart.cart;
   if (auto err = check_catalog(txn, cart)) return err;
   {
     std::vector<std::string> ids;

@@ -283,4 +283,24 @@ TEST_F(order_lifecycle, a_free_order_is_completed_without_a_gateway) {
   }
 }
 
+// A guest cart is priced as a guest's and becomes the caller's when ordered:
+// the order costs what the cart showed, and the coupon's use is the caller's.
+TEST_F(order_lifecycle, a_guest_cart_is_ordered_at_the_price_it_showed) {
+  auto code = shop.coupon(R"("type":"percentage","value":10})");
+  auto internship = shop.internship(10000);
+  auto guest = call(shop.port, "POST", "/api/v1/cart",
+                    R"({"products":[{"internship_id":")" + internship + R"("}]})");
+  ASSERT_EQ(guest.status, 201) << guest.body;
+  auto cart = str(guest.json()["data"]["cart"], "token");
+  auto applied = call(shop.port, "POST", "/api/v1/cart/" + cart + "/coupon",
+                      R"({"coupon":")" + code + R"("})");
+  ASSERT_EQ(applied.status, 200) << applied.body;
+  auto shown = applied.json()["data"]["cart"]["totals"]["total"].GetInt64();
+  auto r = shop.place(user, cart, e2e::unique("key"));
+  ASSERT_EQ(r.status, 201) << r.body;
+  EXPECT_EQ(r.json()["data"]["order"]["total"].GetInt64(), shown);
+  EXPECT_EQ(e2e::db_value("SELECT user_id FROM coupon_redemptions WHERE code = upper($1)", code),
+            user);
+}
+
 }  // namespace

@@ -230,4 +230,34 @@ TEST_F(order_races, a_per_user_limit_holds_across_the_users_orders) {
   }
 }
 
+// A first-order coupon goes to one order per user, even while the first
+// order is unpaid; when that order expires, the claim comes back.
+TEST(first_order_claims, one_unpaid_first_order_at_a_time) {
+  e2e::server srv({{"ORDER_PAYMENT_TIMEOUT", "4s"}, {"ORDER_EXPIRY_SCAN_INTERVAL", "500ms"}});
+  e2e::shop shop{srv.port()};
+  auto code = shop.coupon(R"("type":"percentage","value":20,"first_order_only":true})");
+  auto internship = shop.internship(10000, "null");
+  auto user = e2e::unique("first");
+  auto cart_with_coupon = [&] {
+    auto cart = shop.cart(user, internship);
+    auto applied = shop.apply_coupon(cart, user, code);
+    EXPECT_EQ(applied.status, 200) << applied.body;
+    return cart;
+  };
+  auto first = shop.place(user, cart_with_coupon(), e2e::unique("key"));
+  ASSERT_EQ(first.status, 201) << first.body;
+  EXPECT_EQ(first.json()["data"]["order"]["discount_amount"].GetInt64(), 2000);
+  // The first order is unpaid, so the cart accepts the coupon; the order does not.
+  auto second_cart = cart_with_coupon();
+  auto second = shop.place(user, second_cart, e2e::unique("key"));
+  ASSERT_EQ(second.status, 422) << second.body;
+  EXPECT_NE(second.body.find("first order only"), std::string::npos) << second.body;
+
+  auto token = str(first.json()["data"]["order"], "order_token");
+  ASSERT_TRUE(e2e::eventually([&] { return shop.status_of(user, token) == "expired"; }, 15s));
+  auto third = shop.place(user, second_cart, e2e::unique("key"));
+  ASSERT_EQ(third.status, 201) << third.body;
+  EXPECT_EQ(third.json()["data"]["order"]["discount_amount"].GetInt64(), 2000);
+}
+
 }  // namespace
