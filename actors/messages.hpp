@@ -194,11 +194,7 @@ struct webhook_delivery {
 // A reply that only says "done".
 struct ack_reply {};
 
-// The sandbox checkout page: look a payment attempt up, or press Pay / Fail.
-struct sandbox_lookup {
-  std::string payment_token;
-};
-
+// The sandbox checkout page: Pay or Fail pressed.
 struct sandbox_action {
   std::string payment_token;
   bool pay = true;
@@ -260,6 +256,5 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(checkout::enrollment_request)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(checkout::enrollment_list)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(checkout::enrollment_done)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(checkout::ack_reply)
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(checkout::sandbox_lookup)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(checkout::sandbox_action)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(checkout::payment_info)

@@ -3,13 +3,8 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
-#include <map>
-
-#include "actors/catalog/catalog_store.hpp"
 #include "actors/common/ids.hpp"
 #include "actors/common/json_write.hpp"
-#include "actors/errors.hpp"
-#include "actors/order/order_holds.hpp"
 #include "actors/order/sql_time.hpp"
 #include "persistence/outbox.hpp"
 #include "persistence/sql.hpp"

@@ -134,16 +134,6 @@ caf::behavior webhook_intake(caf::event_based_actor* self, actor_context ctx) {
         sandbox(self, ctx, a, rp);
         return rp;
       },
-      [=](sandbox_atom, const sandbox_lookup& q) -> caf::result<payment_info> {
-        if (!is_uuid(q.payment_token)) return make_error(errc::order_not_found);
-        self->delegate(ctx.db, persistence::db_job{[q](pqxx::connection& c) {
-                         pqxx::read_transaction txn(c);
-                         auto p = order_store::find_sandbox_payment(txn, q.payment_token);
-                         if (!p) return caf::make_message(make_error(errc::order_not_found));
-                         return caf::make_message(*p);
-                       }});
-        return caf::delegated<payment_info>{};
-      },
   };
 }
 

@@ -96,12 +96,6 @@ void get_internship(const api_ptr& api, request&& req, responder out) {
                                    out, 200, render_internship);
 }
 
-// A query parameter's value; an empty one (as forms send "limit=") counts as absent.
-std::string query_param(const request& req, const char* name) {
-  auto it = req.query.find(name);
-  return it == req.query.end() ? std::string() : it->second;
-}
-
 std::size_t utf8_length(const std::string& s) {
   std::size_t n = 0;
   for (char c : s)

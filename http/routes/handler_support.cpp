@@ -40,4 +40,9 @@ void answer_error(const request& req, const responder& out, const caf::error& er
   out.send(fail(req, err));
 }
 
+std::string query_param(const request& req, const char* name) {
+  auto it = req.query.find(name);
+  return it == req.query.end() ? std::string() : it->second;
+}
+
 }  // namespace checkout::http

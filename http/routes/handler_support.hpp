@@ -26,6 +26,9 @@ bool authorize_admin(const api_ptr& api, const request& req, const responder& ou
 // Parses the body as a JSON object, or answers 400 and returns null.
 std::shared_ptr<rapidjson::Document> parse_body(const request& req, const responder& out);
 
+// A query parameter's value; an empty one (as forms send "limit=") counts as absent.
+std::string query_param(const request& req, const char* name);
+
 // Answers with the envelope of `err`.
 void answer_error(const request& req, const responder& out, const caf::error& err);
 

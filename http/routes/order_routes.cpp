@@ -121,12 +121,6 @@ void get_order(const api_ptr& api, request&& req, responder out) {
       req, out, 200, render_order);
 }
 
-// A query parameter's value; an empty one counts as absent.
-std::string query_param(const request& req, const char* name) {
-  auto it = req.query.find(name);
-  return it == req.query.end() ? std::string() : it->second;
-}
-
 // GET /api/v1/orders?status=&limit=&cursor=
 void list_orders(const api_ptr& api, request&& req, responder out) {
   std::optional<auth_user> user;

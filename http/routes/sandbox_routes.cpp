@@ -9,9 +9,15 @@ namespace {
 void page(const api_ptr& api, request&& req, responder out) {
   auto token = req.params.at("payment_token");
   ask<payment_info>(
-      *api->sys, api->webhooks, api->actors.db_timeout,
-      caf::make_message(sandbox_atom::value, sandbox_lookup{token}),
+      *api->sys, api->actors.orders, api->actors.db_timeout,
+      caf::make_message(get_atom::value, payment_lookup{token}),
       [=](payment_info& p) {
+        if (p.gateway != "sandbox" || p.gateway_order_id.empty()) {
+          auto v = describe(errc::order_not_found);
+          out.send(
+              html_page(v.status, "Sandbox checkout", "<p>" + escape_html(v.message) + "</p>"));
+          return;
+        }
         auto base = "/api/v1/sandbox/checkout/" + escape_html(token);
         out.send(html_page(200, "Sandbox checkout",
                            "<p>Gateway order <code>" + escape_html(p.gateway_order_id) +
