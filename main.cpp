@@ -1,7 +1,6 @@
 // checkoutd: loads settings, migrates, declares the broker topology, spawns
 // the actors, starts the outbox relay, the enrollment consumer and the HTTP
 // server, and shuts them down in reverse order on SIGINT/SIGTERM.
-#include <rapidjson/document.h>
 #include <spdlog/spdlog.h>
 
 #include <caf/actor_system.hpp>
@@ -15,15 +14,19 @@
 #include "actors/cart/cart_cleanup.hpp"
 #include "actors/cart/cart_directory.hpp"
 #include "actors/catalog/catalog_actor.hpp"
+#include "actors/common/metrics.hpp"
 #include "actors/coupon/coupon_actor.hpp"
+#include "actors/dlq/dlq_actor.hpp"
+#include "actors/enrollment/enrollment_handler.hpp"
 #include "actors/enrollment/enrollment_supervisor.hpp"
+#include "actors/enrollment/enrollment_sweeper.hpp"
 #include "actors/health/readiness_probe.hpp"
 #include "actors/messages.hpp"
 #include "actors/order/order_directory.hpp"
 #include "actors/order/order_timing.hpp"
 #include "actors/order/order_watchdog.hpp"
 #include "actors/payment/payment_router.hpp"
-#include "actors/webhook/webhook_intake.hpp"
+#include "actors/webhook/webhook_supervisor.hpp"
 #include "config/settings.hpp"
 #include "http/auth.hpp"
 #include "http/routes/api.hpp"
@@ -78,29 +81,6 @@ bool with_retries(const char* what, F attempt) {
   }
   spdlog::error("{} failed: {}", what, error);
   return false;
-}
-
-// The enrollment consumer's handler runs on the consumer's own thread, so it
-// may wait for the actor system's answer.
-messaging::outcome handle_enrollment(caf::actor_system& sys, const caf::actor& supervisor,
-                                     const messaging::delivery& d) {
-  rapidjson::Document doc;
-  doc.Parse(d.body.c_str(), d.body.size());
-  if (doc.HasParseError() || !doc.IsObject() || !doc.HasMember("order_token") ||
-      !doc["order_token"].IsString()) {
-    spdlog::error("enrollment: message {} is not an order event; dead-lettering", d.message_id);
-    return messaging::outcome::retry;
-  }
-  enrollment_request req{doc["order_token"].GetString(), d.message_id, d.correlation_id};
-  caf::scoped_actor self{sys};
-  auto result = messaging::outcome::retry;
-  self->request(supervisor, std::chrono::seconds(10), enroll_atom::value, req)
-      .receive([&](enrollment_done&) { result = messaging::outcome::ack; },
-               [&](caf::error& err) {
-                 spdlog::warn("enrollment for order {} failed: {}", req.order_token,
-                              sys.render(err));
-               });
-  return result;
 }
 
 }  // namespace
@@ -166,7 +146,7 @@ int main(int argc, char** argv) {
   auto api = std::make_shared<http::api_context>();
   api->sys = &sys;
   api->actors = ctx;
-  api->webhooks = spawn_webhook_intake(sys, ctx);
+  api->webhooks = spawn_webhook_supervisor(sys, ctx);
   api->enrollments = spawn_enrollment_supervisor(sys, ctx);
   api->coupons = spawn_coupon_actor(sys, ctx);
   api->probe = spawn_readiness_probe(sys, ctx, [url = cfg->amqp_url] {
@@ -174,20 +154,46 @@ int main(int argc, char** argv) {
     auto conn = messaging::amqp_connection::open(url, "checkoutd-readyz", &err);
     return conn ? std::string() : err;
   });
+  api->dlq = spawn_dlq_actor(sys, ctx);
 
   messaging::outbox_relay_options relay_opts;
   relay_opts.database_url = cfg->database_url;
   relay_opts.amqp_url = cfg->amqp_url;
+  // The relay declares the topology again after reconnecting: same arguments.
+  relay_opts.topology.max_deliveries = cfg->enrollment_max_deliveries;
+  auto& delivery = metrics::registry::instance().delivery();
+  relay_opts.on_published = [&delivery](std::uint64_t n) {
+    delivery.published += static_cast<std::int64_t>(n);
+  };
   messaging::outbox_relay relay(relay_opts);
   relay.start();
-  messaging::consumer_options copts;
-  copts.amqp_url = cfg->amqp_url;
-  copts.queue = messaging::enrollment_queue;
-  copts.handler = [&sys, sup = api->enrollments](const messaging::delivery& d) {
-    return handle_enrollment(sys, sup, d);
-  };
-  messaging::consumer enrollment_consumer(copts);
-  enrollment_consumer.start();
+  auto enrollment_sweeper = spawn_enrollment_sweeper(sys, ctx);
+  // ENROLLMENT_CONSUMERS = 0 leaves checkout.enrollment unconsumed (operators
+  // draining a node; the intake-latency test).
+  std::vector<std::unique_ptr<messaging::consumer>> consumers;
+  for (int i = 0; i < cfg->enrollment_consumers; ++i) {
+    messaging::consumer_options copts;
+    copts.amqp_url = cfg->amqp_url;
+    copts.queue = messaging::enrollment_queue;
+    copts.initial_backoff = cfg->enrollment_retry_base;
+    copts.max_backoff = cfg->enrollment_retry_max;
+    copts.handler = [&sys, sup = api->enrollments,
+                     wait = cfg->request_timeout](const messaging::delivery& d) {
+      switch (handle_order_paid(sys, sup, d.body, d.message_id, d.correlation_id, wait)) {
+        case enrollment_verdict::ack:
+          return messaging::outcome::ack;
+        case enrollment_verdict::reject:
+          return messaging::outcome::reject;
+        case enrollment_verdict::retry:
+          break;
+      }
+      return messaging::outcome::retry;
+    };
+    copts.on_redelivered = [&delivery] { delivery.redelivered++; };
+    copts.on_rejected = [&delivery] { delivery.dead_lettered++; };
+    consumers.push_back(std::make_unique<messaging::consumer>(copts));
+    consumers.back()->start();
+  }
 
   auto routes = std::make_shared<http::router>();
   http::add_routes(*routes, api);
@@ -208,10 +214,11 @@ int main(int argc, char** argv) {
   sigwait(&signals, &sig);
   spdlog::info("signal {}: shutting down", sig);
   server.stop();
-  enrollment_consumer.stop();
+  for (auto& c : consumers) c->stop();
   relay.stop();
-  for (auto& a : {order_watchdog, cart_cleanup, ctx.carts, ctx.orders, ctx.catalog, api->coupons,
-                  api->webhooks, api->enrollments, api->probe, ctx.payments, ctx.db})
+  for (auto& a :
+       {enrollment_sweeper, order_watchdog, cart_cleanup, ctx.carts, ctx.orders, ctx.catalog,
+        api->coupons, api->webhooks, api->enrollments, api->probe, api->dlq, ctx.payments, ctx.db})
     caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
   return 0;
 }

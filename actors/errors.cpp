@@ -89,6 +89,9 @@ entry lookup(errc c) {
       return {503, 9503, "Service temporarily unavailable.", true, "Retry later."};
     case errc::timeout:
       return {503, 9504, "The request timed out.", true, "Retry with the same key."};
+    case errc::dlq_message_not_found:
+      return {404, 9404, "Message not found in the dead-letter queue.", false,
+              "List the queue for the message ids it holds."};
   }
   return {500, 9500, "Internal error.", true, "Retry later."};
 }
@@ -133,6 +136,11 @@ error_view describe(const caf::error& err) {
   }
   if (err.category() == caf::atom("db")) return describe(errc::unavailable);
   return describe(errc::internal);
+}
+
+bool is_errc(const caf::error& err, errc code) {
+  return err && err.category() == checkout_error_category &&
+         err.code() == static_cast<std::uint8_t>(code);
 }
 
 }  // namespace checkout

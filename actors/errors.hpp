@@ -45,11 +45,15 @@ enum class errc : std::uint8_t {
   unavailable,               // 503 9503
   timeout,                   // 503 9504
   internal,                  // 500 9500
+  dlq_message_not_found,     // 404 9404 (no such message_id in the dead-letter queue)
 };
 
 const caf::atom_value checkout_error_category = caf::atom("checkout");
 
 caf::error make_error(errc code, std::string detail = {});
+
+// Whether `err` is ours with this code.
+bool is_errc(const caf::error& err, errc code);
 // Several reasons at once (each becomes one of validation_messages).
 caf::error make_error(errc code, std::vector<std::string> details);
 

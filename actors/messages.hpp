@@ -42,6 +42,7 @@ using coupon_atom = caf::atom_constant<caf::atom("coupon")>;
 using uncoupon_atom = caf::atom_constant<caf::atom("uncoupon")>;
 using validate_atom = caf::atom_constant<caf::atom("validate")>;
 using reprice_atom = caf::atom_constant<caf::atom("reprice")>;
+using replay_atom = caf::atom_constant<caf::atom("replay")>;
 
 // --- catalog ---------------------------------------------------------------
 
@@ -170,6 +171,7 @@ struct payment_event {
   std::string event_id;
   std::string event_type;
   std::string gateway_order_id;
+  std::string payment_token;  // the attempt, when the gateway echoes ours back
   std::string payment_id;
   std::int64_t amount = 0;
   std::string currency;
@@ -177,9 +179,11 @@ struct payment_event {
   std::string correlation_id;
 };
 
-// What became of a webhook delivery.
+// What became of a webhook delivery: applied | duplicate | already_applied |
+// ignored | unknown_order | refunded (a late capture given back) | accepted
+// (durable in the inbox, applied shortly) | deferred (kept until it can apply).
 struct webhook_outcome {
-  std::string result;  // applied | duplicate | already_applied | ignored | unknown_order
+  std::string result;
 };
 
 // A raw webhook as it arrived.

@@ -35,6 +35,11 @@ struct settings {
   std::string razorpay_api_base = "https://api.razorpay.com";
   std::string stripe_secret_key;
   std::string stripe_webhook_secret = "whsec_sandbox";
+  // During a webhook secret rotation the old (or next) secret is accepted too.
+  std::string razorpay_webhook_secret_previous;
+  std::string stripe_webhook_secret_previous;
+  // A Stripe-Signature timestamp further than this from now is refused (replays).
+  duration stripe_webhook_tolerance = std::chrono::seconds(300);
   std::string stripe_api_base = "https://api.stripe.com";
   std::string seller_state = "KA";
   // "FROM:TO=rate" pairs, e.g. USD:INR=83.25.
@@ -50,6 +55,19 @@ struct settings {
                                                        "http://localhost:3000"};
   duration actor_idle_timeout = std::chrono::minutes(5);
   int enrollment_max_deliveries = 5;
+  // Webhook intake: how long the answer waits for the order to apply an event
+  // that is already durable in the inbox (then 200 "accepted"), and how often
+  // the inbox worker re-applies events nobody finished.
+  duration webhook_apply_wait = std::chrono::seconds(2);
+  duration inbox_retry_interval = std::chrono::seconds(10);
+  // Enrollment: consumer threads on checkout.enrollment (0 = not consuming),
+  // NACK back-off, and the sweeper that re-publishes order.paid for paid orders
+  // still without enrollments after the grace period.
+  int enrollment_consumers = 1;
+  duration enrollment_retry_base = std::chrono::milliseconds(200);
+  duration enrollment_retry_max = std::chrono::seconds(5);
+  duration enrollment_sweep_interval = std::chrono::minutes(1);
+  duration enrollment_grace = std::chrono::minutes(2);
   // Outbound gateway calls (actors/payment): per-request deadline, retries after
   // the first try, back-off base, circuit breaker, detached workers per gateway.
   duration gateway_timeout = std::chrono::seconds(5);

@@ -34,8 +34,11 @@ std::vector<bool> confirm_publisher::publish(const std::string& exchange,
   std::vector<bool> confirmed(n, false);
   std::vector<bool> returned(n, false);
   std::map<std::uint64_t, std::size_t> outstanding;  // delivery tag -> message index
-  std::unordered_map<std::string, std::size_t> by_message_id;
+  // basic.return names no delivery tag, only the message: its message_id
+  // says which of ours it was.
+  std::unordered_multimap<std::string, std::size_t> by_message_id;
   amqp_connection_state_t state = conn_->state();
+  last_returned_ = 0;
 
   for (std::size_t i = 0; i < n; ++i) {
     const outgoing_message& m = messages[i];
@@ -49,7 +52,7 @@ std::vector<bool> confirm_publisher::publish(const std::string& exchange,
     props.message_id = as_bytes(m.message_id);
     props.headers = headers.table();
     int status = amqp_basic_publish(state, channel_, as_bytes(exchange), as_bytes(m.routing_key),
-                                    /*mandatory=*/0, /*immediate=*/0, &props, as_bytes(m.body));
+                                    /*mandatory=*/1, /*immediate=*/0, &props, as_bytes(m.body));
     if (!conn_->check_status(status, "basic.publish", error)) return confirmed;
     outstanding.emplace(next_tag_++, i);
     by_message_id.emplace(m.message_id, i);
@@ -112,14 +115,16 @@ std::vector<bool> confirm_publisher::publish(const std::string& exchange,
         auto* nack = static_cast<amqp_basic_nack_t*>(method.decoded);
         spdlog::warn("broker nacked publish {} (multiple={})", nack->delivery_tag,
                      nack->multiple != 0);
+        set_error(error, "nacked by broker");
         resolve(nack->delivery_tag, nack->multiple != 0, false);
         break;
       }
       case AMQP_BASIC_RETURN_METHOD: {
-        // Only mandatory publishes come back, but should one ever be returned
-        // its (later) ack must not count as delivered.
+        // An unroutable mandatory publish: the broker sends the return before
+        // its ack, and the ack must then not count as delivered.
         auto* ret = static_cast<amqp_basic_return_t*>(method.decoded);
-        std::string reason = to_string(ret->reply_text);
+        std::string reason = std::to_string(ret->reply_code) + " " + to_string(ret->reply_text);
+        std::string key = to_string(ret->routing_key);
         amqp_message_t message;
         amqp_rpc_reply_t reply = amqp_read_message(state, channel_, &message, 0);
         if (!conn_->check(reply, channel_, "reading returned message", error)) return confirmed;
@@ -127,10 +132,16 @@ std::vector<bool> confirm_publisher::publish(const std::string& exchange,
                              ? to_string(message.properties.message_id)
                              : std::string();
         amqp_destroy_message(&message);
-        spdlog::warn("broker returned message {}: {}", id, reason);
-        if (auto it = by_message_id.find(id); it != by_message_id.end()) {
-          returned[it->second] = true;
+        spdlog::warn("broker returned message {} (routing key {}): {}", id, key, reason);
+        ++last_returned_;
+        set_error(error, "returned by broker (routing key " + key + "): " + reason);
+        auto [first, last] = by_message_id.equal_range(id);
+        if (first == last) {
+          // Not recognisable as one of ours: better to send them all again
+          // than to count a returned one as delivered.
+          std::fill(returned.begin(), returned.end(), true);
         }
+        for (auto it = first; it != last; ++it) returned[it->second] = true;
         break;
       }
       default:

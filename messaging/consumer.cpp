@@ -39,6 +39,15 @@ delivery to_delivery(const amqp_envelope_t& env) {
   return d;
 }
 
+// Metrics hooks must not take the consumer down.
+void notify(const std::function<void()>& hook) {
+  if (!hook) return;
+  try {
+    hook();
+  } catch (...) {
+  }
+}
+
 // A delivery whose handler asked for a retry; it stays unacknowledged (so
 // the broker does not hand it to anyone else) until its back-off is over.
 struct deferred_nack {
@@ -197,6 +206,17 @@ bool consumer::impl::handle(amqp_connection& conn, const amqp_envelope_t& env,
     return conn.check_status(amqp_basic_ack(conn.state(), consume_channel, env.delivery_tag, 0),
                              "basic.ack", error);
   }
+  if (result == outcome::reject) {
+    // requeue=0: the queue dead-letters it through its x-dead-letter-exchange
+    // instead of dropping it; retrying would only spend the delivery limit
+    // and the back-off on a message that cannot succeed.
+    spdlog::warn("message {} from {} rejected: dead-lettering it", d.message_id, opts.queue);
+    int status = amqp_basic_nack(conn.state(), consume_channel, env.delivery_tag, /*multiple=*/0,
+                                 /*requeue=*/0);
+    if (!conn.check_status(status, "basic.nack", error)) return false;
+    notify(opts.on_rejected);
+    return true;
+  }
   auto delay = retry_delay(d.delivery_count);
   spdlog::debug("message {} from {} will be retried in {} ms (delivery count {})", d.message_id,
                 opts.queue, delay.count(), d.delivery_count);
@@ -215,12 +235,7 @@ bool consumer::impl::nack_due(amqp_connection& conn, std::vector<deferred_nack>&
     int status = amqp_basic_nack(conn.state(), consume_channel, it->tag, /*multiple=*/0,
                                  /*requeue=*/1);
     if (!conn.check_status(status, "basic.nack", error)) return false;
-    if (opts.on_redelivered) {
-      try {
-        opts.on_redelivered();
-      } catch (...) {
-      }
-    }
+    notify(opts.on_redelivered);
   }
   waiting.erase(due, waiting.end());
   return true;

@@ -2,7 +2,9 @@
 // on that thread and may block (for example a scoped_actor request into the
 // actor system). ack: done; retry: NACK with requeue after a back-off growing
 // with the delivery count, so that the quorum queue's delivery limit moves the
-// message to the dead-letter queue after ENROLLMENT_MAX_DELIVERIES attempts.
+// message to the dead-letter queue after ENROLLMENT_MAX_DELIVERIES attempts;
+// reject: NACK without requeue at once, which makes the queue dead-letter it
+// right away (x-death reason "rejected"), for failures no retry can cure.
 // A delivery in back-off stays unacknowledged while the consumer goes on with
 // the others (at most `prefetch` are held), so one failing message does not
 // stall the queue; if the connection closes meanwhile the broker requeues it,
@@ -27,7 +29,11 @@ struct delivery {
   std::int64_t delivery_count = 0;  // x-delivery-count header when present
 };
 
-enum class outcome { ack, retry };
+enum class outcome {
+  ack,     // handled (or nothing to do): remove it from the queue
+  retry,   // may succeed later (database down, timeout): back off, redeliver
+  reject,  // can never succeed (not an event we understand): to the DLQ now
+};
 
 struct consumer_options {
   std::string amqp_url;
@@ -36,8 +42,10 @@ struct consumer_options {
   std::chrono::milliseconds initial_backoff{200};
   std::chrono::milliseconds max_backoff{5000};
   std::function<outcome(const delivery&)> handler;
-  // Metrics hooks; may be empty.
+  // Metrics hooks; may be empty. on_redelivered: a retry went back to the
+  // queue; on_rejected: a rejected message went to the dead-letter queue.
   std::function<void()> on_redelivered;
+  std::function<void()> on_rejected;
 };
 
 class consumer {

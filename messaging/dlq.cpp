@@ -86,6 +86,61 @@ outgoing_message to_outgoing(const fetched& f, const dead_letter& d) {
   return m;
 }
 
+// Republishes `f` and, once the broker confirmed the copy, removes `f` from
+// the queue. False (with *error) if either failed; `f` is then still queued
+// (handed back, or requeued by the broker when the connection closes).
+bool republish(amqp_connection& conn, confirm_publisher& publisher, const std::string& exchange,
+               const fetched& f, const dead_letter& d, std::string* error) {
+  std::string publish_error;
+  auto confirmed = publisher.publish(exchange, {to_outgoing(f, d)}, 10s, nullptr, &publish_error);
+  if (confirmed.empty() || !confirmed[0]) {
+    *error = "republishing " + d.message_id + " was not confirmed" +
+             (publish_error.empty() ? std::string() : ": " + publish_error);
+    if (conn.healthy()) amqp_basic_nack(conn.state(), get_channel, f.tag, 0, /*requeue=*/1);
+    return false;
+  }
+  return conn.check_status(amqp_basic_ack(conn.state(), get_channel, f.tag, 0), "basic.ack", error);
+}
+
+replay_result replay_one(amqp_connection& conn, confirm_publisher& publisher,
+                         const std::string& queue, const std::string& exchange,
+                         const std::string& message_id, std::size_t max_scan) {
+  replay_result result;
+  // The messages looked at before the wanted one: held unacknowledged, so
+  // that basic.get moves on to the next, and handed back together at the end.
+  std::uint64_t last_held = 0;
+  bool found = false;
+  for (std::size_t scanned = 0; scanned < max_scan; ++scanned) {
+    fetched f;
+    if (!fetch(conn, queue, f, &result.error)) return result;  // closing requeues them all
+    if (f.tag == 0) break;
+    dead_letter d = describe(f);
+    if (d.message_id != message_id) {
+      last_held = f.tag;
+      continue;
+    }
+    found = true;
+    if (republish(conn, publisher, exchange, f, d, &result.error)) {
+      result.replayed = 1;
+      spdlog::info("replayed {} from {} to {} with routing key {}", d.message_id, queue, exchange,
+                   d.routing_key);
+    }
+    break;
+  }
+  result.not_found = !found && result.error.empty();
+  if (last_held != 0 && conn.healthy()) {
+    // One multiple nack requeues every held message at its old place in the
+    // queue (the replayed one was acked already and is not among them).
+    int status = amqp_basic_nack(conn.state(), get_channel, last_held, /*multiple=*/1,
+                                 /*requeue=*/1);
+    std::string nack_error;
+    if (!conn.check_status(status, "basic.nack", &nack_error) && result.error.empty()) {
+      result.error = nack_error;
+    }
+  }
+  return result;
+}
+
 }  // namespace
 
 std::optional<std::vector<dead_letter>> list_dlq(const std::string& amqp_url,
@@ -112,12 +167,16 @@ std::optional<std::vector<dead_letter>> list_dlq(const std::string& amqp_url,
 }
 
 replay_result replay_dlq(const std::string& amqp_url, const std::string& queue,
-                         const std::string& exchange, std::size_t max) {
+                         const std::string& exchange, std::size_t max,
+                         const std::string& message_id, std::size_t max_scan) {
   replay_result result;
   auto conn = amqp_connection::open(amqp_url, "checkout dlq replay", &result.error);
   if (!conn || !conn->open_channel(get_channel, &result.error)) return result;
   confirm_publisher publisher(*conn, publish_channel);
   if (!publisher.open(&result.error)) return result;
+  if (!message_id.empty()) {
+    return replay_one(*conn, publisher, queue, exchange, message_id, max_scan);
+  }
 
   std::set<std::string> replayed_ids;
   while (result.replayed < max) {
@@ -130,17 +189,7 @@ replay_result replay_dlq(const std::string& amqp_url, const std::string& queue,
       amqp_basic_nack(conn->state(), get_channel, f.tag, 0, /*requeue=*/1);
       break;
     }
-    std::string publish_error;
-    auto confirmed = publisher.publish(exchange, {to_outgoing(f, d)}, 10s, nullptr, &publish_error);
-    if (confirmed.empty() || !confirmed[0]) {
-      result.error = "republishing " + d.message_id + " was not confirmed" +
-                     (publish_error.empty() ? std::string() : ": " + publish_error);
-      // If the connection is gone the broker requeues the message anyway.
-      if (conn->healthy()) amqp_basic_nack(conn->state(), get_channel, f.tag, 0, /*requeue=*/1);
-      break;
-    }
-    int status = amqp_basic_ack(conn->state(), get_channel, f.tag, 0);
-    if (!conn->check_status(status, "basic.ack", &result.error)) break;
+    if (!republish(*conn, publisher, exchange, f, d, &result.error)) break;
     ++result.replayed;
     spdlog::info("replayed {} from {} to {} with routing key {}", d.message_id, queue, exchange,
                  d.routing_key);

@@ -33,6 +33,7 @@ std::optional<std::vector<dead_letter>> list_dlq(const std::string& amqp_url,
 
 struct replay_result {
   std::size_t replayed = 0;  // republished, confirmed and removed from the queue
+  bool not_found = false;    // a message_id was given and no message carries it
   std::string error;         // empty when the replay finished cleanly
   bool ok() const { return error.empty(); }
 };
@@ -43,7 +44,13 @@ struct replay_result {
 // than losing it. x-* headers are dropped: the replayed message starts afresh.
 // A message that dies again during the same replay ends it, which keeps a
 // persistently failing message from cycling.
+//
+// With a `message_id`, only the first message carrying it is replayed (at
+// most one, whatever `max`); the messages before it are held unacknowledged
+// while looking and then handed back, so they keep their places. At most
+// `max_scan` messages are looked at; not finding it sets not_found.
 replay_result replay_dlq(const std::string& amqp_url, const std::string& queue = enrollment_dlq,
-                         const std::string& exchange = events_exchange, std::size_t max = 100);
+                         const std::string& exchange = events_exchange, std::size_t max = 100,
+                         const std::string& message_id = {}, std::size_t max_scan = 10000);
 
 }  // namespace checkout::messaging

@@ -37,6 +37,7 @@ outgoing_message to_message(const outbox_row& row) {
 struct broker_link {
   std::unique_ptr<amqp_connection> conn;
   std::optional<confirm_publisher> publisher;
+  bool topology_due = true;
 };
 
 }  // namespace
@@ -46,6 +47,7 @@ struct outbox_relay::impl {
 
   void run();
   bool connect(std::unique_ptr<outbox_store>& store, broker_link& broker);
+  void declare_topology_if_due(broker_link& broker);
   // Publishes batches until none is left; false if something failed.
   bool drain(outbox_store& store, broker_link& broker);
   void wait_for_work(outbox_store& store, broker_link& broker);
@@ -129,9 +131,29 @@ bool outbox_relay::impl::connect(std::unique_ptr<outbox_store>& store, broker_li
     }
     broker.conn = std::move(conn);
     broker.publisher = publisher;
+    broker.topology_due = true;
     spdlog::info("outbox relay: connected to {}", redact_amqp_url(opts.amqp_url));
   }
+  declare_topology_if_due(broker);
   return true;
+}
+
+void outbox_relay::impl::declare_topology_if_due(broker_link& broker) {
+  if (!broker.topology_due) return;
+  // A new connection may mean a restarted or reset broker: durable
+  // definitions survive a restart, but not a reset or a new node, and a
+  // missing exchange or queue would make every publish fail or come back.
+  // Declaring is idempotent, and it runs on a connection of its own so that
+  // a refusal (other queue arguments) cannot break the publishing one.
+  // One attempt per new connection or returned batch, so a refusal costs
+  // one extra connection per back-off, not one per poll.
+  broker.topology_due = false;
+  std::string error;
+  if (!declare_topology(opts.amqp_url, opts.topology, opts.names, &error)) {
+    // Publishing goes on: the definitions that exist may well be enough, and
+    // a missing one shows up as unconfirmed events that are retried.
+    spdlog::warn("outbox relay: declaring the topology failed, publishing anyway: {}", error);
+  }
 }
 
 bool outbox_relay::impl::drain(outbox_store& store, broker_link& broker) {
@@ -139,11 +161,13 @@ bool outbox_relay::impl::drain(outbox_store& store, broker_link& broker) {
   std::string error;
   bool ok = true;
   while (ok && !stop.requested()) {
+    error.clear();
     auto publish = [&](const std::vector<outbox_row>& rows) {
       std::vector<outgoing_message> messages;
       messages.reserve(rows.size());
       for (const auto& row : rows) messages.push_back(to_message(row));
-      return broker.publisher->publish(events_exchange, messages, confirm_timeout, &stop, &error);
+      return broker.publisher->publish(opts.names.events_exchange, messages, confirm_timeout, &stop,
+                                       &error);
     };
     auto batch = store.run_batch(limit, publish, &error);
     if (!batch) {
@@ -161,6 +185,9 @@ bool outbox_relay::impl::drain(outbox_store& store, broker_link& broker) {
         }
       }
     }
+    // An unroutable event means a binding is missing (the audit queue takes
+    // every routing key); declaring again before the retry may bring it back.
+    if (broker.publisher->last_returned() > 0) broker.topology_due = true;
     if (batch->published < batch->claimed && stop.requested()) break;  // no retry at shutdown
     if (batch->published < batch->claimed) {
       // Unconfirmed rows stay pending; retrying at once would hammer a broker

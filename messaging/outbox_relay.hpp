@@ -11,6 +11,8 @@
 #include <memory>
 #include <string>
 
+#include "messaging/topology.hpp"
+
 namespace checkout::messaging {
 
 struct outbox_relay_options {
@@ -18,6 +20,15 @@ struct outbox_relay_options {
   std::string amqp_url;
   int batch_size = 100;
   std::chrono::milliseconds poll_interval{500};
+  // Declared after every connect to the broker and after a batch the broker
+  // returned as unroutable, so a broker that lost its definitions gets them
+  // back without a restart of the service. Must match the start-up
+  // declaration (ENROLLMENT_MAX_DELIVERIES), or the broker refuses it; the
+  // relay then logs the refusal and publishes anyway.
+  topology_options topology;
+  // Where events go (names.events_exchange) and what is declared; tests use
+  // names of their own.
+  topology_names names;
   // Called after each confirmed batch with the number published (metrics).
   std::function<void(std::uint64_t published)> on_published;
 };

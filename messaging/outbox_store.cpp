@@ -1,6 +1,7 @@
 #include "messaging/outbox_store.hpp"
 
 #include <pqxx/pqxx>
+#include <utility>
 
 namespace checkout::messaging {
 namespace {
@@ -32,10 +33,21 @@ std::string array_literal(const std::vector<std::int64_t>& ids) {
 
 }  // namespace
 
+// Remembers that a NOTIFY arrived. libpqxx hands pending notifications to the
+// receivers whenever a transaction begins and drops the count, so a NOTIFY
+// that lands between two of the relay's transactions (say, after a claim that
+// saw no rows and before counting the backlog) never shows in
+// await_notification's result; only this flag sees it. Relying on the count
+// lost such wake-ups and left the row waiting for the next poll.
 class outbox_store::listener final : public pqxx::notification_receiver {
  public:
   explicit listener(pqxx::connection_base& conn) : pqxx::notification_receiver(conn, "outbox") {}
-  void operator()(const std::string&, int) override {}
+  void operator()(const std::string&, int) override { fired_ = true; }
+  // True once per batch of notifications received since the last call.
+  bool take() { return std::exchange(fired_, false); }
+
+ private:
+  bool fired_ = false;
 };
 
 std::unique_ptr<outbox_store> outbox_store::connect(const std::string& database_url,
@@ -117,9 +129,10 @@ std::optional<std::int64_t> outbox_store::count_pending(std::string* error) {
 std::optional<bool> outbox_store::wait_for_notification(std::chrono::milliseconds timeout,
                                                         std::string* error) {
   try {
+    if (listener_->take()) return true;
     auto us = std::chrono::duration_cast<std::chrono::microseconds>(timeout).count();
-    return conn_->await_notification(static_cast<long>(us / 1000000),
-                                     static_cast<long>(us % 1000000)) > 0;
+    conn_->await_notification(static_cast<long>(us / 1000000), static_cast<long>(us % 1000000));
+    return listener_->take();
   } catch (const std::exception& e) {
     on_error(e, "waiting for outbox notifications", error);
     return std::nullopt;

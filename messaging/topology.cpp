@@ -51,13 +51,24 @@ bool declare_topology(amqp_connection& conn, std::uint16_t channel, const topolo
       .add_string("x-dead-letter-strategy", "at-least-once")
       .add_string("x-overflow", "reject-publish");
 
+  // Classic, not quorum: a window onto recent traffic that nobody consumes
+  // needs no replication. drop-head bounds it by discarding the oldest event;
+  // reject-publish would instead nack the relay's publishes and stall the
+  // outbox once the queue is full.
+  table_builder audit;
+  audit.add_string("x-queue-type", "classic")
+      .add_int("x-max-length", opts.audit_max_length)
+      .add_string("x-overflow", "drop-head");
+
   return declare_exchange(conn, channel, names.events_exchange, error) &&
          declare_exchange(conn, channel, names.dead_letter_exchange, error) &&
          declare_queue(conn, channel, names.queue, quorum.table(), error) &&
          bind_queue(conn, channel, names.queue, names.events_exchange, names.binding_key, error) &&
          declare_queue(conn, channel, names.dlq, amqp_empty_table, error) &&
          // Dead-lettered messages keep their original routing key; "#" takes all.
-         bind_queue(conn, channel, names.dlq, names.dead_letter_exchange, "#", error);
+         bind_queue(conn, channel, names.dlq, names.dead_letter_exchange, "#", error) &&
+         declare_queue(conn, channel, names.audit_queue, audit.table(), error) &&
+         bind_queue(conn, channel, names.audit_queue, names.events_exchange, "#", error);
 }
 
 bool declare_topology(amqp_connection& conn, std::uint16_t channel, const topology_options& opts,
@@ -67,11 +78,17 @@ bool declare_topology(amqp_connection& conn, std::uint16_t channel, const topolo
 
 bool declare_topology(const std::string& amqp_url, const topology_options& opts,
                       std::string* error) {
+  return declare_topology(amqp_url, opts, topology_names{}, error);
+}
+
+bool declare_topology(const std::string& amqp_url, const topology_options& opts,
+                      const topology_names& names, std::string* error) {
   std::string local_error;
   std::string* err = error != nullptr ? error : &local_error;
   constexpr amqp_channel_t channel = 1;
   auto conn = amqp_connection::open(amqp_url, "checkout topology", err);
-  if (!conn || !conn->open_channel(channel, err) || !declare_topology(*conn, channel, opts, err)) {
+  if (!conn || !conn->open_channel(channel, err) ||
+      !declare_topology(*conn, channel, opts, names, err)) {
     spdlog::error("declaring the AMQP topology on {} failed: {}", redact_amqp_url(amqp_url), *err);
     return false;
   }

@@ -1,4 +1,7 @@
-// The broker topology of CONTRACT §9, declared idempotently at start-up.
+// The broker topology of CONTRACT §9, declared idempotently at start-up and
+// again by the outbox relay after every reconnect: a broker that lost its
+// definitions (reset, new node, deleted queue) gets them back before the relay
+// publishes, instead of every publish coming back unroutable.
 #pragma once
 
 #include <cstdint>
@@ -10,12 +13,21 @@ inline constexpr const char* events_exchange = "checkout.events";
 inline constexpr const char* dead_letter_exchange = "checkout.dlx";
 inline constexpr const char* enrollment_queue = "checkout.enrollment";
 inline constexpr const char* enrollment_dlq = "checkout.enrollment.dlq";
+// Bound to checkout.events with "#". The relay publishes mandatory, so an
+// event no queue takes is returned and retried; this queue makes every
+// routing key routable (order.failed, order.expired, enrollment.created, ...
+// have no consumer of ours) and keeps the most recent events for operators.
+inline constexpr const char* audit_queue = "checkout.events.audit";
 
 struct topology_options {
   // ENROLLMENT_MAX_DELIVERIES: how many times a message is handed to a
   // consumer before it goes to the DLQ (the queue's x-delivery-limit is one
   // less, because the broker counts redeliveries).
   int max_deliveries = 5;
+  // The audit queue keeps this many events and then drops the oldest, so it
+  // can never fill the broker's disk or block publishing (a full queue that
+  // rejected publishes would make every event unconfirmed).
+  std::int64_t audit_max_length = 100000;
 };
 
 // The names declare_topology uses; tests substitute their own so that they
@@ -25,6 +37,7 @@ struct topology_names {
   std::string dead_letter_exchange = checkout::messaging::dead_letter_exchange;
   std::string queue = enrollment_queue;
   std::string dlq = enrollment_dlq;
+  std::string audit_queue = checkout::messaging::audit_queue;
   std::string binding_key = "order.paid";
 };
 
@@ -38,7 +51,9 @@ bool declare_topology(amqp_connection& conn, std::uint16_t channel, const topolo
                       const topology_names& names, std::string* error);
 bool declare_topology(amqp_connection& conn, std::uint16_t channel, const topology_options& opts,
                       std::string* error);
-// Connects, declares and disconnects: for start-up.
+// Connects, declares and disconnects: for start-up and the outbox relay.
+bool declare_topology(const std::string& amqp_url, const topology_options& opts,
+                      const topology_names& names, std::string* error);
 bool declare_topology(const std::string& amqp_url, const topology_options& opts,
                       std::string* error);
 

@@ -28,8 +28,10 @@ std::string enqueue_event(pqxx::transaction_base& txn, const outbox_event& ev,
   w.RawValue(ev.data_json.data(), ev.data_json.size(), rapidjson::kObjectType);
   w.EndObject();
   exec(txn, "outbox_insert",
-       "INSERT INTO outbox (event_id, event_type, correlation_id, body) VALUES ($1, $2, $3, $4)",
-       event_id, ev.type, ev.correlation_id, std::string(buf.GetString(), buf.GetSize()));
+       "INSERT INTO outbox (event_id, event_type, correlation_id, body, order_token) "
+       "VALUES ($1, $2, $3, $4, NULLIF($5, '')::uuid)",
+       event_id, ev.type, ev.correlation_id, std::string(buf.GetString(), buf.GetSize()),
+       ev.order_token);
   return event_id;
 }
 

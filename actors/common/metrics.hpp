@@ -9,6 +9,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <utility>
 
 namespace checkout::metrics {
 
@@ -28,6 +29,18 @@ struct gateway_counters {
   std::atomic<std::int64_t> breaker_open{0};     // 1 while not closed (open or half-open)
 };
 
+// Event delivery (issue 5): the outbox, the broker, the enrollment consumer,
+// the webhook inbox and the reconciliations that put things right.
+struct delivery_counters {
+  std::atomic<std::int64_t> outbox_pending{0};         // gauge: rows not yet confirmed
+  std::atomic<std::int64_t> published{0};              // confirmed by the broker
+  std::atomic<std::int64_t> redelivered{0};            // NACKed for another try
+  std::atomic<std::int64_t> dead_lettered{0};          // rejected as permanent failures
+  std::atomic<std::int64_t> enrollments{0};            // enrollment rows created
+  std::atomic<std::int64_t> inbox_reapplied{0};        // inbox events applied by the worker
+  std::atomic<std::int64_t> reconciled_enrollment{0};  // order.paid re-published by the sweeper
+};
+
 class registry {
  public:
   static registry& instance();
@@ -38,6 +51,11 @@ class registry {
   // Counters for one gateway ("razorpay"); stable address.
   gateway_counters& gateways(const std::string& name);
 
+  // One webhook outcome counter (gateway, result); stable address.
+  std::atomic<std::int64_t>& webhooks(const std::string& gateway, const std::string& result);
+
+  delivery_counters& delivery() { return delivery_; }
+
   // Prometheus text exposition (format 0.0.4).
   std::string prometheus_text() const;
 
@@ -45,6 +63,9 @@ class registry {
   mutable std::mutex mu_;
   std::map<std::string, std::unique_ptr<actor_counters>> actors_;
   std::map<std::string, std::unique_ptr<gateway_counters>> gateways_;
+  std::map<std::pair<std::string, std::string>, std::unique_ptr<std::atomic<std::int64_t>>>
+      webhooks_;
+  delivery_counters delivery_;
 };
 
 }  // namespace checkout::metrics

@@ -446,6 +446,26 @@ caf::result<order_record> refund(self_ptr self, const actor_context& ctx,
   return rp;
 }
 
+// A read answers the order as stored: one cheap version check, and a reload
+// only when another instance moved it on (memory answers only while the
+// database cannot).
+caf::result<order_record> read_current(self_ptr self, const actor_context& ctx,
+                                       const std::string& token) {
+  auto rp = self->make_response_promise<order_record>();
+  auto version = self->state.order->version;
+  db_request(
+      self, ctx,
+      [token, version](pqxx::connection& c) { return order_steps::refresh(c, token, version); })
+      .await(
+          [=](order_update& up) mutable {
+            if (up.order && up.order->version > self->state.order->version)
+              adopt(self, std::move(up.order));
+            rp.deliver(*self->state.order);
+          },
+          [=](caf::error&) mutable { rp.deliver(*self->state.order); });
+  return rp;
+}
+
 caf::result<webhook_outcome> on_payment_event(self_ptr self, const actor_context& ctx,
                                               const payment_event& ev) {
   if (!self->state.order) return make_error(errc::order_not_found);
@@ -466,6 +486,12 @@ caf::result<webhook_outcome> on_payment_event(self_ptr self, const actor_context
   }
   in.payment_id = ev.payment_id;
   in.inbox = order_steps::inbox_entry{ev.gateway, ev.event_id, ev.event_type};
+  // A failure of an attempt the order has replaced (a retry) is history.
+  if (auto& p = self->state.order->payment; p && ev.kind == payment_event_kind::failed) {
+    in.stale_attempt = (!ev.payment_token.empty() && ev.payment_token != p->payment_token) ||
+                       (!ev.gateway_order_id.empty() && !p->gateway_order_id.empty() &&
+                        ev.gateway_order_id != p->gateway_order_id);
+  }
   in.correlation_id = ev.correlation_id;
   auto rp = self->make_response_promise<webhook_outcome>();
   apply_event(self, ctx, in, [rp](caf::expected<std::string> r) mutable {
@@ -497,7 +523,7 @@ caf::behavior order_actor(self_ptr self, actor_context ctx, std::string token, c
       },
       [=](get_atom, const order_query& q) -> caf::result<order_record> {
         if (auto err = check_owner(self->state.order, q.user_id)) return err;
-        return *self->state.order;
+        return read_current(self, ctx, token);
       },
       [=](payment_atom, const payment_event& ev) { return on_payment_event(self, ctx, ev); },
       [=](retry_atom, const payment_retry_request& req) { return retry_payment(self, ctx, req); },

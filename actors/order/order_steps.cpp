@@ -4,9 +4,12 @@
 
 #include <caf/make_message.hpp>
 
+#include "actors/common/metrics.hpp"
 #include "actors/errors.hpp"
 #include "actors/order/order_holds.hpp"
 #include "actors/order/order_store.hpp"
+#include "actors/webhook/inbox_store.hpp"
+#include "persistence/sql.hpp"
 
 namespace checkout::order_steps {
 namespace {
@@ -77,20 +80,39 @@ std::string apply_effects(pqxx::transaction_base& txn, const order_record& order
 
 }  // namespace
 
+namespace {
+
+// Marks the inbox row applied with `result`; false when an earlier delivery
+// applied it already (then *answer says what to reply).
+bool claim_inbox(pqxx::work& txn, const order_record& order, const event_input& in,
+                 const std::string& result, caf::message* answer) {
+  if (!in.inbox) return true;
+  std::string earlier;
+  if (inbox_store::mark_applied(txn, in.inbox->gateway, in.inbox->event_id, in.inbox->event_type,
+                                order.token, result, &earlier))
+    return true;
+  // Delivered before: answer as the first delivery was answered.
+  *answer = earlier == "amount_mismatch"
+                ? caf::make_message(make_error(errc::amount_mismatch))
+                : caf::make_message(order_update{std::nullopt, "duplicate"});
+  return false;
+}
+
+}  // namespace
+
 caf::message apply_event(pqxx::connection& c, const order_record& order, const event_input& in) {
   pqxx::work txn(c);
-  auto d = order_state(order.status).decide(in.event, order.total, order.currency);
+  auto d = in.stale_attempt
+               ? order_state::decision{verdict::ignore, order.status}
+               : order_state(order.status).decide(in.event, order.total, order.currency);
+  // A refund reported before the capture it refunds: applied once the capture
+  // is in (the inbox worker tries again), so any delivery order ends the same.
+  if (in.inbox && in.event.kind == order_event_kind::refunded && d.what == verdict::ignore &&
+      !in.stale_attempt && order.status != order_status::refunded)
+    return caf::make_message(order_update{std::nullopt, "deferred"});
   auto result = result_of(d.what);
-  if (in.inbox && d.what != verdict::reclaim) {
-    if (!order_store::record_webhook(txn, in.inbox->gateway, in.inbox->event_id,
-                                     in.inbox->event_type, order.token, result)) {
-      // Delivered before: answer as the first delivery was answered.
-      auto earlier = order_store::webhook_result(txn, in.inbox->gateway, in.inbox->event_id);
-      if (earlier && *earlier == "amount_mismatch")
-        return caf::make_message(make_error(errc::amount_mismatch));
-      return caf::make_message(order_update{std::nullopt, "duplicate"});
-    }
-  }
+  caf::message answer;
+  if (d.what != verdict::reclaim && !claim_inbox(txn, order, in, result, &answer)) return answer;
   switch (d.what) {
     case verdict::mismatch:
       txn.commit();
@@ -112,9 +134,7 @@ caf::message apply_event(pqxx::connection& c, const order_record& order, const e
         txn.abort();
         return caf::make_message(order_update{std::nullopt, "refund_needed"});
       }
-      if (in.inbox)
-        order_store::record_webhook(txn, in.inbox->gateway, in.inbox->event_id,
-                                    in.inbox->event_type, order.token, result);
+      if (!claim_inbox(txn, order, in, result, &answer)) return answer;
       break;
     case verdict::apply:
       break;
@@ -130,9 +150,8 @@ caf::message apply_event(pqxx::connection& c, const order_record& order, const e
 caf::message finish_late_refund(pqxx::connection& c, const order_record& order,
                                 const event_input& in, const std::string& refund_id) {
   pqxx::work txn(c);
-  if (in.inbox)
-    order_store::record_webhook(txn, in.inbox->gateway, in.inbox->event_id, in.inbox->event_type,
-                                order.token, "refunded");
+  caf::message answer;
+  if (!claim_inbox(txn, order, in, "refunded", &answer)) return answer;
   if (!order_store::transition(
           txn, order, order_status::refunded,
           "payment " + in.payment_id + " captured after expiry with no seat left: refunded"))
@@ -174,13 +193,14 @@ caf::message enroll(pqxx::connection& c, const order_record& order,
                .decide(event_of(order_event_kind::enrolled), order.total, order.currency);
   if (d.what != verdict::apply)
     return caf::make_message(order_update{std::nullopt, std::string(to_string(order.status))});
-  order_store::enroll(txn, order, correlation_id);
+  auto created = order_store::enroll(txn, order, correlation_id);
   if (!order_store::transition(txn, order, order_status::completed,
                                std::to_string(order.lines.size()) + " enrollment(s) created"))
     return conflict();
   auto updated = order_store::load(txn, order.token);
   order_store::emit(txn, *updated, "order.completed", correlation_id);
   txn.commit();
+  metrics::registry::instance().delivery().enrollments += static_cast<std::int64_t>(created.size());
   return caf::make_message(order_update{std::move(updated), "completed"});
 }
 
@@ -214,6 +234,15 @@ caf::message store_session(pqxx::connection& c, const order_record& order,
   pqxx::work txn(c);
   order_store::set_session(txn, attempt_of(order), s.gateway_order_id, s.checkout_url);
   return changed(txn, order.token, "session");
+}
+
+caf::message refresh(pqxx::connection& c, const std::string& token, std::int64_t version) {
+  pqxx::read_transaction txn(c);
+  auto r = persistence::exec(txn, "order_version",
+                             "SELECT version FROM orders WHERE token = $1::uuid", token);
+  if (!r.empty() && r[0][0].as<std::int64_t>() == version)
+    return caf::make_message(order_update{std::nullopt, "current"});
+  return caf::make_message(order_update{order_store::load(txn, token), "loaded"});
 }
 
 caf::message reload(pqxx::connection& c, const std::string& token) {

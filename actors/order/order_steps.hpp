@@ -22,8 +22,8 @@ struct order_update {
   std::string result;
 };
 
-// A gateway event's row in the inbox (CONTRACT §8): recorded with the event's
-// effect, so a duplicate delivery finds it and changes nothing.
+// A gateway event's row in the inbox (CONTRACT §8): marked applied with the
+// event's effect, so a duplicate delivery finds it and changes nothing.
 struct inbox_entry {
   std::string gateway;
   std::string event_id;
@@ -36,6 +36,9 @@ struct event_input {
   std::string reason;      // for the history
   std::optional<inbox_entry> inbox;
   std::string correlation_id;
+  // About a payment attempt the order has since replaced: a failure there
+  // changes nothing (a capture still pays: the money is in).
+  bool stale_attempt = false;
 };
 
 // Applies a payment, window or refund event. A capture after expiry whose
@@ -65,6 +68,11 @@ caf::message store_session(pqxx::connection& c, const order_record& order,
                            const payment::session& s);
 
 caf::message reload(pqxx::connection& c, const std::string& token);
+
+// The order as stored when another process changed it since `version` (the
+// enrollment consumer or a webhook may run in another instance); otherwise
+// "current" with no order.
+caf::message refresh(pqxx::connection& c, const std::string& token, std::int64_t version);
 
 }  // namespace checkout::order_steps
 

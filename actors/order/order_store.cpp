@@ -218,25 +218,6 @@ void set_refund(pqxx::transaction_base& txn, const std::string& payment_token,
        payment_token, refund_id);
 }
 
-bool record_webhook(pqxx::transaction_base& txn, const std::string& gateway,
-                    const std::string& event_id, const std::string& event_type,
-                    const std::string& order_token, const std::string& result) {
-  auto r = exec(txn, "webhook_record",
-                "INSERT INTO webhook_events (gateway, event_id, event_type, order_token, result) "
-                "VALUES ($1, $2, $3, NULLIF($4, '')::uuid, $5) ON CONFLICT DO NOTHING",
-                gateway, event_id, event_type, order_token, result);
-  return r.affected_rows() == 1;
-}
-
-std::optional<std::string> webhook_result(pqxx::transaction_base& txn, const std::string& gateway,
-                                          const std::string& event_id) {
-  auto r = exec(txn, "webhook_result",
-                "SELECT result FROM webhook_events WHERE gateway = $1 AND event_id = $2", gateway,
-                event_id);
-  if (r.empty()) return std::nullopt;
-  return r[0][0].as<std::string>();
-}
-
 bool transition(pqxx::transaction_base& txn, const order_record& order, order_status to,
                 const std::string& reason) {
   auto r = exec(txn, "order_transition",

@@ -44,14 +44,6 @@ bool transition(pqxx::transaction_base& txn, const order_record& order, order_st
 void add_history(pqxx::transaction_base& txn, const std::string& token, order_status s,
                  const std::string& reason);
 
-// Records a gateway event in the inbox; false if it was recorded before.
-bool record_webhook(pqxx::transaction_base& txn, const std::string& gateway,
-                    const std::string& event_id, const std::string& event_type,
-                    const std::string& order_token, const std::string& result);
-// The result an earlier delivery of the event got, if any.
-std::optional<std::string> webhook_result(pqxx::transaction_base& txn, const std::string& gateway,
-                                          const std::string& event_id);
-
 // One enrollment per order line; returns the ids of the ones created now.
 std::vector<std::string> enroll(pqxx::transaction_base& txn, const order_record& order,
                                 const std::string& correlation_id);

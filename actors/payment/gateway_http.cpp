@@ -26,11 +26,6 @@ std::string error_member(const std::string& body, const char* field) {
 
 }  // namespace
 
-bool is_errc(const caf::error& err, errc code) {
-  return err && err.category() == checkout_error_category &&
-         err.code() == static_cast<std::uint8_t>(code);
-}
-
 caf::expected<std::string> answer_body(std::string_view gateway, std::string_view step,
                                        const http_result& result) {
   if (!result.answered())

@@ -19,9 +19,6 @@
 
 namespace checkout::payment {
 
-// Whether `err` is ours with that code.
-bool is_errc(const caf::error& err, errc code);
-
 // The 2xx answer's body, or the error the adapter returns.
 caf::expected<std::string> answer_body(std::string_view gateway, std::string_view step,
                                        const http_result& result);

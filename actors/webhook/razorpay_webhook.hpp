@@ -2,32 +2,30 @@
 #pragma once
 
 #include <caf/expected.hpp>
-#include <cstdint>
 #include <string>
+#include <vector>
+
+#include "actors/webhook/gateway_event.hpp"
 
 namespace checkout::razorpay_webhook {
 
-// X-Razorpay-Signature: hex HMAC-SHA256 of the raw body with the webhook
-// secret; compared in constant time.
-bool verify_signature(const std::string& secret, const std::string& raw_body,
-                      const std::string& signature_hex);
-
-// The hex HMAC-SHA256 a sender computes (the sandbox page and tests sign with it).
+// X-Razorpay-Signature: the hex HMAC-SHA256 of the raw body with the webhook
+// secret, as a sender computes it (the sandbox page and tests sign with it).
 std::string sign(const std::string& secret, const std::string& raw_body);
 
-struct event {
-  std::string type;  // payment.captured, payment.failed, order.paid, refund.processed, ...
-  std::string payment_id;
-  std::string gateway_order_id;
-  std::int64_t amount = 0;
-  std::string currency;
-  std::string error_reason;
-};
+// True when signature_hex (either case) is the HMAC of raw_body with any
+// non-empty secret, compared in constant time: during a rotation both the
+// current and the previous secret sign. Empty secrets are skipped, so an unset
+// secret never verifies anything.
+bool verify_signature(const std::vector<std::string>& secrets, const std::string& raw_body,
+                      const std::string& signature_hex);
 
-// Errors: errc::bad_webhook when the body is not a Razorpay event.
-caf::expected<event> parse(const std::string& raw_body);
-
-// The dedupe key: the x-razorpay-event-id header, or event + payment id.
-std::string event_id(const std::string& header_value, const event& ev);
+// The event reduced for the order. event_id is the X-Razorpay-Event-Id header,
+// or, without one, "<event>:<payment id>" ("<event>:<refund id>" for refunds,
+// the order id when there is no payment). Fields of the wrong JSON type count
+// as absent. Errors: errc::bad_webhook when the body is not an object with a
+// string `event`.
+caf::expected<gateway_event> parse_event(const std::string& raw_body,
+                                         const std::string& event_id_header);
 
 }  // namespace checkout::razorpay_webhook

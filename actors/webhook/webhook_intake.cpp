@@ -2,95 +2,145 @@
 
 #include <spdlog/spdlog.h>
 
-#include <caf/event_based_actor.hpp>
 #include <pqxx/pqxx>
 
 #include "actors/common/db.hpp"
 #include "actors/common/ids.hpp"
+#include "actors/common/metrics.hpp"
 #include "actors/errors.hpp"
 #include "actors/messages.hpp"
 #include "actors/order/order_store.hpp"
-#include "actors/order/order_timing.hpp"
 #include "actors/payment/sandbox_gateway.hpp"
+#include "actors/webhook/inbox_dispatch.hpp"
+#include "actors/webhook/inbox_store.hpp"
 #include "actors/webhook/razorpay_webhook.hpp"
+#include "actors/webhook/stripe_webhook.hpp"
 
 namespace checkout {
 namespace {
 
-// The order a gateway order id belongs to; empty when none does.
-struct order_lookup {
-  std::string order_token;
+struct recorded {
+  inbox_store::entry entry;
 };
 
 }  // namespace
 }  // namespace checkout
 
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(checkout::order_lookup)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(checkout::recorded)
 
 namespace checkout {
 namespace {
 
-std::optional<payment_event_kind> kind_of(const std::string& type) {
-  if (type == "payment.captured" || type == "order.paid") return payment_event_kind::captured;
-  if (type == "payment.failed") return payment_event_kind::failed;
-  return std::nullopt;
-}
-
 using outcome_promise = caf::typed_response_promise<webhook_outcome>;
 
-void razorpay(caf::event_based_actor* self, const actor_context& ctx, const webhook_delivery& d,
-              outcome_promise rp) {
-  if (!razorpay_webhook::verify_signature(ctx.cfg->razorpay_webhook_secret, d.raw_body,
-                                          d.signature)) {
-    rp.deliver(make_error(errc::bad_signature));
+// The signature first, on the raw bytes; only a verified body is parsed.
+caf::expected<gateway_event> verified_event(const config::settings& cfg,
+                                            const webhook_delivery& d) {
+  if (d.gateway == "razorpay") {
+    const std::vector<std::string> secrets = {cfg.razorpay_webhook_secret,
+                                              cfg.razorpay_webhook_secret_previous};
+    if (!razorpay_webhook::verify_signature(secrets, d.raw_body, d.signature))
+      return make_error(errc::bad_signature);
+    return razorpay_webhook::parse_event(d.raw_body, d.event_id_header);
+  }
+  if (d.gateway == "stripe") {
+    auto now = now_micros() / 1000000;
+    auto tolerance =
+        std::chrono::duration_cast<std::chrono::seconds>(cfg.stripe_webhook_tolerance).count();
+    const std::vector<std::string> secrets = {cfg.stripe_webhook_secret,
+                                              cfg.stripe_webhook_secret_previous};
+    auto check = stripe_webhook::verify_signature(secrets, d.signature, d.raw_body, now, tolerance);
+    switch (check) {
+      case stripe_webhook::signature_check::ok:
+        return stripe_webhook::parse_event(d.raw_body);
+      case stripe_webhook::signature_check::stale:
+        return make_error(errc::bad_signature,
+                          "the signature's timestamp is outside the tolerance");
+      default:
+        return make_error(errc::bad_signature);
+    }
+  }
+  return make_error(errc::route_not_found, "no webhook intake for " + d.gateway);
+}
+
+void count(const std::string& gateway, const std::string& result) {
+  metrics::registry::instance().webhooks(gateway, result)++;
+}
+
+// What a delivery of an event already in the inbox and finished gets.
+void answer_settled(const gateway_event& ev, const inbox_store::entry& e, outcome_promise rp) {
+  if (e.result == "amount_mismatch") {
+    count(ev.gateway, "amount_mismatch");
+    rp.deliver(make_error(errc::amount_mismatch));
     return;
   }
-  auto ev = razorpay_webhook::parse(d.raw_body);
+  auto result = e.fresh ? e.result : std::string("duplicate");
+  count(ev.gateway, result);
+  if (e.fresh)
+    spdlog::info("{} event {} ({}) recorded, not applied: {}", ev.gateway, ev.event_id, ev.type,
+                 e.result == "unknown_order" ? "no such order" : ev.note);
+  rp.deliver(webhook_outcome{result});
+}
+
+void apply(caf::event_based_actor* self, const actor_context& ctx, const gateway_event& ev,
+           const std::string& order_token, const std::string& correlation_id, outcome_promise rp) {
+  if (ctx.cfg->webhook_apply_wait.count() <= 0) {
+    // Nobody waits: the reply to this message goes nowhere.
+    caf::anon_send(ctx.orders, order_token,
+                   caf::make_message(payment_atom::value, to_payment_event(ev, correlation_id)));
+    count(ev.gateway, "accepted");
+    rp.deliver(webhook_outcome{"accepted"});
+    return;
+  }
+  apply_to_order(self, ctx, order_token, ev, correlation_id, ctx.cfg->webhook_apply_wait,
+                 [=](caf::expected<webhook_outcome> out) mutable {
+                   if (!out && is_errc(out.error(), errc::amount_mismatch)) {
+                     count(ev.gateway, "amount_mismatch");
+                     rp.deliver(out.error());
+                     return;
+                   }
+                   if (!out) {
+                     // Durable in the inbox: the worker applies it; the gateway
+                     // must not retry what we already have.
+                     spdlog::warn("{} event {} for order {} not applied yet: {}", ev.gateway,
+                                  ev.event_id, order_token, to_string(out.error()));
+                     out = webhook_outcome{"accepted"};
+                   } else if (out->result == "deferred") {
+                     out->result = "accepted";
+                   }
+                   count(ev.gateway, out->result);
+                   rp.deliver(*out);
+                 });
+}
+
+void intake(caf::event_based_actor* self, const actor_context& ctx, const webhook_delivery& d,
+            outcome_promise rp) {
+  auto ev = verified_event(*ctx.cfg, d);
   if (!ev) {
+    count(d.gateway, is_errc(ev.error(), errc::bad_signature) ? "bad_signature" : "malformed");
     rp.deliver(ev.error());
     return;
   }
-  payment_event pe;
-  pe.gateway = "razorpay";
-  pe.event_id = razorpay_webhook::event_id(d.event_id_header, *ev);
-  pe.event_type = ev->type;
-  pe.gateway_order_id = ev->gateway_order_id;
-  pe.payment_id = ev->payment_id;
-  pe.amount = ev->amount;
-  pe.currency = ev->currency;
-  pe.reason = ev->error_reason;
-  pe.correlation_id = d.correlation_id;
-  auto kind = kind_of(ev->type);
-  // Find the order; an event we do not act on is recorded and acknowledged.
   db_request(self, ctx,
-             [pe, known = kind.has_value()](pqxx::connection& c) {
+             [ev = *ev, cid = d.correlation_id](pqxx::connection& c) {
                pqxx::work txn(c);
-               auto token = pe.gateway_order_id.empty()
-                                ? std::nullopt
-                                : order_store::find_by_gateway_order(txn, pe.gateway_order_id);
-               if (known && token) return caf::make_message(order_lookup{*token});
-               order_store::record_webhook(txn, pe.gateway, pe.event_id, pe.event_type,
-                                           token.value_or(""), known ? "unknown_order" : "ignored");
+               auto token = inbox_store::find_order(txn, ev).value_or("");
+               auto e = inbox_store::record(txn, ev, token, cid);
                txn.commit();
-               return caf::make_message(order_lookup{});
+               return caf::make_message(recorded{std::move(e)});
              })
       .then(
-          [=](order_lookup& found) mutable {
-            if (found.order_token.empty()) {
-              spdlog::info("razorpay event {} ({}) not applied: {}", pe.event_id, pe.event_type,
-                           kind ? "no such order" : "ignored type");
-              rp.deliver(webhook_outcome{kind ? "unknown_order" : "ignored"});
-              return;
-            }
-            auto ev_copy = pe;
-            ev_copy.kind = *kind;
-            // A late capture's refund at the gateway is part of the wait.
-            self->request(ctx.orders, order_timing::placement_wait(*ctx.cfg, ctx.db_timeout),
-                          found.order_token, caf::make_message(payment_atom::value, ev_copy))
-                .then([=](webhook_outcome& out) mutable { rp.deliver(out); },
-                      [=](caf::error& err) mutable { rp.deliver(err); });
+          [=, ev = *ev, cid = d.correlation_id](recorded& r) mutable {
+            if (r.entry.applied)
+              answer_settled(ev, r.entry, rp);
+            else
+              apply(self, ctx, ev, r.entry.order_token, cid, rp);
           },
-          [=](caf::error& err) mutable { rp.deliver(err); });
+          [=](caf::error& err) mutable {
+            // Not stored: a 5xx, so the gateway delivers it again.
+            count(d.gateway, "error");
+            rp.deliver(err);
+          });
 }
 
 // The sandbox page's Pay and Fail buttons: a Razorpay-format event signed with
@@ -115,18 +165,18 @@ void sandbox(caf::event_based_actor* self, const actor_context& ctx, const sandb
             d.raw_body = sandbox_webhook_body(p, a.pay);
             d.signature = razorpay_webhook::sign(ctx.cfg->razorpay_webhook_secret, d.raw_body);
             d.correlation_id = a.correlation_id;
-            razorpay(self, ctx, d, rp);
+            intake(self, ctx, d, rp);
           },
           [=](caf::error& err) mutable { rp.deliver(err); });
 }
 
+}  // namespace
+
 caf::behavior webhook_intake(caf::event_based_actor* self, actor_context ctx) {
   return {
       [=](webhook_atom, const webhook_delivery& d) -> caf::result<webhook_outcome> {
-        if (d.gateway != "razorpay")
-          return make_error(errc::route_not_found, "no webhook intake for " + d.gateway);
         auto rp = self->make_response_promise<webhook_outcome>();
-        razorpay(self, ctx, d, rp);
+        intake(self, ctx, d, rp);
         return rp;
       },
       [=](sandbox_atom, const sandbox_action& a) -> caf::result<webhook_outcome> {
@@ -135,12 +185,6 @@ caf::behavior webhook_intake(caf::event_based_actor* self, actor_context ctx) {
         return rp;
       },
   };
-}
-
-}  // namespace
-
-caf::actor spawn_webhook_intake(caf::actor_system& sys, const actor_context& ctx) {
-  return sys.spawn(webhook_intake, ctx);
 }
 
 }  // namespace checkout

@@ -1,16 +1,20 @@
-// Webhook intake: verifies a gateway's signature, parses the event, finds the
-// order it is about and hands it to that order's actor, which applies it once.
+// Webhook intake (CONTRACT §8): verifies a gateway's signature on the raw
+// bytes, parses the event, stores it in the inbox and, once that is durable,
+// hands it to the order's actor. The answer waits at most WEBHOOK_APPLY_WAIT
+// for the order; after that it is 200 `accepted` and the inbox worker sees to
+// the rest, so the gateway never waits on anything but the inbox.
 //   (webhook_atom, webhook_delivery) -> webhook_outcome | bad_signature | bad_webhook |
 //   amount_mismatch
+//   (sandbox_atom, sandbox_action)   -> webhook_outcome (the sandbox page's buttons)
 #pragma once
 
 #include <caf/actor.hpp>
-#include <caf/actor_system.hpp>
+#include <caf/event_based_actor.hpp>
 
 #include "actors/common/context.hpp"
 
 namespace checkout {
 
-caf::actor spawn_webhook_intake(caf::actor_system& sys, const actor_context& ctx);
+caf::behavior webhook_intake(caf::event_based_actor* self, actor_context ctx);
 
 }  // namespace checkout

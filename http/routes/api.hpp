@@ -19,6 +19,7 @@ struct api_context {
   caf::actor enrollments;  // enrollment_supervisor
   caf::actor coupons;      // coupon_actor
   caf::actor probe;        // readiness probe: (ping_atom) -> ack_reply | error
+  caf::actor dlq;          // dlq_actor (actors/dlq/dlq_actor.hpp)
 };
 
 void add_routes(router& r, std::shared_ptr<const api_context> api);

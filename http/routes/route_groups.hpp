@@ -15,6 +15,7 @@ void add_enrollment_routes(router& r, const api_ptr& api);
 void add_health_routes(router& r, const api_ptr& api);
 void add_sandbox_routes(router& r, const api_ptr& api);
 void add_checkout_page_routes(router& r, const api_ptr& api);
+void add_dlq_routes(router& r, const api_ptr& api);
 
 // A period object {value, unit}; nullopt (with a problem noted) when malformed.
 std::optional<period> read_period(fields& f, const rapidjson::Value& v, const std::string& name);

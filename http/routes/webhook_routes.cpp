@@ -1,19 +1,14 @@
-#include "actors/order/order_timing.hpp"
 #include "http/routes/route_groups.hpp"
 
 namespace checkout::http {
 namespace {
 
-void razorpay(const api_ptr& api, request&& req, responder out) {
-  webhook_delivery d;
-  d.gateway = "razorpay";
-  d.signature = req.header("X-Razorpay-Signature");
-  d.event_id_header = req.header("X-Razorpay-Event-Id");
+void intake(const api_ptr& api, webhook_delivery&& d, request&& req, responder out) {
   d.correlation_id = req.correlation_id;
   d.raw_body = std::move(req.body);  // verified byte for byte
   if (d.signature.empty()) return answer_error(req, out, make_error(errc::bad_signature));
-  // Applying a late capture may refund it at the gateway first.
-  auto wait = order_timing::request_wait(*api->actors.cfg, api->actors.db_timeout);
+  // The inbox write, then at most WEBHOOK_APPLY_WAIT for the order (then 200 accepted).
+  auto wait = api->actors.cfg->webhook_apply_wait + 2 * api->actors.db_timeout;
   ask_and_render_within<webhook_outcome>(
       api, wait, api->webhooks, caf::make_message(webhook_atom::value, std::move(d)), req, out,
       [](const webhook_outcome&) { return 200; },
@@ -23,11 +18,28 @@ void razorpay(const api_ptr& api, request&& req, responder out) {
       });
 }
 
+void razorpay(const api_ptr& api, request&& req, responder out) {
+  webhook_delivery d;
+  d.gateway = "razorpay";
+  d.signature = req.header("X-Razorpay-Signature");
+  d.event_id_header = req.header("X-Razorpay-Event-Id");
+  intake(api, std::move(d), std::move(req), out);
+}
+
+void stripe(const api_ptr& api, request&& req, responder out) {
+  webhook_delivery d;
+  d.gateway = "stripe";
+  d.signature = req.header("Stripe-Signature");  // t=…,v1=…: the timestamp is signed too
+  intake(api, std::move(d), std::move(req), out);
+}
+
 }  // namespace
 
 void add_webhook_routes(router& r, const api_ptr& api) {
   r.add("POST", "/api/v1/webhooks/razorpay",
         [api](request&& req, responder out) { razorpay(api, std::move(req), out); });
+  r.add("POST", "/api/v1/webhooks/stripe",
+        [api](request&& req, responder out) { stripe(api, std::move(req), out); });
 }
 
 }  // namespace checkout::http

@@ -147,6 +147,12 @@ void server::kill_hard() {
   pid_ = -1;
 }
 
+bool server::alive() {
+  if (pid_ <= 0) return false;
+  if (::waitpid(pid_, nullptr, WNOHANG) == pid_) pid_ = -1;
+  return pid_ > 0;
+}
+
 std::string token_for(const std::string& user_id, bool admin) {
   std::vector<std::string> roles;
   if (admin) roles.push_back("admin");

@@ -37,6 +37,8 @@ class server {
   void start();
   void kill_hard();  // SIGKILL: no clean shutdown at all
   bool running() const { return pid_ > 0; }
+  // Whether the child still runs (reaps it when it has exited on its own).
+  bool alive();
 
  private:
   std::map<std::string, std::string> env_;

@@ -7,6 +7,7 @@
 #include "integration/messaging_support.hpp"
 #include "integration/messaging_tcp_proxy.hpp"
 #include "messaging/consumer.hpp"
+#include "messaging/dlq.hpp"
 
 namespace checkout::messaging {
 namespace {
@@ -57,7 +58,19 @@ class Consumer : public ::testing::Test {
       return handler(d);
     };
     o.on_redelivered = [this] { ++redelivered; };
+    o.on_rejected = [this] { ++rejected; };
     return o;
+  }
+
+  // The one message in the DLQ, as list_dlq describes it.
+  dead_letter only_dead_letter() {
+    std::string error;
+    auto listed = list_dlq(testing::amqp_url(), topology.names.dlq, 10, &error);
+    if (!listed) throw std::runtime_error(error);
+    if (listed->size() != 1) {
+      throw std::runtime_error("expected 1 dead letter, found " + std::to_string(listed->size()));
+    }
+    return listed->front();
   }
 
   void publish(const std::string& id) {
@@ -69,6 +82,7 @@ class Consumer : public ::testing::Test {
   test_client client;
   calls seen;
   std::atomic<int> redelivered{0};
+  std::atomic<int> rejected{0};
 };
 
 TEST_F(Consumer, AcknowledgedMessagesAreHandledOnce) {
@@ -104,6 +118,55 @@ TEST_F(Consumer, RetryRedeliversWithGrowingBackoffUntilTheDeadLetterQueue) {
   // 50 ms after the first failure, 100 ms after the second.
   EXPECT_GE(seen.at[1] - seen.at[0], 50ms);
   EXPECT_GE(seen.at[2] - seen.at[1], 100ms);
+  EXPECT_EQ(client.message_count(topology.names.queue), 0u);
+  EXPECT_EQ(rejected, 0);
+
+  // RabbitMQ 3.10: the quorum queue dead-letters after exactly
+  // max_deliveries attempts and says so in x-death.
+  dead_letter d = only_dead_letter();
+  EXPECT_EQ(d.message_id, "poison");
+  EXPECT_EQ(d.reason, "delivery_limit");
+  EXPECT_EQ(d.source_queue, topology.names.queue);
+  EXPECT_EQ(d.routing_key, topology.names.binding_key);
+  EXPECT_EQ(d.death_count, 1);
+}
+
+TEST_F(Consumer, RejectDeadLettersAtOnceWithReasonRejected) {
+  consumer c(options([](const delivery&) { return outcome::reject; }));
+  c.start();
+  publish("hopeless");
+  ASSERT_TRUE(eventually([&] { return client.message_count(topology.names.dlq) == 1; }, 5s));
+  std::this_thread::sleep_for(300ms);  // room for a wrong second attempt
+  c.stop();
+  EXPECT_EQ(seen.size(), 1u);  // no retries spent on it
+  EXPECT_EQ(rejected, 1);
+  EXPECT_EQ(redelivered, 0);
+  EXPECT_EQ(client.message_count(topology.names.queue), 0u);
+
+  dead_letter d = only_dead_letter();
+  EXPECT_EQ(d.message_id, "hopeless");
+  EXPECT_EQ(d.correlation_id, "corr-hopeless");
+  EXPECT_EQ(d.reason, "rejected");
+  EXPECT_EQ(d.source_queue, topology.names.queue);
+  EXPECT_EQ(d.routing_key, topology.names.binding_key);
+  EXPECT_EQ(d.death_count, 1);
+  EXPECT_EQ(d.body, R"({"id":"hopeless"})");
+}
+
+TEST_F(Consumer, RejectingOneMessageLeavesTheOthersAlone) {
+  consumer c(options(
+      [](const delivery& d) { return d.message_id == "bad" ? outcome::reject : outcome::ack; }));
+  c.start();
+  publish("good-1");
+  publish("bad");
+  publish("good-2");
+  ASSERT_TRUE(eventually([&] { return seen.size() == 3; }, 5s));
+  ASSERT_TRUE(eventually([&] { return client.message_count(topology.names.dlq) == 1; }, 5s));
+  std::this_thread::sleep_for(300ms);
+  c.stop();
+  EXPECT_EQ(seen.size(), 3u);
+  EXPECT_EQ(rejected, 1);
+  EXPECT_EQ(only_dead_letter().message_id, "bad");
   EXPECT_EQ(client.message_count(topology.names.queue), 0u);
 }
 

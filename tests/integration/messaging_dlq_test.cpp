@@ -110,6 +110,61 @@ TEST_F(Dlq, ReplayStopsWhenAMessageComesBackDuringTheSameReplay) {
   EXPECT_EQ(client.message_count(topology.names.dlq), 2u);
 }
 
+TEST_F(Dlq, ReplayOfOneMessageIdLeavesTheOthersInTheirPlaces) {
+  // A third dead letter behind the two of SetUp. Published on a connection of
+  // its own: waiting for the confirm on the consuming one would swallow the
+  // delivery.
+  test_client publisher;
+  publisher.publish(topology.names.events_exchange, topology.names.binding_key, R"({"id":"m-3"})",
+                    "m-3", {{"correlation_id", "corr-m-3"}, {"event_type", "order.paid"}});
+  auto m = client.next(3s);
+  ASSERT_TRUE(m);
+  client.nack(m->tag, /*requeue=*/true);
+  ASSERT_TRUE(eventually([&] { return client.message_count(topology.names.dlq) == 3; }, 3s));
+
+  auto r = replay_dlq(url, topology.names.dlq, topology.names.events_exchange, 100, "m-2");
+  ASSERT_TRUE(r.ok()) << r.error;
+  EXPECT_FALSE(r.not_found);
+  EXPECT_EQ(r.replayed, 1u);
+
+  std::string error;
+  auto left = list_dlq(url, topology.names.dlq, 10, &error);
+  ASSERT_TRUE(left) << error;
+  ASSERT_EQ(left->size(), 2u);
+  EXPECT_EQ((*left)[0].message_id, "m-1");
+  EXPECT_EQ((*left)[1].message_id, "m-3");
+
+  // Only m-2 is back in the work queue.
+  auto back = client.next(2s);
+  ASSERT_TRUE(back);
+  client.ack(back->tag);
+  EXPECT_EQ(back->message_id, "m-2");
+  EXPECT_FALSE(client.next(300ms));
+}
+
+TEST_F(Dlq, ReplayOfAnUnknownMessageIdReplaysNothing) {
+  auto r = replay_dlq(url, topology.names.dlq, topology.names.events_exchange, 100, "m-404");
+  ASSERT_TRUE(r.ok()) << r.error;
+  EXPECT_TRUE(r.not_found);
+  EXPECT_EQ(r.replayed, 0u);
+  std::string error;
+  auto left = list_dlq(url, topology.names.dlq, 10, &error);
+  ASSERT_TRUE(left) << error;
+  ASSERT_EQ(left->size(), 2u);
+  EXPECT_EQ((*left)[0].message_id, "m-1");
+  EXPECT_EQ((*left)[1].message_id, "m-2");
+  EXPECT_FALSE(client.next(300ms));  // nothing went to the work queue
+}
+
+TEST_F(Dlq, ReplayOfAMessageIdBeyondTheScanLimitIsNotFoundAndKeepsTheQueue) {
+  auto r = replay_dlq(url, topology.names.dlq, topology.names.events_exchange, 100, "m-2",
+                      /*max_scan=*/1);
+  ASSERT_TRUE(r.ok()) << r.error;
+  EXPECT_TRUE(r.not_found);
+  EXPECT_EQ(r.replayed, 0u);
+  EXPECT_TRUE(eventually([&] { return client.message_count(topology.names.dlq) == 2; }, 2s));
+}
+
 TEST_F(Dlq, ReplayToAMissingExchangeKeepsTheMessage) {
   auto r = replay_dlq(url, topology.names.dlq, "test.missing." + testing::unique_suffix(), 10);
   EXPECT_FALSE(r.ok());

@@ -82,22 +82,29 @@ TEST_F(OutboxRelay, PublishesACommittedRowWithItsMetadataAndMarksIt) {
 }
 
 TEST_F(OutboxRelay, NotificationWakesTheRelayWellBeforeThePollInterval) {
-  // With a 30 s poll only the NOTIFY path can deliver within a second.
-  outbox_relay relay(options(30s));
+  // With a 60 s poll only the NOTIFY path can deliver within seconds. The
+  // bounds leave room for a machine busy with other suites; a relay that
+  // missed the NOTIFY would need the whole poll interval.
+  outbox_relay relay(options(60s));
   relay.start();
+  // The first row (published by the relay's first drain, whether or not the
+  // NOTIFY came) also waits for both connections to be set up, so it only
+  // shows that the relay is up; its wait measures nothing.
   schema.insert(routing_key, 1);
-  ASSERT_EQ(receive(1, 5s).size(), 1u);  // the relay is up and listening
+  ASSERT_EQ(receive(1, 20s).size(), 1u);
+
+  for (int round = 0; round < 3; ++round) {
+    auto start = std::chrono::steady_clock::now();
+    auto rows = schema.insert(routing_key, 1);
+    auto got = receive(1, 10s);
+    auto elapsed = std::chrono::steady_clock::now() - start;
+    ASSERT_EQ(got.count(rows[0].event_id), 1u) << "round " << round;
+    EXPECT_LT(elapsed, 3s) << "round " << round;
+  }
 
   auto start = std::chrono::steady_clock::now();
-  auto rows = schema.insert(routing_key, 1);
-  auto got = receive(1, 3s);
-  auto elapsed = std::chrono::steady_clock::now() - start;
-  ASSERT_EQ(got.count(rows[0].event_id), 1u);
-  EXPECT_LT(elapsed, 1s);
-
-  start = std::chrono::steady_clock::now();
   relay.stop();
-  EXPECT_LT(std::chrono::steady_clock::now() - start, 1s);
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 3s);
 }
 
 TEST_F(OutboxRelay, RowsCommittedWhileStoppedArePublishedAfterARestart) {
@@ -201,6 +208,63 @@ TEST_F(OutboxRelay, ReconnectsAfterLosingThePostgresConnection) {
   EXPECT_EQ(receive(1, 8s).count(second[0].event_id), 1u);
   EXPECT_TRUE(eventually([&] { return schema.published(second) == 1; }, 2s));
   EXPECT_GE(proxy.accepted(), 2);
+}
+
+// The relay's own copy of the topology (names of the test's own): declared
+// when it connects, and again when the broker returns an event nobody takes.
+TEST_F(OutboxRelay, AReturnedEventStaysPendingAndTheTopologyIsDeclaredAgain) {
+  testing::scratch_topology topology(3);
+  test_client admin;
+  auto o = options();
+  o.names = topology.names;
+  o.topology = topology.opts;
+  outbox_relay relay(o);
+  relay.start();
+
+  // Nothing was declared before: the relay did it when it connected, and an
+  // event only the audit queue takes is confirmed.
+  auto first = schema.insert("order.failed", 1);
+  ASSERT_TRUE(eventually([&] { return schema.published(first) == 1; }, 5s));
+  EXPECT_TRUE(eventually([&] { return admin.message_count(topology.names.audit_queue) == 1; }, 2s));
+
+  // Without the audit queue nothing takes order.expired: the broker returns
+  // it, the row stays pending, and the relay declares the topology again
+  // before retrying, on the same (healthy) connection.
+  admin.delete_queue(topology.names.audit_queue);
+  auto second = schema.insert("order.expired", 1);
+  ASSERT_TRUE(eventually([&] { return schema.published(second) == 1; }, 10s));
+  EXPECT_TRUE(eventually([&] { return admin.message_count(topology.names.audit_queue) == 1; }, 2s));
+  EXPECT_TRUE(eventually([&] { return relay.pending() == 0; }, 2s));
+  EXPECT_EQ(published_count, 2u);
+}
+
+TEST_F(OutboxRelay, AfterReconnectingTheTopologyIsDeclaredAgain) {
+  testing::scratch_topology topology(3);
+  testing::tcp_proxy proxy(5672);
+  test_client admin;
+  auto o = options();
+  o.amqp_url = testing::amqp_url_for_port(proxy.port());
+  o.names = topology.names;
+  o.topology = topology.opts;
+  outbox_relay relay(o);
+  relay.start();
+  auto first = schema.insert(topology.names.binding_key, 1);
+  ASSERT_TRUE(eventually([&] { return schema.published(first) == 1; }, 5s));
+  EXPECT_TRUE(eventually([&] { return admin.message_count(topology.names.queue) == 1; }, 2s));
+
+  // A broker reset as the relay sees it: its definitions are gone and its
+  // connection is cut.
+  admin.delete_queue(topology.names.queue);
+  admin.delete_queue(topology.names.dlq);
+  admin.delete_queue(topology.names.audit_queue);
+  admin.delete_exchange(topology.names.events_exchange);
+  admin.delete_exchange(topology.names.dead_letter_exchange);
+  proxy.drop_connections();
+
+  auto second = schema.insert(topology.names.binding_key, 1);
+  ASSERT_TRUE(eventually([&] { return schema.published(second) == 1; }, 10s));
+  EXPECT_TRUE(eventually([&] { return admin.message_count(topology.names.queue) == 1; }, 2s));
+  EXPECT_TRUE(eventually([&] { return admin.message_count(topology.names.audit_queue) == 1; }, 2s));
 }
 
 TEST_F(OutboxRelay, TwoRelaysNeverPublishTheSameRow) {

@@ -71,6 +71,13 @@ class outbox_schema {
   std::vector<inserted_row> insert(const std::string& event_type, int count,
                                    const std::string& correlation_id = "corr") {
     pqxx::connection c(url());
+    return insert(c, event_type, count, correlation_id);
+  }
+
+  // The same on a connection to url() that the caller keeps open, for many
+  // small commits in a row.
+  std::vector<inserted_row> insert(pqxx::connection& c, const std::string& event_type, int count,
+                                   const std::string& correlation_id = "corr") {
     pqxx::work t(c);
     std::vector<inserted_row> rows;
     for (int i = 0; i < count; ++i) {
@@ -90,6 +97,14 @@ class outbox_schema {
     pqxx::connection c(url());
     pqxx::read_transaction t(c);
     return t.exec_params1("SELECT body FROM outbox WHERE id = $1", row.id)[0].as<std::string>();
+  }
+
+  // How many rows of this schema's outbox carry a published_at.
+  std::size_t published_count() {
+    pqxx::connection c(url());
+    pqxx::read_transaction t(c);
+    return t.exec1("SELECT count(*) FROM outbox WHERE published_at IS NOT NULL")[0]
+        .as<std::size_t>();
   }
 
   // How many of `rows` carry a published_at.

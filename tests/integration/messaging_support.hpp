@@ -98,6 +98,27 @@ class test_client {
     expect_ok("queue.bind");
   }
 
+  // A queue that outlives this connection (and a broker restart), bound to
+  // `exchange`; the test deletes it.
+  void declare_durable_queue(const std::string& queue, const std::string& exchange,
+                             const std::string& key) {
+    amqp_queue_declare(conn_->state(), 1, as_bytes(queue), 0, /*durable=*/1, /*exclusive=*/0,
+                       /*auto_delete=*/0, amqp_empty_table);
+    expect_ok("queue.declare");
+    amqp_queue_bind(conn_->state(), 1, as_bytes(queue), as_bytes(exchange), as_bytes(key),
+                    amqp_empty_table);
+    expect_ok("queue.bind");
+  }
+
+  // A topic exchange of the test's own, bound to nothing until the test says so.
+  void declare_exchange(const std::string& exchange) {
+    amqp_exchange_declare(conn_->state(), 1, as_bytes(exchange), amqp_cstring_bytes("topic"), 0,
+                          /*durable=*/0, /*auto_delete=*/0, /*internal=*/0, amqp_empty_table);
+    expect_ok("exchange.declare");
+  }
+
+  confirm_publisher& publisher() { return *publisher_; }
+
   void delete_queue(const std::string& queue) {
     amqp_queue_delete(conn_->state(), 1, as_bytes(queue), 0, 0);
     expect_ok("queue.delete");
@@ -164,7 +185,9 @@ class test_client {
     check(amqp_basic_nack(conn_->state(), 1, tag, 0, requeue ? 1 : 0), "basic.nack");
   }
 
-  // Publishes and waits for the broker's confirm.
+  // Publishes and waits for the broker's confirm. Waiting drops the frames
+  // of other channels, so a connection that consumes must not publish: use a
+  // second test_client for that.
   void publish(const std::string& exchange, const std::string& key, const std::string& body,
                const std::string& message_id,
                std::vector<std::pair<std::string, std::string>> headers = {}) {
@@ -197,6 +220,7 @@ struct scratch_topology {
     names.queue = "test.q." + id;
     names.dlq = "test.dlq." + id;
     names.binding_key = "test.key." + id;
+    names.audit_queue = "test.audit." + id;
     opts.max_deliveries = max_deliveries;
   }
   ~scratch_topology() {
@@ -204,6 +228,7 @@ struct scratch_topology {
       test_client c;
       c.delete_queue(names.queue);
       c.delete_queue(names.dlq);
+      c.delete_queue(names.audit_queue);
       c.delete_exchange(names.events_exchange);
       c.delete_exchange(names.dead_letter_exchange);
     } catch (const std::exception& e) {

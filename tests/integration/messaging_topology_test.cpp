@@ -17,6 +17,34 @@ TEST(Topology, DeclaringTheServiceTopologyTwiceSucceeds) {
   test_client c;
   EXPECT_NO_THROW(c.message_count(enrollment_queue));
   EXPECT_NO_THROW(c.message_count(enrollment_dlq));
+  EXPECT_NO_THROW(c.message_count(audit_queue));
+}
+
+// Every event reaches the audit queue, whatever its routing key, so a
+// mandatory publish of an event nobody consumes is still confirmed; the
+// queue keeps only the newest audit_max_length of them.
+TEST(Topology, TheAuditQueueTakesEveryRoutingKeyAndDropsTheOldest) {
+  scratch_topology t(3);
+  t.opts.audit_max_length = 3;
+  std::string error;
+  ASSERT_TRUE(t.declare(&error)) << error;
+  test_client c;
+  int n = 0;
+  const std::vector<std::string> keys{t.names.binding_key, "order.failed", "order.expired",
+                                      "enrollment.created", "notification.requested"};
+  for (const auto& key : keys) {
+    // publish() throws unless the broker confirmed it (not returned).
+    c.publish(t.names.events_exchange, key, R"({"n":)" + std::to_string(n) + "}",
+              "m-" + std::to_string(n));
+    ++n;
+  }
+  EXPECT_EQ(c.message_count(t.names.audit_queue), 3u);
+  // The work queue takes only its own binding key.
+  EXPECT_TRUE(testing::eventually([&] { return c.message_count(t.names.queue) == 1; }, 2s));
+  c.consume(t.names.audit_queue, /*auto_ack=*/true);
+  std::vector<std::string> kept;
+  while (auto m = c.next(500ms)) kept.push_back(m->message_id);
+  EXPECT_EQ(kept, (std::vector<std::string>{"m-2", "m-3", "m-4"}));
 }
 
 TEST(Topology, FailsCleanlyOnAnUnreachableBroker) {

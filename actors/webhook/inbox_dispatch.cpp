@@ -1,0 +1,42 @@
+#include "actors/webhook/inbox_dispatch.hpp"
+
+namespace checkout {
+
+payment_event to_payment_event(const gateway_event& ev, const std::string& correlation_id) {
+  payment_event pe;
+  switch (ev.kind) {
+    case gateway_event_kind::failed:
+      pe.kind = payment_event_kind::failed;
+      break;
+    case gateway_event_kind::refunded:
+      pe.kind = payment_event_kind::refunded;
+      break;
+    case gateway_event_kind::captured:
+    case gateway_event_kind::none:
+      pe.kind = payment_event_kind::captured;
+      break;
+  }
+  pe.gateway = ev.gateway;
+  pe.event_id = ev.event_id;
+  pe.event_type = ev.type;
+  pe.gateway_order_id = ev.gateway_order_id;
+  pe.payment_token = ev.payment_token;
+  pe.payment_id = ev.payment_id;
+  pe.amount = ev.amount;
+  pe.currency = ev.currency;
+  pe.reason = ev.reason;
+  pe.correlation_id = correlation_id;
+  return pe;
+}
+
+void apply_to_order(caf::event_based_actor* self, const actor_context& ctx,
+                    const std::string& order_token, const gateway_event& ev,
+                    const std::string& correlation_id, std::chrono::milliseconds wait,
+                    std::function<void(caf::expected<webhook_outcome>)> done) {
+  self->request(ctx.orders, wait, order_token,
+                caf::make_message(payment_atom::value, to_payment_event(ev, correlation_id)))
+      .then([done](webhook_outcome& out) { done(std::move(out)); },
+            [done](caf::error& err) { done(std::move(err)); });
+}
+
+}  // namespace checkout

@@ -1,0 +1,59 @@
+// SQL for the webhook inbox (`webhook_events`): an event is stored before the
+// gateway is answered, applied to its order later, and marked applied in the
+// order's own transaction, so each (gateway, event id) changes an order once.
+#pragma once
+
+#include <optional>
+#include <pqxx/pqxx>
+#include <string>
+#include <vector>
+
+#include "actors/webhook/gateway_event.hpp"
+
+namespace checkout::inbox_store {
+
+// The order an event is about: by our payment token, the gateway's order or
+// session id, the gateway's payment id, then our order token.
+std::optional<std::string> find_order(pqxx::transaction_base& txn, const gateway_event& ev);
+
+// Where an event stands in the inbox.
+struct entry {
+  bool fresh = false;       // stored by this call (the first delivery)
+  std::string order_token;  // "" when no order of ours is known
+  std::string result;       // pending | applied | duplicate-safe final results
+  bool applied = false;     // nothing more to do with it
+};
+
+// Stores the event unless it is there already (ON CONFLICT DO NOTHING), and
+// answers where it stands. An event of kind none, or for no known order, is
+// final at once (result `ignored` / `unknown_order`).
+entry record(pqxx::transaction_base& txn, const gateway_event& ev, const std::string& order_token,
+             const std::string& correlation_id);
+
+// Marks the event applied with `result`, in the transaction that applied it;
+// false (with the earlier result) when it had been applied before. Inserts the
+// row when it is missing, so an event applied without the intake is kept too.
+bool mark_applied(pqxx::transaction_base& txn, const std::string& gateway,
+                  const std::string& event_id, const std::string& event_type,
+                  const std::string& order_token, const std::string& result, std::string* earlier);
+
+// Events stored but not applied, received before `before` (µs since the
+// epoch), oldest first. One that failed max_attempts times is left for an
+// operator (its last_error says why).
+constexpr int max_attempts = 100;
+struct unapplied_event {
+  gateway_event event;
+  std::string order_token;
+  std::string correlation_id;
+  int attempts = 0;
+};
+std::vector<unapplied_event> unapplied(pqxx::transaction_base& txn, micros before, int limit);
+
+// A failed try at applying (kept for operators: attempts, last_error).
+void note_failure(pqxx::transaction_base& txn, const std::string& gateway,
+                  const std::string& event_id, const std::string& error);
+
+const char* to_string(gateway_event_kind k);
+gateway_event_kind kind_from(const std::string& s);
+
+}  // namespace checkout::inbox_store

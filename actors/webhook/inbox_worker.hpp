@@ -1,0 +1,15 @@
+// The inbox worker: applies webhook events that are stored but were never
+// applied (the process died after the 200, the order was busy, a refund came
+// before its capture). Scans at start, every INBOX_RETRY_INTERVAL, and when
+// told to (sync_atom: the supervisor restarted the intake).
+#pragma once
+
+#include <caf/event_based_actor.hpp>
+
+#include "actors/common/context.hpp"
+
+namespace checkout {
+
+caf::behavior inbox_worker(caf::event_based_actor* self, actor_context ctx);
+
+}  // namespace checkout
