@@ -66,6 +66,7 @@ struct cart_create_request {
   std::string analytics_json;
   std::string currency;  // empty: the first product's currency
   std::string device_id;
+  std::string idempotency_key;  // recorded with the change, so a retry finds its effect
 };
 
 // Who is asking for a cart: a user id, or empty for a guest.

@@ -1,5 +1,7 @@
 #include "persistence/idempotency.hpp"
 
+#include <algorithm>
+
 #include "persistence/sql.hpp"
 
 namespace checkout::persistence {
@@ -62,7 +64,12 @@ std::int64_t reap_idempotency_keys(pqxx::transaction_base& txn, int limit) {
                 "DELETE FROM idempotency_keys WHERE ctid IN (SELECT ctid FROM idempotency_keys "
                 "WHERE expires_at < now() LIMIT $1)",
                 limit);
-  return static_cast<std::int64_t>(r.affected_rows());
+  // A cart key's recorded effect matters only while its key can be retried.
+  auto e = exec(txn, "idem_reap_cart_effects",
+                "DELETE FROM cart_key_effects WHERE ctid IN (SELECT ctid FROM cart_key_effects "
+                "WHERE at < now() - interval '24 hours' LIMIT $1)",
+                limit);
+  return static_cast<std::int64_t>(std::max(r.affected_rows(), e.affected_rows()));
 }
 
 }  // namespace checkout::persistence

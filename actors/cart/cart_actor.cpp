@@ -264,6 +264,9 @@ caf::behavior cart_actor(self_ptr self, actor_context ctx, std::string token, ca
                      if (!view) return caf::make_message(view.error());
                      try {
                        cart_store::insert(txn, *filled);
+                       if (!req.idempotency_key.empty())
+                         cart_store::record_key_effect(txn, req.user_id, req.idempotency_key, token,
+                                                       true);
                        txn.commit();
                      } catch (const pqxx::unique_violation&) {
                        // The user got an active cart concurrently; the caller may retry.
@@ -295,6 +298,16 @@ caf::behavior cart_actor(self_ptr self, actor_context ctx, std::string token, ca
       [=](add_atom, const cart_caller& caller, std::vector<cart_product> products) {
         return mutate(self, ctx, directory, caller,
                       [products, caller](pqxx::transaction_base& txn, const cart_state& cur) {
+                        return add_products(txn, cur, products, enrollee(cur, caller));
+                      });
+      },
+      // A keyed POST /cart merging into this cart: the key's effect commits
+      // with the products, so a retry after a crash does not add them twice.
+      [=](add_atom, const cart_caller& caller, std::vector<cart_product> products,
+          const std::string& key) {
+        return mutate(self, ctx, directory, caller,
+                      [products, caller, key](pqxx::transaction_base& txn, const cart_state& cur) {
+                        cart_store::record_key_effect(txn, caller.user_id, key, cur.token, false);
                         return add_products(txn, cur, products, enrollee(cur, caller));
                       });
       },

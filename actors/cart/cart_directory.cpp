@@ -16,6 +16,8 @@
 #include "actors/messages.hpp"
 #include "persistence/idempotency.hpp"
 
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(checkout::cart_store::key_effect)
+
 namespace checkout {
 namespace {
 
@@ -94,10 +96,12 @@ caf::result<cart_view> create_for_user(self_ptr self, const actor_context& ctx,
             } else {
               // The user's cart may live in another shard: ask through the pool,
               // which routes by token, so the cart keeps exactly one actor.
-              self->request(
-                      ctx.carts, timeout, found.token,
-                      caf::make_message(add_atom::value, cart_caller{req.user_id}, req.products))
-                  .then(deliver, fail);
+              auto add =
+                  req.idempotency_key.empty()
+                      ? caf::make_message(add_atom::value, cart_caller{req.user_id}, req.products)
+                      : caf::make_message(add_atom::value, cart_caller{req.user_id}, req.products,
+                                          req.idempotency_key);
+              self->request(ctx.carts, timeout, found.token, std::move(add)).then(deliver, fail);
             }
           },
           [=](caf::error& err) mutable { rp.deliver(err); });
@@ -151,6 +155,47 @@ caf::result<cart_view> login(self_ptr self, const actor_context& ctx, std::strin
   return rp;
 }
 
+// A keyed create whose key was taken over from a request that died: if that
+// request's change committed (its effect is recorded with it), answer with
+// that cart as it is now instead of creating or merging again.
+caf::result<cart_view> create_keyed(self_ptr self, const actor_context& ctx,
+                                    cart_create_request req) {
+  auto rp = self->make_response_promise<cart_view>();
+  auto timeout = ctx.db_timeout * 2;
+  db_request(self, ctx,
+             [user = req.user_id, key = req.idempotency_key](pqxx::connection& c) {
+               pqxx::read_transaction txn(c);
+               auto e = cart_store::key_effect_of(txn, user, key);
+               return caf::make_message(e.value_or(cart_store::key_effect{}));
+             })
+      .then(
+          [=](cart_store::key_effect& e) mutable {
+            auto deliver = [=](cart_view& v) mutable { rp.deliver(v); };
+            auto fail = [=](caf::error& err) mutable { rp.deliver(err); };
+            if (!e.cart_token.empty()) {
+              self->request(ctx.carts, timeout, e.cart_token,
+                            caf::make_message(get_atom::value, cart_caller{req.user_id}))
+                  .then(
+                      [=](cart_view& v) mutable {
+                        v.created = e.created;
+                        rp.deliver(v);
+                      },
+                      fail);
+            } else if (req.user_id.empty()) {
+              self->request(spawn_child(self, ctx, new_token(self), true), timeout,
+                            create_atom::value, req)
+                  .then(deliver, fail);
+            } else {
+              // No effect: a signed-in user's create runs as an unkeyed one would.
+              self->request(caf::actor_cast<caf::actor>(self), timeout, create_atom::value, req,
+                            true)
+                  .then(deliver, fail);
+            }
+          },
+          [=](caf::error& err) mutable { rp.deliver(err); });
+  return rp;
+}
+
 caf::behavior cart_directory(self_ptr self, actor_context ctx, size_t shard, size_t shards) {
   self->state.shard = shard;
   self->state.shards = shards;
@@ -166,11 +211,15 @@ caf::behavior cart_directory(self_ptr self, actor_context ctx, size_t shard, siz
   });
   return {
       [=](create_atom, cart_create_request& req) -> caf::result<cart_view> {
+        if (!req.idempotency_key.empty()) return create_keyed(self, ctx, std::move(req));
         if (req.user_id.empty()) {
           self->delegate(spawn_child(self, ctx, new_token(self), true), create_atom::value,
                          std::move(req));
           return caf::delegated<cart_view>{};
         }
+        return create_for_user(self, ctx, std::move(req));
+      },
+      [=](create_atom, cart_create_request& req, bool /* key effect checked */) {
         return create_for_user(self, ctx, std::move(req));
       },
       [=](std::string& token, caf::message& inner) -> caf::result<caf::message> {

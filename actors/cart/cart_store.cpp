@@ -103,4 +103,22 @@ std::vector<std::string> enrolled_among(pqxx::transaction_base& txn, const std::
   return out;
 }
 
+void record_key_effect(pqxx::transaction_base& txn, const std::string& user_id,
+                       const std::string& key, const std::string& cart_token, bool created) {
+  persistence::exec(txn, "cart_key_effect_record",
+                    "INSERT INTO cart_key_effects (user_id, key, cart_token, created) "
+                    "VALUES ($1, $2, $3::uuid, $4) ON CONFLICT DO NOTHING",
+                    user_id, key, cart_token, created);
+}
+
+std::optional<key_effect> key_effect_of(pqxx::transaction_base& txn, const std::string& user_id,
+                                        const std::string& key) {
+  auto r = persistence::exec(txn, "cart_key_effect_find",
+                             "SELECT cart_token::text, created FROM cart_key_effects "
+                             "WHERE user_id = $1 AND key = $2",
+                             user_id, key);
+  if (r.empty()) return std::nullopt;
+  return key_effect{r[0][0].as<std::string>(), r[0][1].as<bool>()};
+}
+
 }  // namespace checkout::cart_store

@@ -11,6 +11,17 @@
 namespace checkout::cart_store {
 
 void insert(pqxx::transaction_base& txn, const cart_state& cart);
+
+// A keyed POST /cart's effect, in the transaction of the change it made.
+void record_key_effect(pqxx::transaction_base& txn, const std::string& user_id,
+                       const std::string& key, const std::string& cart_token, bool created);
+// The cart an earlier request under the key made or merged into, if any.
+struct key_effect {
+  std::string cart_token;
+  bool created = false;
+};
+std::optional<key_effect> key_effect_of(pqxx::transaction_base& txn, const std::string& user_id,
+                                        const std::string& key);
 std::optional<cart_state> load(pqxx::transaction_base& txn, const std::string& token);
 // The same, locking the row until the transaction ends (to reapply a change
 // after another writer won a race).

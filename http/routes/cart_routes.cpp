@@ -78,6 +78,7 @@ void create_cart(const api_ptr& api, request&& req, responder out) {
   if (!f.ok()) return answer_error(req, out, f.error());
   // 201 for a new cart; 200 when a signed-in user's products merged into their cart.
   auto status_of = [](const cart_view& v) { return v.created ? 201 : 200; };
+  cr.idempotency_key = key;
   auto msg = caf::make_message(create_atom::value, std::move(cr));
   if (key.empty())
     return ask_and_render_as<cart_view>(api, api->actors.carts, std::move(msg), req, out, status_of,
