@@ -7,6 +7,7 @@
 
 #include "actors/common/ids.hpp"
 #include "fault_support.hpp"
+#include "persistence/sql.hpp"
 
 using namespace std::chrono_literals;
 
@@ -81,14 +82,14 @@ TEST(fault_intake, webhook_latency_with_the_enrollment_consumer_stopped) {
   auto count_paid = [&] {
     return fault::query(
                "SELECT count(*) FROM orders WHERE token = ANY($1::uuid[]) AND status = 'paid'",
-               fault::array_of(tokens))[0][0]
+               ::checkout::persistence::text_array(tokens))[0][0]
         .as<long long>();
   };
   EXPECT_TRUE(e2e::eventually([&] { return count_paid() == deliveries; }, 30s))
       << count_paid() << " of " << deliveries << " paid";
   auto statuses =
       fault::query("SELECT status, count(*) FROM orders WHERE token = ANY($1::uuid[]) GROUP BY 1",
-                   fault::array_of(tokens));
+                   ::checkout::persistence::text_array(tokens));
   for (const auto& row : statuses)
     fault::report("orders_" + row[0].as<std::string>(), row[1].as<std::string>());
 

@@ -14,6 +14,7 @@
 #include "e2e_shop.hpp"
 #include "messaging/amqp_connection.hpp"
 #include "messaging/amqp_table.hpp"
+#include "persistence/sql.hpp"
 
 namespace fault {
 namespace {
@@ -94,20 +95,6 @@ void execute(const std::string& sql) {
 
 std::string db_now() {
   return query("SELECT now()::text")[0][0].as<std::string>();
-}
-
-std::string array_of(const std::vector<std::string>& items) {
-  std::string out = "{";
-  for (size_t i = 0; i < items.size(); ++i) {
-    if (i) out += ',';
-    out += '"';
-    for (char c : items[i]) {
-      if (c == '"' || c == '\\') out += '\\';
-      out += c;
-    }
-    out += '"';
-  }
-  return out + "}";
 }
 
 std::string text(const e2e::reply& r, std::initializer_list<const char*> path) {
@@ -381,7 +368,7 @@ std::pair<long long, long long> unsettled(const std::vector<std::string>& paid_t
                                           const std::string& all_tokens) {
   auto open =
       query("SELECT count(*) FROM orders WHERE token = ANY($1::uuid[]) AND status <> 'completed'",
-            array_of(paid_tokens))[0][0]
+            ::checkout::persistence::text_array(paid_tokens))[0][0]
           .as<long long>();
   auto pending = query(
                      "SELECT count(*) FROM outbox WHERE order_token = ANY($1::uuid[]) AND "
@@ -414,7 +401,7 @@ figures audit(const std::vector<checkout>& checkouts, bus_tap& tap, ms settle) {
     }
     if (c.placed) placed_tokens.push_back(c.order_token);
   }
-  auto tokens = array_of(placed_tokens);
+  auto tokens = ::checkout::persistence::text_array(placed_tokens);
 
   // Settle: enrollment and publishing catch up on their own.
   auto until = clock::now() + settle;
@@ -434,7 +421,7 @@ figures audit(const std::vector<checkout>& checkouts, bus_tap& tap, ms settle) {
   std::map<std::string, int> orders_per_user;
   for (const auto& row :
        query("SELECT token::text, user_id, status FROM orders WHERE user_id = ANY($1::text[])",
-             array_of(users))) {
+             ::checkout::persistence::text_array(users))) {
     auto& o = facts[row[0].as<std::string>()];
     o.user = row[1].as<std::string>();
     o.status = row[2].as<std::string>();

@@ -31,8 +31,6 @@ pqxx::result query(const std::string& sql, const std::string& p1, const std::str
 void execute(const std::string& sql);
 // PostgreSQL's own clock, so "since" comparisons need no clock agreement.
 std::string db_now();
-// A PostgreSQL array literal for a TEXT[] / UUID[] parameter.
-std::string array_of(const std::vector<std::string>& items);
 
 // The string at a path of object members in a reply's JSON ("" when any step
 // is missing), e.g. text(r, {"data", "order", "order_token"}).

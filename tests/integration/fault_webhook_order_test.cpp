@@ -10,6 +10,7 @@
 
 #include "actors/common/ids.hpp"
 #include "fault_support.hpp"
+#include "persistence/sql.hpp"
 
 using namespace std::chrono_literals;
 
@@ -170,7 +171,7 @@ TEST(fault_webhooks, duplicates_and_reordering_end_like_one_clean_delivery) {
     return fault::query(
                "SELECT count(*) FROM orders WHERE token = ANY($1::uuid[]) AND status <> "
                "'completed'",
-               fault::array_of(tokens))[0][0]
+               ::checkout::persistence::text_array(tokens))[0][0]
         .as<long long>();
   };
   EXPECT_TRUE(e2e::eventually([&] { return not_completed() == 0; }, 60s))
