@@ -20,13 +20,16 @@
 #include "actors/enrollment/enrollment_handler.hpp"
 #include "actors/enrollment/enrollment_supervisor.hpp"
 #include "actors/enrollment/enrollment_sweeper.hpp"
+#include "actors/health/ops_sampler.hpp"
 #include "actors/health/readiness_probe.hpp"
 #include "actors/messages.hpp"
 #include "actors/order/order_directory.hpp"
+#include "actors/order/order_state.hpp"
 #include "actors/order/order_timing.hpp"
 #include "actors/order/order_watchdog.hpp"
 #include "actors/payment/payment_router.hpp"
 #include "actors/webhook/webhook_supervisor.hpp"
+#include "config/logging.hpp"
 #include "config/settings.hpp"
 #include "http/auth.hpp"
 #include "http/routes/api.hpp"
@@ -102,7 +105,10 @@ int main(int argc, char** argv) {
               << "\n";
     return 0;
   }
-  spdlog::set_level(spdlog::level::from_str(cfg->log_level));
+  logging::setup(cfg->log_level, cfg->log_format,
+                 {cfg->jwt_secret, cfg->razorpay_key_secret, cfg->razorpay_webhook_secret,
+                  cfg->razorpay_webhook_secret_previous, cfg->stripe_secret_key,
+                  cfg->stripe_webhook_secret, cfg->stripe_webhook_secret_previous});
 
   if (!with_retries("migration", [&](std::string& err) {
         auto r = persistence::migrate(cfg->database_url);
@@ -149,9 +155,9 @@ int main(int argc, char** argv) {
   api->webhooks = spawn_webhook_supervisor(sys, ctx);
   api->enrollments = spawn_enrollment_supervisor(sys, ctx);
   api->coupons = spawn_coupon_actor(sys, ctx);
-  api->probe = spawn_readiness_probe(sys, ctx, [url = cfg->amqp_url] {
+  api->probe = spawn_readiness_probe(sys, ctx, [url = cfg->amqp_url](auto timeout) {
     std::string err;
-    auto conn = messaging::amqp_connection::open(url, "checkoutd-readyz", &err);
+    auto conn = messaging::amqp_connection::open(url, "checkoutd-readyz", &err, timeout);
     return conn ? std::string() : err;
   });
   api->dlq = spawn_dlq_actor(sys, ctx);
@@ -195,8 +201,21 @@ int main(int argc, char** argv) {
     consumers.back()->start();
   }
 
+  // Read rather than counted: every few seconds, off the request path.
+  auto ops_sampler = spawn_ops_sampler(sys, ctx, api->dlq, std::chrono::seconds(5));
+
   auto routes = std::make_shared<http::router>();
   http::add_routes(*routes, api);
+  auto& registry = metrics::registry::instance();
+  {
+    std::vector<std::string> patterns;
+    for (const auto& r : routes->routes()) patterns.push_back(r.pattern);
+    registry.register_routes(patterns);
+    // Every status appears from the first scrape, so rates start at zero.
+    for (auto s : {order_status::awaiting_payment, order_status::paid, order_status::completed,
+                   order_status::failed, order_status::expired, order_status::refunded})
+      registry.order_transitions().at(std::string(to_string(s)));
+  }
   http::server_options sopts;
   sopts.host = cfg->listen_host;
   sopts.port = cfg->listen_port;
@@ -205,6 +224,9 @@ int main(int argc, char** argv) {
   sopts.response_timeout = std::max<std::chrono::milliseconds>(
       cfg->request_timeout * 3,
       order_timing::request_wait(*cfg, ctx.db_timeout) + std::chrono::seconds(2));
+  sopts.on_response = [&registry](const std::string& route, int status, double seconds) {
+    registry.record_http(route, status, seconds);
+  };
   http::server server(sopts, routes);
   if (!server.start()) return 1;
   spdlog::info("checkoutd serving on {}:{} with the {} gateway", cfg->listen_host, server.port(),
@@ -216,9 +238,9 @@ int main(int argc, char** argv) {
   server.stop();
   for (auto& c : consumers) c->stop();
   relay.stop();
-  for (auto& a :
-       {enrollment_sweeper, order_watchdog, cart_cleanup, ctx.carts, ctx.orders, ctx.catalog,
-        api->coupons, api->webhooks, api->enrollments, api->probe, api->dlq, ctx.payments, ctx.db})
+  for (auto& a : {ops_sampler, enrollment_sweeper, order_watchdog, cart_cleanup, ctx.carts,
+                  ctx.orders, ctx.catalog, api->coupons, api->webhooks, api->enrollments,
+                  api->probe, api->dlq, ctx.payments, ctx.db})
     caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
   return 0;
 }

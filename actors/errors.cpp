@@ -92,6 +92,9 @@ entry lookup(errc c) {
     case errc::dlq_message_not_found:
       return {404, 9404, "Message not found in the dead-letter queue.", false,
               "List the queue for the message ids it holds."};
+    case errc::actor_not_alive:
+      return {404, 9405, "No live actor with that kind and id.", false,
+              "List live actors with GET /admin/actors."};
   }
   return {500, 9500, "Internal error.", true, "Retry later."};
 }

@@ -46,6 +46,7 @@ enum class errc : std::uint8_t {
   timeout,                   // 503 9504
   internal,                  // 500 9500
   dlq_message_not_found,     // 404 9404 (no such message_id in the dead-letter queue)
+  actor_not_alive,           // 404 9405 (no live actor of that kind and id; looking never spawns)
 };
 
 const caf::atom_value checkout_error_category = caf::atom("checkout");

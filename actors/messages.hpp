@@ -43,6 +43,8 @@ using uncoupon_atom = caf::atom_constant<caf::atom("uncoupon")>;
 using validate_atom = caf::atom_constant<caf::atom("validate")>;
 using reprice_atom = caf::atom_constant<caf::atom("reprice")>;
 using replay_atom = caf::atom_constant<caf::atom("replay")>;
+// (inspect_atom) -> actor_snapshot: an actor describes itself to an operator.
+using inspect_atom = caf::atom_constant<caf::atom("inspect")>;
 
 // --- catalog ---------------------------------------------------------------
 

@@ -2,6 +2,7 @@
 
 #include <toml++/toml.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <functional>
 #include <sstream>
@@ -197,6 +198,7 @@ const std::map<std::string, setter>& setters() {
       {"DB_POOL_SIZE", int_field(&settings::db_pool_size, 1, 64)},
       {"HTTP_THREADS", int_field(&settings::http_threads, 1, 64)},
       {"REQUEST_TIMEOUT", duration_field(&settings::request_timeout)},
+      {"READYZ_TIMEOUT", duration_field(&settings::readyz_timeout)},
       {"LOG_LEVEL",
        [](settings& s, const std::string& v) -> std::string {
          static const std::vector<std::string> levels = {"trace", "debug", "info",
@@ -204,6 +206,12 @@ const std::map<std::string, setter>& setters() {
          if (std::find(levels.begin(), levels.end(), v) == levels.end())
            return "'" + v + "' is not one of trace, debug, info, warn, error, off";
          s.log_level = v;
+         return {};
+       }},
+      {"LOG_FORMAT",
+       [](settings& s, const std::string& v) -> std::string {
+         if (v != "json" && v != "text") return "'" + v + "' is not one of json, text";
+         s.log_format = v;
          return {};
        }},
   };

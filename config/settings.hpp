@@ -80,7 +80,11 @@ struct settings {
   int db_pool_size = 4;
   int http_threads = 1;
   duration request_timeout = std::chrono::seconds(10);
+  // /readyz checks the database and the broker at once, each within this long.
+  duration readyz_timeout = std::chrono::seconds(1);
   std::string log_level = "info";
+  // json: one JSON object per line (config/logging.hpp); text: one readable line.
+  std::string log_format = "json";
 };
 
 // Whether a real gateway's credentials are configured.

@@ -11,13 +11,21 @@
 #include <chrono>
 #include <functional>
 
+#include "actors/common/instrumented_actor.hpp"
+
 namespace checkout::http {
+
+// One per request: counted like every actor, never listed.
+struct ask_bridge_state {
+  static inline const char* name = "http_bridge";
+  static constexpr bool listed = false;
+};
 
 template <class R>
 void ask(caf::actor_system& sys, const caf::actor& target, std::chrono::milliseconds timeout,
          caf::message msg, std::function<void(R&)> on_ok,
          std::function<void(const caf::error&)> on_error) {
-  sys.spawn([=](caf::event_based_actor* self) mutable {
+  sys.spawn([=](instrumented_actor<ask_bridge_state>* self) mutable {
     self->request(target, timeout, std::move(msg))
         .then([=](R& reply) { on_ok(reply); }, [=](caf::error& err) { on_error(err); });
   });

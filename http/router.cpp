@@ -96,6 +96,13 @@ std::string router::route_of(const std::string& method, const std::string& path)
   return {};
 }
 
+std::vector<router::route_info> router::routes() const {
+  std::vector<route_info> out;
+  out.reserve(routes_.size());
+  for (const auto& r : routes_) out.push_back({r.method, r.pattern});
+  return out;
+}
+
 void router::dispatch(request&& req, responder r) const {
   auto l = find(req.method, req.path);
   if (!l.hit) {

@@ -19,6 +19,13 @@ class router {
   // path's pattern), or empty for an unknown path; the server labels metrics with it.
   std::string route_of(const std::string& method, const std::string& path) const;
 
+  struct route_info {
+    std::string method;
+    std::string pattern;
+  };
+  // Every registered route in the order added (the OpenAPI coverage test, metrics).
+  std::vector<route_info> routes() const;
+
  private:
   struct route {
     std::string method;

@@ -6,6 +6,7 @@
 #include <boost/asio/post.hpp>
 #include <string_view>
 
+#include "config/log_context.hpp"
 #include "http/ascii.hpp"
 #include "http/correlation_id.hpp"
 #include "http/envelope.hpp"
@@ -159,6 +160,9 @@ void session::handle_request() {
       beast::bind_front_handler(&session::on_response_timeout, shared_from_this(), seq));
 
   responder r(make_sink(seq));
+  // Whatever the route logs while dispatching on this thread carries them.
+  logging::field_scope cid("correlation_id", correlation_id_);
+  logging::field_scope route("route", route_);
   try {
     cfg_->routes->dispatch(std::move(req), r);
   } catch (const std::exception& e) {
@@ -205,6 +209,8 @@ void session::reject(const error_view& view_of_error) {
 }
 
 void session::write(response r, bool then_close) {
+  logging::field_scope cid("correlation_id", correlation_id_);
+  logging::field_scope route("route", route_);
   int status = r.status >= 100 && r.status <= 599 ? r.status : 500;
   res_ = {};
   res_.version(version_);

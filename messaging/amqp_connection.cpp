@@ -3,6 +3,7 @@
 #include <amqp_tcp_socket.h>
 #include <sys/time.h>
 
+#include <algorithm>
 #include <string>
 
 namespace checkout::messaging {
@@ -16,6 +17,11 @@ constexpr int rpc_timeout_s = 10;
 // rabbitmq-c at least every few seconds, which is when heartbeats are sent.
 constexpr int heartbeat_s = 30;
 constexpr int frame_max = 131072;
+
+timeval to_timeval(std::chrono::milliseconds d) {
+  return timeval{static_cast<time_t>(d.count() / 1000),
+                 static_cast<suseconds_t>((d.count() % 1000) * 1000)};
+}
 
 void set_error(std::string* error, std::string message) {
   if (error != nullptr) *error = std::move(message);
@@ -52,19 +58,19 @@ std::string describe_reply(const amqp_rpc_reply_t& reply) {
 }
 
 std::unique_ptr<amqp_connection> amqp_connection::open(const std::string& url,
-                                                       const std::string& name,
-                                                       std::string* error) {
+                                                       const std::string& name, std::string* error,
+                                                       std::chrono::milliseconds timeout) {
   auto endpoint = parse_amqp_url(url);
   if (!endpoint) {
     set_error(error, "invalid AMQP URL " + redact_amqp_url(url));
     return nullptr;
   }
-  return open(*endpoint, name, error);
+  return open(*endpoint, name, error, timeout);
 }
 
 std::unique_ptr<amqp_connection> amqp_connection::open(const amqp_endpoint& endpoint,
-                                                       const std::string& name,
-                                                       std::string* error) {
+                                                       const std::string& name, std::string* error,
+                                                       std::chrono::milliseconds timeout) {
   std::unique_ptr<amqp_connection> conn(new amqp_connection());
   conn->state_ = amqp_new_connection();
   if (conn->state_ == nullptr) {
@@ -81,13 +87,19 @@ std::unique_ptr<amqp_connection> amqp_connection::open(const amqp_endpoint& endp
     return nullptr;
   }
   const std::string where = endpoint.host + ":" + std::to_string(endpoint.port);
-  timeval connect_tv{connect_timeout_s, 0};
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  timeval connect_tv = timeout.count() > 0 ? to_timeval(timeout) : timeval{connect_timeout_s, 0};
   int status = amqp_socket_open_noblock(socket, endpoint.host.c_str(), endpoint.port, &connect_tv);
   if (status != AMQP_STATUS_OK) {
     set_error(error, "cannot connect to " + where + ": " + amqp_error_string2(status));
     return nullptr;
   }
-  timeval rpc_tv{rpc_timeout_s, 0};
+  // The login gets what is left of a given timeout (at least a millisecond).
+  timeval rpc_tv = timeout.count() > 0
+                       ? to_timeval(std::max(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                                 deadline - std::chrono::steady_clock::now()),
+                                             std::chrono::milliseconds(1)))
+                       : timeval{rpc_timeout_s, 0};
   amqp_set_handshake_timeout(conn->state_, &rpc_tv);
   amqp_set_rpc_timeout(conn->state_, &rpc_tv);
 

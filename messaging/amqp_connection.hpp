@@ -5,6 +5,7 @@
 
 #include <amqp.h>
 
+#include <chrono>
 #include <memory>
 #include <string>
 
@@ -16,10 +17,14 @@ class amqp_connection {
  public:
   // Connects and logs in; nullptr with *error set on failure. `name` shows up
   // in the management UI, which tells operators which component is which.
+  // A positive `timeout` bounds the connect and the login together (a health
+  // check); zero keeps the defaults (3 s to connect, 10 s per call).
   static std::unique_ptr<amqp_connection> open(const amqp_endpoint& endpoint,
-                                               const std::string& name, std::string* error);
+                                               const std::string& name, std::string* error,
+                                               std::chrono::milliseconds timeout = {});
   static std::unique_ptr<amqp_connection> open(const std::string& url, const std::string& name,
-                                               std::string* error);
+                                               std::string* error,
+                                               std::chrono::milliseconds timeout = {});
 
   ~amqp_connection();
   amqp_connection(const amqp_connection&) = delete;

@@ -7,6 +7,7 @@
 #include <thread>
 #include <vector>
 
+#include "config/log_context.hpp"
 #include "messaging/amqp_connection.hpp"
 #include "messaging/amqp_table.hpp"
 #include "messaging/stop_signal.hpp"
@@ -188,6 +189,9 @@ bool consumer::impl::consume(amqp_connection& conn, backoff& retry, std::string*
 bool consumer::impl::handle(amqp_connection& conn, const amqp_envelope_t& env,
                             std::vector<deferred_nack>& waiting, std::string* error) {
   delivery d = to_delivery(env);
+  // The handler's lines (and ours about its outcome) carry the event's ids.
+  logging::field_scope cid("correlation_id", d.correlation_id);
+  logging::field_scope mid("message_id", d.message_id);
   outcome result = outcome::retry;
   try {
     if (opts.handler) {

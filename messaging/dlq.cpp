@@ -166,6 +166,17 @@ std::optional<std::vector<dead_letter>> list_dlq(const std::string& amqp_url,
   return out;
 }
 
+std::optional<std::int64_t> queue_depth(const std::string& amqp_url, const std::string& queue,
+                                        std::string* error) {
+  auto conn = amqp_connection::open(amqp_url, "checkout queue depth", error);
+  if (!conn || !conn->open_channel(get_channel, error)) return std::nullopt;
+  auto* ok =
+      amqp_queue_declare(conn->state(), get_channel, as_bytes(queue), /*passive=*/1,
+                         /*durable=*/0, /*exclusive=*/0, /*auto_delete=*/0, amqp_empty_table);
+  if (!conn->check_last(get_channel, "queue.declare", error) || !ok) return std::nullopt;
+  return static_cast<std::int64_t>(ok->message_count);
+}
+
 replay_result replay_dlq(const std::string& amqp_url, const std::string& queue,
                          const std::string& exchange, std::size_t max,
                          const std::string& message_id, std::size_t max_scan) {

@@ -31,6 +31,12 @@ std::optional<std::vector<dead_letter>> list_dlq(const std::string& amqp_url,
                                                  std::size_t max = 100,
                                                  std::string* error = nullptr);
 
+// How many messages `queue` holds now (a passive queue.declare); nullopt with
+// *error when the broker cannot say.
+std::optional<std::int64_t> queue_depth(const std::string& amqp_url,
+                                        const std::string& queue = enrollment_dlq,
+                                        std::string* error = nullptr);
+
 struct replay_result {
   std::size_t replayed = 0;  // republished, confirmed and removed from the queue
   bool not_found = false;    // a message_id was given and no message carries it

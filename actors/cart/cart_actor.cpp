@@ -9,6 +9,9 @@
 #include "actors/cart/cart_store.hpp"
 #include "actors/catalog/catalog_store.hpp"
 #include "actors/common/db.hpp"
+#include "actors/common/instrumented_actor.hpp"
+#include "actors/common/json_write.hpp"
+#include "actors/coupon/coupon_rejections.hpp"
 #include "actors/coupon/coupon_store.hpp"
 #include "actors/errors.hpp"
 #include "actors/messages.hpp"
@@ -42,9 +45,10 @@ struct cart_actor_state {
   std::optional<cart_state> cart;   // nullopt: no such cart
   std::vector<coupon> coupon_defs;  // of the coupons on the cart, as last loaded
   static inline const char* name = "cart";
+  static inline const char* id_key = "cart_token";
 };
 
-using self_ptr = caf::stateful_actor<cart_actor_state>*;
+using self_ptr = instrumented_actor<cart_actor_state>*;
 using cfg_ptr = std::shared_ptr<const config::settings>;
 
 // A change computed on the database thread from the current state.
@@ -227,8 +231,41 @@ caf::result<cart_view> mutate(self_ptr self, const actor_context& ctx, const caf
   return rp;
 }
 
+// What an operator sees of this cart (GET /admin/actors/cart/{token}).
+actor_snapshot inspect(self_ptr self, const config::settings& cfg) {
+  auto s = self->snapshot_base();
+  s.timers.push_back({"passivation", s.last_message_at + to_micros(cfg.actor_idle_timeout)});
+  rapidjson::StringBuffer buf;
+  json_writer w(buf);
+  w.StartObject();
+  const auto& cart = self->state.cart;
+  if (!cart) {
+    s.status = "not_found";
+  } else {
+    s.status = cart->status;
+    s.version = cart->version;
+    if (cart->expires_at > 0) s.timers.push_back({"cart_ttl", cart->expires_at});
+    w.Key("guest");
+    w.Bool(cart->user_id.empty());
+    w.Key("currency");
+    w.String(cart->currency);
+    w.Key("lines");
+    w.Uint64(cart->lines.size());
+    w.Key("coupons");
+    w.StartArray();
+    for (const auto& c : cart->coupons) w.String(c);
+    w.EndArray();
+    w.Key("expires_at");
+    w.String(to_rfc3339(cart->expires_at));
+  }
+  w.EndObject();
+  s.state_json = buf.GetString();
+  return s;
+}
+
 caf::behavior cart_actor(self_ptr self, actor_context ctx, std::string token, caf::actor directory,
                          bool fresh) {
+  self->set_instance_id(token);
   if (!fresh) reload(self, ctx, token, directory);
   auto cfg = ctx.cfg;
   return {
@@ -376,13 +413,19 @@ caf::behavior cart_actor(self_ptr self, actor_context ctx, std::string token, ca
                       [code, cfg, caller](pqxx::transaction_base& txn,
                                           const cart_state& cur) -> caf::expected<cart_state> {
                         auto c = coupon_store::find(txn, code);
-                        if (!c) return make_error(errc::coupon_invalid, "unknown coupon " + code);
+                        if (!c) {
+                          count_rejections({"unknown coupon"});
+                          return make_error(errc::coupon_invalid, "unknown coupon " + code);
+                        }
                         // The cart's owner, as pricing sees it: a guest cart is signed in first.
                         auto user = cur.user_id;
                         auto cctx = counted_context(txn, cur, *cfg, *c, user);
                         if (!cctx) return cctx.error();
                         auto verdict = evaluate(*c, *cctx);
-                        if (!verdict.ok) return make_error(errc::coupon_invalid, verdict.reasons);
+                        if (!verdict.ok) {
+                          count_rejections(verdict.reasons);
+                          return make_error(errc::coupon_invalid, verdict.reasons);
+                        }
                         auto next = cur;
                         next.coupons.push_back(c->code);
                         return next;
@@ -437,7 +480,8 @@ caf::behavior cart_actor(self_ptr self, actor_context ctx, std::string token, ca
         return caf::delegated<coupon_check>{};
       },
       [=](converted_atom) { reload(self, ctx, token, directory); },
-      [=](passivate_atom) { self->quit(); },
+      [=](passivate_atom) { self->passivate(); },
+      [=](inspect_atom) { return inspect(self, *cfg); },
       caf::after(cfg->actor_idle_timeout) >>
           [=] { self->send(directory, idle_atom::value, token); },
   };

@@ -7,6 +7,7 @@
 #include <pqxx/pqxx>
 
 #include "actors/common/db.hpp"
+#include "actors/common/instrumented_actor.hpp"
 #include "actors/messages.hpp"
 #include "persistence/idempotency.hpp"
 #include "persistence/sql.hpp"
@@ -41,7 +42,11 @@ cleanup_report clean(pqxx::connection& c) {
   return report;
 }
 
-caf::behavior cart_cleanup(caf::event_based_actor* self, actor_context ctx) {
+struct cart_cleanup_state {
+  static inline const char* name = "cart_cleanup";
+};
+
+caf::behavior cart_cleanup(instrumented_actor<cart_cleanup_state>* self, actor_context ctx) {
   // `done` gets the report, or nothing when the database did not answer.
   auto run = [=](std::function<void(caf::expected<cleanup_report>)> done) {
     db_request(self, ctx, [](pqxx::connection& c) { return caf::make_message(clean(c)); })

@@ -11,7 +11,7 @@
 #include "actors/common/db.hpp"
 #include "actors/common/idempotency_jobs.hpp"
 #include "actors/common/ids.hpp"
-#include "actors/common/metrics.hpp"
+#include "actors/common/instrumented_actor.hpp"
 #include "actors/errors.hpp"
 #include "actors/messages.hpp"
 #include "persistence/idempotency.hpp"
@@ -41,16 +41,13 @@ struct cart_directory_state {
   static inline const char* name = "cart_directory";
 };
 
-using self_ptr = caf::stateful_actor<cart_directory_state>*;
+using self_ptr = instrumented_actor<cart_directory_state>*;
 
 caf::actor spawn_child(self_ptr self, const actor_context& ctx, const std::string& token,
                        bool fresh) {
   auto child =
       spawn_cart_actor(self->system(), ctx, token, caf::actor_cast<caf::actor>(self), fresh);
   self->monitor(child);
-  auto& counters = metrics::registry::instance().actors("cart");
-  counters.spawned++;
-  counters.live++;
   // Linked: when the directory goes down at shutdown, its carts go with it.
   self->link_to(child);
   self->state.carts.emplace(token, child);
@@ -203,7 +200,6 @@ caf::behavior cart_directory(self_ptr self, actor_context ctx, size_t shard, siz
     auto& carts = self->state.carts;
     for (auto it = carts.begin(); it != carts.end(); ++it) {
       if (it->second.address() == dm.source) {
-        metrics::registry::instance().actors("cart").live--;
         carts.erase(it);
         break;
       }
@@ -249,10 +245,6 @@ caf::behavior cart_directory(self_ptr self, actor_context ctx, size_t shard, siz
         // Sent after every message already forwarded, so those are answered first.
         self->unlink_from(it->second);
         self->send(it->second, passivate_atom::value);
-        // It is no longer in the map, so its down message will not find it.
-        auto& counters = metrics::registry::instance().actors("cart");
-        counters.passivated++;
-        counters.live--;
         self->state.carts.erase(it);
       },
   };

@@ -6,6 +6,7 @@
 #include "actors/catalog/catalog_cursor.hpp"
 #include "actors/catalog/catalog_messages.hpp"
 #include "actors/catalog/catalog_store.hpp"
+#include "actors/common/instrumented_actor.hpp"
 #include "actors/errors.hpp"
 #include "actors/messages.hpp"
 #include "persistence/db_pool.hpp"
@@ -15,7 +16,11 @@ namespace {
 
 // The catalog holds no state of its own: every answer comes from the table, so
 // two processes on one database always agree on prices and seats.
-caf::behavior catalog_actor(caf::event_based_actor* self, actor_context ctx) {
+struct catalog_actor_state {
+  static inline const char* name = "catalog";
+};
+
+caf::behavior catalog_actor(instrumented_actor<catalog_actor_state>* self, actor_context ctx) {
   auto job = [](auto task) { return persistence::db_job{std::move(task)}; };
   // Each request is delegated to a database worker, which answers the asker.
   return {

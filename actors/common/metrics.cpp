@@ -1,19 +1,45 @@
 #include "actors/common/metrics.hpp"
 
-#include <sstream>
-
 namespace checkout::metrics {
+
+std::atomic<bool> registry::recording_{true};
+
+namespace {
+const char* const unmatched = "unmatched";
+const char* const webhook_gateways[] = {"razorpay", "stripe", "sandbox", "other"};
+}  // namespace
+
+route_stats::route_stats() : seconds(http_request_buckets()) {}
 
 registry& registry::instance() {
   static registry r;
   return r;
 }
 
-actor_counters& registry::actors(const std::string& kind) {
+registry::registry() {
+  for (const char* g : webhook_gateways)
+    webhook_lag_.emplace(g, std::make_unique<histogram>(webhook_lag_buckets()));
+  register_routes({});
+}
+
+actor_kind_stats& registry::kind(const std::string& name, const std::string& id_key) {
   std::lock_guard<std::mutex> guard(mu_);
-  auto& slot = actors_[kind];
-  if (!slot) slot = std::make_unique<actor_counters>();
+  auto& slot = kinds_[name];
+  if (!slot) slot = std::make_unique<actor_kind_stats>(name, id_key);
   return *slot;
+}
+
+std::vector<actor_kind_stats*> registry::kinds() const {
+  std::lock_guard<std::mutex> guard(mu_);
+  std::vector<actor_kind_stats*> out;
+  for (auto& [name, k] : kinds_) out.push_back(k.get());
+  return out;
+}
+
+actor_kind_stats* registry::find_kind(const std::string& name) const {
+  std::lock_guard<std::mutex> guard(mu_);
+  auto it = kinds_.find(name);
+  return it == kinds_.end() ? nullptr : it->second.get();
 }
 
 gateway_counters& registry::gateways(const std::string& name) {
@@ -23,82 +49,39 @@ gateway_counters& registry::gateways(const std::string& name) {
   return *slot;
 }
 
-std::atomic<std::int64_t>& registry::webhooks(const std::string& gateway,
-                                              const std::string& result) {
-  std::lock_guard<std::mutex> guard(mu_);
-  auto& slot = webhooks_[{gateway, result}];
-  if (!slot) slot = std::make_unique<std::atomic<std::int64_t>>(0);
-  return *slot;
+void registry::observe_webhook_lag(const std::string& gateway, double seconds) {
+  if (!recording()) return;
+  auto it = webhook_lag_.find(gateway);
+  if (it == webhook_lag_.end()) it = webhook_lag_.find("other");
+  it->second->observe(seconds);
 }
 
-std::string registry::prometheus_text() const {
-  std::ostringstream out;
+void registry::register_routes(const std::vector<std::string>& patterns) {
+  auto table = std::make_unique<route_table>();
+  for (const auto& p : patterns) (*table)[p] = std::make_unique<route_stats>();
+  (*table)[unmatched] = std::make_unique<route_stats>();
   std::lock_guard<std::mutex> guard(mu_);
-  auto family = [&](const char* name, const char* type, const char* help, auto value) {
-    out << "# HELP " << name << ' ' << help << "\n# TYPE " << name << ' ' << type << '\n';
-    for (auto& [kind, c] : actors_)
-      out << name << "{kind=\"" << kind << "\"} " << value(*c) << '\n';
-  };
-  family("checkout_actors_live", "gauge", "Entity actors in memory.",
-         [](const actor_counters& c) { return c.live.load(); });
-  family("checkout_actors_spawned_total", "counter", "Entity actors spawned (new or reloaded).",
-         [](const actor_counters& c) { return c.spawned.load(); });
-  family("checkout_actors_passivated_total", "counter",
-         "Entity actors passivated after ACTOR_IDLE_TIMEOUT.",
-         [](const actor_counters& c) { return c.passivated.load(); });
-  if (!gateways_.empty()) {
-    out << "# HELP checkout_gateway_calls_total Payment gateway calls by outcome.\n"
-        << "# TYPE checkout_gateway_calls_total counter\n";
-    for (auto& [name, g] : gateways_) {
-      auto line = [&](const char* result, std::int64_t v) {
-        out << "checkout_gateway_calls_total{gateway=\"" << name << "\",result=\"" << result
-            << "\"} " << v << '\n';
-      };
-      line("ok", g->ok.load());
-      line("unavailable", g->unavailable.load());
-      line("rejected", g->rejected.load());
-      line("short_circuited", g->short_circuited.load());
+  // Counts so far carry over, so registering again (tests) loses nothing.
+  if (auto* old = routes_.load()) {
+    for (auto& [route, stats] : *table) {
+      auto it = old->find(route);
+      if (it == old->end()) continue;
+      for (std::size_t i = 0; i < stats->by_status.size(); ++i)
+        stats->by_status[i].store(it->second->by_status[i].load());
     }
-    out << "# HELP checkout_gateway_retries_total Payment gateway tries after the first.\n"
-        << "# TYPE checkout_gateway_retries_total counter\n";
-    for (auto& [name, g] : gateways_)
-      out << "checkout_gateway_retries_total{gateway=\"" << name << "\"} " << g->retries.load()
-          << '\n';
-    out << "# HELP checkout_gateway_breaker_open 1 while the gateway's circuit breaker is not "
-           "closed.\n"
-        << "# TYPE checkout_gateway_breaker_open gauge\n";
-    for (auto& [name, g] : gateways_)
-      out << "checkout_gateway_breaker_open{gateway=\"" << name << "\"} " << g->breaker_open.load()
-          << '\n';
   }
-  out << "# HELP checkout_webhooks_total Webhook deliveries by gateway and result.\n"
-      << "# TYPE checkout_webhooks_total counter\n";
-  for (auto& [key, v] : webhooks_)
-    out << "checkout_webhooks_total{gateway=\"" << key.first << "\",result=\"" << key.second
-        << "\"} " << v->load() << '\n';
-  auto single = [&](const char* name, const char* type, const char* help, std::int64_t v) {
-    out << "# HELP " << name << ' ' << help << "\n# TYPE " << name << ' ' << type << '\n'
-        << name << ' ' << v << '\n';
-  };
-  const auto& d = delivery_;
-  single("checkout_outbox_pending", "gauge", "Outbox events not yet confirmed by the broker.",
-         d.outbox_pending.load());
-  single("checkout_amqp_published_total", "counter", "Events confirmed by the broker.",
-         d.published.load());
-  single("checkout_amqp_redelivered_total", "counter",
-         "Enrollment messages NACKed for another delivery.", d.redelivered.load());
-  single("checkout_amqp_dead_lettered_total", "counter",
-         "Enrollment messages rejected as permanent failures (dead-lettered at once).",
-         d.dead_lettered.load());
-  single("checkout_enrollments_total", "counter", "Enrollments created.", d.enrollments.load());
-  single("checkout_webhook_inbox_reapplied_total", "counter",
-         "Inbox events applied by the inbox worker rather than at intake.",
-         d.inbox_reapplied.load());
-  out << "# HELP checkout_reconciliations_total Corrections made by the service's own sweeps.\n"
-      << "# TYPE checkout_reconciliations_total counter\n"
-      << "checkout_reconciliations_total{kind=\"enrollment_republished\"} "
-      << d.reconciled_enrollment.load() << '\n';
-  return out.str();
+  route_tables_.push_back(std::move(table));
+  routes_.store(route_tables_.back().get(), std::memory_order_release);
+}
+
+void registry::record_http(const std::string& route, int status, double seconds) {
+  if (!recording()) return;
+  const route_table* table = routes_.load(std::memory_order_acquire);
+  auto it = table->find(route);
+  if (it == table->end()) it = table->find(unmatched);
+  if (status < 100 || status >= 600) status = 500;
+  it->second->by_status[status].fetch_add(1, std::memory_order_relaxed);
+  it->second->seconds.observe(seconds);
 }
 
 }  // namespace checkout::metrics

@@ -3,6 +3,7 @@
 #include <caf/event_based_actor.hpp>
 #include <pqxx/pqxx>
 
+#include "actors/common/instrumented_actor.hpp"
 #include "actors/coupon/coupon_messages.hpp"
 #include "actors/coupon/coupon_store.hpp"
 #include "actors/errors.hpp"
@@ -21,7 +22,11 @@ caf::message taken(pqxx::transaction_base& txn, const coupon& c) {
 
 // Like the catalog, the coupon actor keeps no state: every answer comes from
 // the table, so all processes on one database agree on a coupon's limits.
-caf::behavior coupon_actor(caf::event_based_actor* self, actor_context ctx) {
+struct coupon_actor_state {
+  static inline const char* name = "coupon";
+};
+
+caf::behavior coupon_actor(instrumented_actor<coupon_actor_state>* self, actor_context ctx) {
   auto job = [](auto task) { return persistence::db_job{std::move(task)}; };
   // Each request is delegated to a database worker, which answers the asker.
   return {

@@ -5,6 +5,7 @@
 
 #include <caf/event_based_actor.hpp>
 
+#include "actors/common/instrumented_actor.hpp"
 #include "actors/errors.hpp"
 #include "messaging/dlq.hpp"
 #include "messaging/topology.hpp"
@@ -37,7 +38,11 @@ dlq_message to_view(messaging::dead_letter d) {
   return m;
 }
 
-caf::behavior dlq_actor(caf::event_based_actor*, actor_context ctx) {
+struct dlq_actor_state {
+  static inline const char* name = "dlq";
+};
+
+caf::behavior dlq_actor(instrumented_actor<dlq_actor_state>*, actor_context ctx) {
   const std::string queue = messaging::enrollment_dlq;
   return {
       [=](list_atom, const dlq_list_request& req) -> caf::result<dlq_listing> {
@@ -52,6 +57,13 @@ caf::behavior dlq_actor(caf::event_based_actor*, actor_context ctx) {
         out.messages.reserve(listed->size());
         for (auto& d : *listed) out.messages.push_back(to_view(std::move(d)));
         return out;
+      },
+      // The queue's depth, for checkout_dlq_messages.
+      [=](get_atom) -> caf::result<std::int64_t> {
+        std::string error;
+        auto depth = messaging::queue_depth(ctx.cfg->amqp_url, queue, &error);
+        if (!depth) return make_error(errc::unavailable, "broker: " + error);
+        return *depth;
       },
       [=](replay_atom, const dlq_replay_request& req) -> caf::result<dlq_replay_reply> {
         auto r = messaging::replay_dlq(ctx.cfg->amqp_url, queue, messaging::events_exchange,

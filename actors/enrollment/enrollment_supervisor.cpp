@@ -3,6 +3,7 @@
 #include <caf/event_based_actor.hpp>
 #include <pqxx/pqxx>
 
+#include "actors/common/instrumented_actor.hpp"
 #include "actors/errors.hpp"
 #include "actors/messages.hpp"
 #include "actors/order/order_store.hpp"
@@ -11,7 +12,12 @@
 namespace checkout {
 namespace {
 
-caf::behavior enrollment_supervisor(caf::event_based_actor* self, actor_context ctx) {
+struct enrollment_supervisor_state {
+  static inline const char* name = "enrollment_supervisor";
+};
+
+caf::behavior enrollment_supervisor(instrumented_actor<enrollment_supervisor_state>* self,
+                                    actor_context ctx) {
   return {
       [=](enroll_atom, enrollment_request& req) {
         auto token = req.order_token;

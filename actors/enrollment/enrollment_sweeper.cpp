@@ -5,6 +5,7 @@
 #include <caf/event_based_actor.hpp>
 
 #include "actors/common/db.hpp"
+#include "actors/common/instrumented_actor.hpp"
 #include "actors/common/metrics.hpp"
 #include "actors/errors.hpp"
 #include "actors/messages.hpp"
@@ -60,16 +61,16 @@ void sweep(caf::event_based_actor* self, const actor_context& ctx) {
              })
       .then(
           [=](enrollment_sweep::swept& s) {
-            auto& counters = metrics::registry::instance().delivery();
+            auto& counters = metrics::registry::instance().reconciliations();
             for (auto& t : s.republished) {
-              counters.reconciled_enrollment++;
+              counters.at("enrollment_republished")++;
               spdlog::warn(
                   "enrollment sweep: order {} paid without enrollment; order.paid "
                   "published again",
                   t);
             }
             for (auto& t : s.enroll) {
-              counters.reconciled_enrollment++;
+              counters.at("enrollment_direct")++;
               spdlog::warn(
                   "enrollment sweep: order {} paid without an order.paid row; "
                   "enrolling directly",
@@ -83,7 +84,12 @@ void sweep(caf::event_based_actor* self, const actor_context& ctx) {
           [](caf::error& err) { spdlog::warn("enrollment sweep: {}; next time", to_string(err)); });
 }
 
-caf::behavior enrollment_sweeper(caf::event_based_actor* self, actor_context ctx) {
+struct enrollment_sweeper_state {
+  static inline const char* name = "enrollment_sweeper";
+};
+
+caf::behavior enrollment_sweeper(instrumented_actor<enrollment_sweeper_state>* self,
+                                 actor_context ctx) {
   self->delayed_send(self, ctx.cfg->enrollment_sweep_interval, tick_atom::value);
   return {
       [=](tick_atom) {

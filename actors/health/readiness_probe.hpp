@@ -1,21 +1,36 @@
-// Answers /readyz: (ping_atom) -> ack_reply while PostgreSQL and the broker
-// both answer, else an `unavailable` error naming what is down. Detached,
-// because the broker check opens a connection and blocks for it.
+// Answers /readyz: (ping_atom) -> readiness, whether PostgreSQL and the broker
+// answer. Both are checked at once, each within READYZ_TIMEOUT, so the answer
+// comes within about that long however either of them hangs.
 #pragma once
 
 #include <caf/actor.hpp>
 #include <caf/actor_system.hpp>
+#include <caf/allowed_unsafe_message_type.hpp>
+#include <chrono>
 #include <functional>
 #include <string>
+#include <vector>
 
 #include "actors/common/context.hpp"
 
 namespace checkout {
 
-// Returns an empty string when the broker answers, else what went wrong.
-using broker_check = std::function<std::string()>;
+// Connects to the broker within `timeout`; an empty string when it answers,
+// else what went wrong. It may block: it runs on a thread of its own.
+using broker_check = std::function<std::string(std::chrono::milliseconds timeout)>;
 
+struct readiness {
+  std::string database_error;  // empty: up
+  std::string broker_error;    // empty: up
+  bool ready() const { return database_error.empty() && broker_error.empty(); }
+  // "database: ...", "broker: ..." for each part that is down.
+  std::vector<std::string> problems() const;
+};
+
+// The probe checks the database with ctx.cfg->readyz_timeout on the pool.
 caf::actor spawn_readiness_probe(caf::actor_system& sys, const actor_context& ctx,
                                  broker_check check_broker);
 
 }  // namespace checkout
+
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(checkout::readiness)

@@ -8,6 +8,9 @@
 
 #include "actors/common/db.hpp"
 #include "actors/common/ids.hpp"
+#include "actors/common/instrumented_actor.hpp"
+#include "actors/common/json_write.hpp"
+#include "actors/common/metrics.hpp"
 #include "actors/errors.hpp"
 #include "actors/messages.hpp"
 #include "actors/order/order_placement.hpp"
@@ -26,9 +29,10 @@ struct order_actor_state {
   // The expiry timer cannot be cancelled: only the newest generation counts.
   std::uint64_t expiry_generation = 0;
   static inline const char* name = "order";
+  static inline const char* id_key = "order_token";
 };
 
-using self_ptr = caf::stateful_actor<order_actor_state>*;
+using self_ptr = instrumented_actor<order_actor_state>*;
 
 bool window_may_close(order_status s) {
   return s == order_status::awaiting_payment || s == order_status::failed;
@@ -43,8 +47,17 @@ void arm_expiry(self_ptr self) {
                      expire_atom::value, gen);
 }
 
-void adopt(self_ptr self, std::optional<order_record> order) {
+// Takes a stored order as this actor's state. `moved` when this actor's own
+// step stored it: the history entries it added are counted as transitions
+// (reloads and refreshes are not: another instance counted those).
+void adopt(self_ptr self, std::optional<order_record> order, bool moved = false) {
   if (!order) return;
+  if (moved) {
+    std::size_t known = self->state.order ? self->state.order->history.size() : 0;
+    auto& transitions = metrics::registry::instance().order_transitions();
+    for (std::size_t i = known; i < order->history.size(); ++i)
+      transitions.at(order->history[i].status)++;
+  }
   self->state.order = std::move(order);
   arm_expiry(self);
 }
@@ -62,7 +75,7 @@ void run_step(self_ptr self, const actor_context& ctx, Step step, OnDone on_done
   db_request(self, ctx, [order, step](pqxx::connection& c) { return step(c, order); })
       .await(
           [=](order_update& up) mutable {
-            adopt(self, up.order);
+            adopt(self, up.order, true);
             on_done(up);
           },
           [=](caf::error& err) mutable { on_fail(err); });
@@ -136,7 +149,11 @@ void refund_late_capture(self_ptr self, const actor_context& ctx, order_steps::e
                 [in, id = r.refund_id](pqxx::connection& c, const order_record& cur) {
                   return order_steps::finish_late_refund(c, cur, in, id);
                 },
-                [=](order_update& up) { done(up.result); }, [=](caf::error& err) { done(err); });
+                [=](order_update& up) {
+                  metrics::registry::instance().reconciliations().at("late_capture_refunded")++;
+                  done(up.result);
+                },
+                [=](caf::error& err) { done(err); });
           },
           [=](caf::error& err) { done(err); });
 }
@@ -166,6 +183,16 @@ order_steps::event_input captured_from_gateway(const payment::remote_payment& rp
   return in;
 }
 
+// Counts a correction the service made by asking the gateway itself, once
+// the step applied it.
+std::function<void(caf::expected<std::string>)> reconciled(
+    const char* kind, std::function<void(caf::expected<std::string>)> done) {
+  return [kind, done](caf::expected<std::string> r) {
+    if (r && *r == "applied") metrics::registry::instance().reconciliations().at(kind)++;
+    done(std::move(r));
+  };
+}
+
 // For steps nobody waits on (timers, scans): a failure is logged; the next
 // scan or delivery tries again.
 std::function<void(caf::expected<std::string>)> log_if_failed(std::string token, std::string what) {
@@ -184,7 +211,8 @@ void ask_gateway(self_ptr self, const actor_context& ctx, Otherwise otherwise, O
       .await(
           [=, token = o.token](payment::remote_payment& rp) {
             if (rp.state == payment::remote_state::captured)
-              apply_event(self, ctx, captured_from_gateway(rp), log_if_failed(token, "capture"));
+              apply_event(self, ctx, captured_from_gateway(rp),
+                          reconciled("capture_learned", log_if_failed(token, "capture")));
             else
               otherwise(rp.state);
           },
@@ -275,7 +303,7 @@ void sync(self_ptr self, const actor_context& ctx) {
         order_steps::event_input in;
         in.event = event_of(order_event_kind::failed);
         in.reason = "payment failed (learned from the gateway)";
-        apply_event(self, ctx, in, log_if_failed(token, "sync"));
+        apply_event(self, ctx, in, reconciled("failure_learned", log_if_failed(token, "sync")));
       },
       [=](caf::error& err) {
         spdlog::info("order {}: payment sync skipped: {}", token, to_string(err));
@@ -326,15 +354,19 @@ caf::result<place_order_reply> place(self_ptr self, const actor_context& ctx,
                    auto placed = order_placement::place(txn, p, *cfg);
                    if (!placed) return caf::make_message(placed.error());
                    txn.commit();
+                   // A free order is enrolled as it is placed.
+                   metrics::registry::instance().delivery().enrollments +=
+                       static_cast<std::int64_t>(placed->enrollment_ids.size());
                    return caf::make_message(order_update{std::move(*placed), "placed"});
                  } catch (const pqxx::unique_violation&) {
                    // The same key is being placed by a concurrent request.
+                   metrics::registry::instance().idempotency().at("in_progress")++;
                    return caf::make_message(make_error(errc::idempotency_in_progress));
                  }
                })
         .await(
             [=](order_update& up) mutable {
-              adopt(self, std::move(up.order));
+              adopt(self, std::move(up.order), true);
               self->send(ctx.carts, req.cart_token, caf::make_message(converted_atom::value));
               open_session(self, ctx, reply);
             },
@@ -514,8 +546,47 @@ void load(self_ptr self, const actor_context& ctx, const caf::actor& directory,
           [=](caf::error& err) { self->quit(err); });
 }
 
+// What an operator sees of this order (GET /admin/actors/order/{token}).
+actor_snapshot inspect(self_ptr self, const config::settings& cfg) {
+  auto s = self->snapshot_base();
+  s.timers.push_back({"passivation", s.last_message_at + to_micros(cfg.actor_idle_timeout)});
+  rapidjson::StringBuffer buf;
+  json_writer w(buf);
+  w.StartObject();
+  const auto& o = self->state.order;
+  if (!o) {
+    s.status = "not_found";
+  } else {
+    s.status = std::string(to_string(o->status));
+    s.version = o->version;
+    if (window_may_close(o->status)) s.timers.push_back({"payment_window", o->expires_at});
+    w.Key("total");
+    w.Int64(o->total);
+    w.Key("currency");
+    w.String(o->currency);
+    w.Key("lines");
+    w.Uint64(o->lines.size());
+    w.Key("holds");
+    w.String(o->holds);
+    w.Key("enrollments");
+    w.Uint64(o->enrollment_ids.size());
+    if (o->payment) {
+      w.Key("payment_status");
+      w.String(o->payment->status);
+      w.Key("gateway");
+      w.String(o->payment->gateway);
+    }
+    w.Key("expiry_generation");
+    w.Uint64(self->state.expiry_generation);
+  }
+  w.EndObject();
+  s.state_json = buf.GetString();
+  return s;
+}
+
 caf::behavior order_actor(self_ptr self, actor_context ctx, std::string token, caf::actor directory,
                           bool fresh) {
+  self->set_instance_id(token);
   if (!fresh) load(self, ctx, directory, token);
   return {
       [=](place_atom, place_order_request req) {
@@ -544,7 +615,8 @@ caf::behavior order_actor(self_ptr self, actor_context ctx, std::string token, c
       },
       [=](expire_atom, std::uint64_t generation) { on_expire(self, ctx, generation); },
       [=](sync_atom) { sync(self, ctx); },
-      [=](passivate_atom) { self->quit(); },
+      [=](passivate_atom) { self->passivate(); },
+      [=](inspect_atom) { return inspect(self, *ctx.cfg); },
       caf::after(ctx.cfg->actor_idle_timeout) >>
           [=] { self->send(directory, idle_atom::value, token); },
   };

@@ -7,6 +7,7 @@
 #include "actors/common/db.hpp"
 #include "actors/common/idempotency_jobs.hpp"
 #include "actors/common/ids.hpp"
+#include "actors/common/instrumented_actor.hpp"
 #include "actors/common/metrics.hpp"
 #include "actors/errors.hpp"
 #include "actors/messages.hpp"
@@ -41,16 +42,13 @@ struct order_directory_state {
   static inline const char* name = "order_directory";
 };
 
-using self_ptr = caf::stateful_actor<order_directory_state>*;
+using self_ptr = instrumented_actor<order_directory_state>*;
 
 caf::actor spawn_child(self_ptr self, const actor_context& ctx, const std::string& token,
                        bool fresh) {
   auto child =
       spawn_order_actor(self->system(), ctx, token, caf::actor_cast<caf::actor>(self), fresh);
   self->monitor(child);
-  auto& counters = metrics::registry::instance().actors("order");
-  counters.spawned++;
-  counters.live++;
   self->link_to(child);
   self->state.orders.emplace(token, child);
   return child;
@@ -91,9 +89,11 @@ caf::result<place_order_reply> keyed(self_ptr self, const actor_context& ctx,
                 rp.deliver(place_order_reply{true, kd.decision.status, kd.decision.body, {}});
                 return;
               case d::mismatch:
+                metrics::registry::instance().idempotency().at("conflict")++;
                 rp.deliver(make_error(errc::idempotency_key_mismatch));
                 return;
               case d::in_progress:
+                metrics::registry::instance().idempotency().at("in_progress")++;
                 rp.deliver(make_error(errc::idempotency_in_progress));
                 return;
               case d::proceed:
@@ -173,7 +173,6 @@ caf::behavior order_directory(self_ptr self, actor_context ctx) {
     auto& orders = self->state.orders;
     for (auto it = orders.begin(); it != orders.end(); ++it) {
       if (it->second.address() == dm.source) {
-        metrics::registry::instance().actors("order").live--;
         orders.erase(it);
         break;
       }
@@ -210,10 +209,6 @@ caf::behavior order_directory(self_ptr self, actor_context ctx) {
         if (it == self->state.orders.end()) return;
         self->unlink_from(it->second);
         self->send(it->second, passivate_atom::value);
-        // It is no longer in the map, so its down message will not find it.
-        auto& counters = metrics::registry::instance().actors("order");
-        counters.passivated++;
-        counters.live--;
         self->state.orders.erase(it);
       },
   };

@@ -9,6 +9,7 @@
 #include "actors/catalog/catalog_store.hpp"
 #include "actors/common/ids.hpp"
 #include "actors/common/json_write.hpp"
+#include "actors/coupon/coupon_rejections.hpp"
 #include "actors/coupon/coupon_store.hpp"
 #include "actors/errors.hpp"
 #include "actors/order/order_holds.hpp"
@@ -108,7 +109,10 @@ caf::expected<pricing::price_result> price_with_coupons(pqxx::transaction_base& 
     }
     to_hold.push_back(*def);
   }
-  if (!reasons.empty()) return make_error(errc::coupon_invalid, reasons);
+  if (!reasons.empty()) {
+    count_rejections(reasons);
+    return make_error(errc::coupon_invalid, reasons);
+  }
   if (!same_totals(priced->totals, req.cart.totals))
     return make_error(errc::price_changed, "the discounts on the cart have changed");
   return std::move(priced->totals);
@@ -131,7 +135,10 @@ caf::error hold_coupons(pqxx::transaction_base& txn, const request& req,
     if (auto why = order_holds::hold_coupon(txn, c, req.order_token, req.user_id))
       reasons.push_back(normalize_code(c.code) + ": " + *why);
   }
-  if (!reasons.empty()) return make_error(errc::coupon_invalid, reasons);
+  if (!reasons.empty()) {
+    count_rejections(reasons);
+    return make_error(errc::coupon_invalid, reasons);
+  }
   return {};
 }
 

@@ -6,6 +6,7 @@
 #include <pqxx/pqxx>
 
 #include "actors/common/db.hpp"
+#include "actors/common/instrumented_actor.hpp"
 #include "actors/messages.hpp"
 #include "actors/order/order_queries.hpp"
 
@@ -46,7 +47,11 @@ void scan(caf::event_based_actor* self, const actor_context& ctx, const char* wh
           [=](caf::error&) { spdlog::warn("{}: database unavailable, next time", what); });
 }
 
-caf::behavior order_watchdog(caf::event_based_actor* self, actor_context ctx) {
+struct order_watchdog_state {
+  static inline const char* name = "order_watchdog";
+};
+
+caf::behavior order_watchdog(instrumented_actor<order_watchdog_state>* self, actor_context ctx) {
   auto expiry = [=] {
     scan(
         self, ctx, "expiry scan",

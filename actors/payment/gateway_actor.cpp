@@ -10,6 +10,7 @@
 #include <thread>
 #include <vector>
 
+#include "actors/common/instrumented_actor.hpp"
 #include "actors/common/metrics.hpp"
 #include "actors/errors.hpp"
 #include "actors/messages.hpp"
@@ -60,7 +61,12 @@ caf::message run_with_retries(const adapter_call<T>& op, gateway_adapter& adapte
   }
 }
 
-caf::behavior gateway_worker(caf::event_based_actor*, std::shared_ptr<gateway_adapter> adapter) {
+struct gateway_worker_state {
+  static inline const char* name = "gateway_worker";
+};
+
+caf::behavior gateway_worker(instrumented_actor<gateway_worker_state>*,
+                             std::shared_ptr<gateway_adapter> adapter) {
   return {
       [adapter](gateway_job& job) -> caf::message { return job.run(*adapter); },
   };
@@ -81,7 +87,7 @@ struct gateway_state {
   static inline const char* name = "gateway";
 };
 
-using gateway_self = caf::stateful_actor<gateway_state>;
+using gateway_self = instrumented_actor<gateway_state>;
 
 caf::error breaker_open(const gateway_state& st) {
   return make_error(errc::gateway_unavailable,
@@ -89,7 +95,17 @@ caf::error breaker_open(const gateway_state& st) {
 }
 
 void publish_breaker(gateway_state& st) {
-  st.counters->breaker_open.store(st.breaker->current() == circuit_breaker::state::closed ? 0 : 1);
+  switch (st.breaker->current()) {
+    case circuit_breaker::state::closed:
+      st.counters->breaker_state.store(0);
+      break;
+    case circuit_breaker::state::half_open:
+      st.counters->breaker_state.store(1);
+      break;
+    case circuit_breaker::state::open:
+      st.counters->breaker_state.store(2);
+      break;
+  }
 }
 
 // Hands waiting calls to idle workers. The breaker is asked per call at this

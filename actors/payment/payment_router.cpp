@@ -6,6 +6,7 @@
 #include <memory>
 #include <vector>
 
+#include "actors/common/instrumented_actor.hpp"
 #include "actors/errors.hpp"
 #include "actors/messages.hpp"
 #include "actors/payment/gateway_actor.hpp"
@@ -30,7 +31,7 @@ struct router_state {
   static inline const char* name = "payment_router";
 };
 
-using router_self = caf::stateful_actor<router_state>;
+using router_self = instrumented_actor<router_state>;
 
 std::shared_ptr<gateway_adapter> make_adapter(const std::string& name,
                                               const config::settings& cfg) {

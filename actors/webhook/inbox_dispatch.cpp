@@ -1,5 +1,8 @@
 #include "actors/webhook/inbox_dispatch.hpp"
 
+#include "actors/common/metrics.hpp"
+#include "actors/common/time.hpp"
+
 namespace checkout {
 
 payment_event to_payment_event(const gateway_event& ev, const std::string& correlation_id) {
@@ -35,8 +38,15 @@ void apply_to_order(caf::event_based_actor* self, const actor_context& ctx,
                     std::function<void(caf::expected<webhook_outcome>)> done) {
   self->request(ctx.orders, wait, order_token,
                 caf::make_message(payment_atom::value, to_payment_event(ev, correlation_id)))
-      .then([done](webhook_outcome& out) { done(std::move(out)); },
-            [done](caf::error& err) { done(std::move(err)); });
+      .then(
+          [done, gateway = ev.gateway, occurred = ev.occurred_at](webhook_outcome& out) {
+            // Lag: from the gateway's event time to the order changed by it.
+            if (out.result == "applied" && occurred > 0)
+              metrics::registry::instance().observe_webhook_lag(
+                  gateway, static_cast<double>(now_micros() - occurred) / 1e6);
+            done(std::move(out));
+          },
+          [done](caf::error& err) { done(std::move(err)); });
 }
 
 }  // namespace checkout

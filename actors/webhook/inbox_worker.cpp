@@ -104,7 +104,7 @@ void scan(caf::event_based_actor* self, const actor_context& ctx,
 
 }  // namespace
 
-caf::behavior inbox_worker(caf::event_based_actor* self, actor_context ctx) {
+caf::behavior inbox_worker(instrumented_actor<inbox_worker_state>* self, actor_context ctx) {
   auto st = std::make_shared<worker_state>();
   self->send(self, sync_atom::value);
   self->delayed_send(self, ctx.cfg->inbox_retry_interval, tick_atom::value);

@@ -7,9 +7,14 @@
 #include <caf/event_based_actor.hpp>
 
 #include "actors/common/context.hpp"
+#include "actors/common/instrumented_actor.hpp"
 
 namespace checkout {
 
-caf::behavior inbox_worker(caf::event_based_actor* self, actor_context ctx);
+struct inbox_worker_state {
+  static inline const char* name = "inbox_worker";
+};
+
+caf::behavior inbox_worker(instrumented_actor<inbox_worker_state>* self, actor_context ctx);
 
 }  // namespace checkout

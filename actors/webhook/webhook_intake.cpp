@@ -172,7 +172,7 @@ void sandbox(caf::event_based_actor* self, const actor_context& ctx, const sandb
 
 }  // namespace
 
-caf::behavior webhook_intake(caf::event_based_actor* self, actor_context ctx) {
+caf::behavior webhook_intake(instrumented_actor<webhook_intake_state>* self, actor_context ctx) {
   return {
       [=](webhook_atom, const webhook_delivery& d) -> caf::result<webhook_outcome> {
         auto rp = self->make_response_promise<webhook_outcome>();

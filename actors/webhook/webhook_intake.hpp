@@ -12,9 +12,14 @@
 #include <caf/event_based_actor.hpp>
 
 #include "actors/common/context.hpp"
+#include "actors/common/instrumented_actor.hpp"
 
 namespace checkout {
 
-caf::behavior webhook_intake(caf::event_based_actor* self, actor_context ctx);
+struct webhook_intake_state {
+  static inline const char* name = "webhook_intake";
+};
+
+caf::behavior webhook_intake(instrumented_actor<webhook_intake_state>* self, actor_context ctx);
 
 }  // namespace checkout

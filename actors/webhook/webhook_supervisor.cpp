@@ -5,6 +5,7 @@
 #include <caf/event_based_actor.hpp>
 #include <memory>
 
+#include "actors/common/instrumented_actor.hpp"
 #include "actors/messages.hpp"
 #include "actors/webhook/inbox_worker.hpp"
 #include "actors/webhook/webhook_intake.hpp"
@@ -12,7 +13,12 @@
 namespace checkout {
 namespace {
 
-caf::behavior webhook_supervisor(caf::event_based_actor* self, actor_context ctx) {
+struct webhook_supervisor_state {
+  static inline const char* name = "webhook_supervisor";
+};
+
+caf::behavior webhook_supervisor(instrumented_actor<webhook_supervisor_state>* self,
+                                 actor_context ctx) {
   auto kids = std::make_shared<webhook_children>();
   kids->intake = self->spawn<caf::monitored>(webhook_intake, ctx);
   kids->inbox = self->spawn<caf::monitored>(inbox_worker, ctx);

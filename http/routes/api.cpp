@@ -15,6 +15,9 @@ void add_routes(router& r, std::shared_ptr<const api_context> api) {
   add_sandbox_routes(r, api);
   add_checkout_page_routes(r, api);
   add_dlq_routes(r, api);
+  add_metrics_routes(r, api);
+  add_actor_routes(r, api);
+  add_report_routes(r, api);
 }
 
 std::optional<period> read_period(fields& f, const rapidjson::Value& v, const std::string& name) {

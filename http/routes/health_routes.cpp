@@ -1,4 +1,4 @@
-#include "actors/common/metrics.hpp"
+#include "actors/health/readiness_probe.hpp"
 #include "http/routes/route_groups.hpp"
 
 namespace checkout::http {
@@ -10,12 +10,24 @@ void add_health_routes(router& r, const api_ptr& api) {
       w.String("up");
     }));
   };
-  // Ready only while the database and the broker both answer.
+  // Ready only while the database and the broker both answer. The probe
+  // answers within READYZ_TIMEOUT (it checks both at once, each bounded);
+  // the wait here is only a backstop should the probe itself be gone.
   auto readyz = [api](request&& req, responder out) {
     auto corr = req.correlation_id;
-    ask<ack_reply>(
-        *api->sys, api->probe, api->actors.db_timeout, caf::make_message(ping_atom::value),
-        [=](ack_reply&) {
+    auto unavailable = [corr, out](std::vector<std::string> problems) {
+      auto view = describe(errc::unavailable);
+      view.validation_messages = std::move(problems);
+      response res;
+      res.status = view.status;
+      res.body = error_body(view, corr);
+      out.send(std::move(res));
+    };
+    ask<readiness>(
+        *api->sys, api->probe, api->actors.cfg->readyz_timeout * 2,
+        caf::make_message(ping_atom::value),
+        [=](readiness& r) {
+          if (!r.ready()) return unavailable(r.problems());
           response res;
           res.body = success_body(
               200,
@@ -28,23 +40,8 @@ void add_health_routes(router& r, const api_ptr& api) {
               corr);
           out.send(std::move(res));
         },
-        [=](const caf::error& err) {
-          auto view = describe(errc::unavailable);
-          auto detail = describe(err);
-          view.validation_messages = detail.validation_messages;
-          response res;
-          res.status = 503;
-          res.body = error_body(view, corr);
-          out.send(std::move(res));
-        });
+        [=](const caf::error&) { unavailable({"readiness probe: not answering"}); });
   };
-  // Prometheus scrapes plain text, not the JSON envelope.
-  r.add("GET", "/metrics", [](request&&, responder out) {
-    response res;
-    res.content_type = "text/plain; version=0.0.4";
-    res.body = metrics::registry::instance().prometheus_text();
-    out.send(std::move(res));
-  });
   r.add("GET", "/healthz", healthz);
   r.add("GET", "/api/v1/healthz", healthz);
   r.add("GET", "/readyz", readyz);

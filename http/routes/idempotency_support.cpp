@@ -4,6 +4,7 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include "actors/common/metrics.hpp"
 #include "actors/common/text.hpp"
 
 namespace checkout::http {
@@ -44,6 +45,7 @@ response replayed(int status, std::string body) {
   res.status = status;
   res.body = std::move(body);
   res.headers.emplace_back("Idempotent-Replayed", "true");
+  metrics::registry::instance().idempotency().at("replayed")++;
   return res;
 }
 
@@ -67,9 +69,11 @@ void begin_keyed(const api_ptr& api, const caf::actor& keeper, const keyed_reque
             out.send(replayed(d.status, std::move(d.body)));
             return;
           case decision::mismatch:
+            metrics::registry::instance().idempotency().at("conflict")++;
             answer(make_error(errc::idempotency_key_mismatch));
             return;
           case decision::in_progress:
+            metrics::registry::instance().idempotency().at("in_progress")++;
             answer(make_error(errc::idempotency_in_progress));
             return;
           case decision::proceed:

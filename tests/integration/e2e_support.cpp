@@ -1,6 +1,7 @@
 #include "e2e_support.hpp"
 
 #include <arpa/inet.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <sys/socket.h>
@@ -93,6 +94,12 @@ server::server(std::map<std::string, std::string> env) : env_(std::move(env)) {
   start();
 }
 
+server::server(std::map<std::string, std::string> env, server_options opts)
+    : env_(std::move(env)), opts_(std::move(opts)) {
+  port_ = free_port();
+  start();
+}
+
 server::~server() {
   if (pid_ <= 0) return;
   ::kill(pid_, SIGTERM);
@@ -124,6 +131,11 @@ void server::start() {
   auto bin = binary();
   pid_ = ::fork();
   if (pid_ == 0) {
+    if (!opts_.stderr_path.empty()) {
+      int fd = ::open(opts_.stderr_path.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
+      if (fd < 0 || ::dup2(fd, STDERR_FILENO) < 0) ::_exit(126);
+      ::close(fd);
+    }
     char* argv[] = {bin.data(), nullptr};
     ::execve(bin.c_str(), argv, envp.data());
     ::_exit(127);
@@ -169,6 +181,10 @@ std::string razorpay_signature(const std::string& body) {
 
 std::string webhook_secret() {
   return rzp_secret;
+}
+
+std::string jwt_signing_secret() {
+  return jwt_secret;
 }
 
 std::string db_value(const std::string& sql, const std::string& param) {

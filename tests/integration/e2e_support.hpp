@@ -24,10 +24,18 @@ reply call(unsigned short port, const std::string& method, const std::string& ta
            const std::string& body = {},
            const std::vector<std::pair<std::string, std::string>>& headers = {});
 
+// How a server runs besides its settings.
+struct server_options {
+  // When set, the child's stderr (its log) is appended to this file instead
+  // of going to the test's stderr.
+  std::string stderr_path;
+};
+
 // A checkoutd child process. The destructor stops it (SIGTERM, then SIGKILL).
 class server {
  public:
   explicit server(std::map<std::string, std::string> env = {});
+  server(std::map<std::string, std::string> env, server_options opts);
   ~server();
   server(const server&) = delete;
   server& operator=(const server&) = delete;
@@ -42,6 +50,7 @@ class server {
 
  private:
   std::map<std::string, std::string> env_;
+  server_options opts_;
   unsigned short port_ = 0;
   int pid_ = -1;
 };
@@ -75,6 +84,8 @@ std::string token_for(const std::string& user_id, bool admin = false);
 std::string unique(const std::string& prefix);
 std::string razorpay_signature(const std::string& body);
 std::string webhook_secret();
+// The JWT_SECRET every test server runs with.
+std::string jwt_signing_secret();
 // The status column of a cart's row, read straight from PostgreSQL.
 std::string cart_status(const std::string& token);
 // The first column of the first row of `sql` with one text parameter, read

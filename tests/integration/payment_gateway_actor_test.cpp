@@ -148,9 +148,9 @@ TEST_F(GatewayActor, TheBreakerOpensAfterTheConfiguredFailuresThenFailsFast) {
   auto st = status(gw);
   EXPECT_EQ(st.breaker, "open");
   EXPECT_FALSE(st.accepting);
-  EXPECT_EQ(counters.breaker_open.load(), 1);
+  EXPECT_EQ(counters.breaker_state.load(), 2);  // open
   EXPECT_NE(metrics::registry::instance().prometheus_text().find(
-                "checkout_gateway_breaker_open{gateway=\"razorpay\"} 1"),
+                "checkout_gateway_breaker_state{gateway=\"razorpay\"} 2"),
             std::string::npos);
 
   auto requests_before = razorpay->requests();

@@ -1,0 +1,124 @@
+// Structured logs end to end (issue 6): checkoutd at LOG_LEVEL=debug with
+// LOG_FORMAT=json writes only JSON objects to stderr, tags request lines with
+// the request's correlation id and route, and never writes the webhook
+// secret, a webhook signature, a bearer JWT or JWT_SECRET, even when a client
+// sends one of them where the service does log it (X-Correlation-ID).
+#include <gtest/gtest.h>
+#include <rapidjson/document.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <regex>
+#include <string>
+#include <vector>
+
+#include "e2e_shop.hpp"
+
+using namespace std::chrono_literals;
+
+namespace {
+
+using e2e::call;
+using e2e::str;
+
+std::string temp_log_path() {
+  std::string templ = (std::filesystem::temp_directory_path() / "checkoutd-log-XXXXXX").string();
+  int fd = ::mkstemp(templ.data());
+  if (fd >= 0) ::close(fd);
+  return templ;
+}
+
+std::vector<std::string> read_lines(const std::string& path) {
+  std::ifstream in(path);
+  std::vector<std::string> out;
+  for (std::string line; std::getline(in, line);) out.push_back(line);
+  return out;
+}
+
+TEST(StructuredLogs, JsonLinesWithContextAndNoSecrets) {
+  const auto log_path = temp_log_path();
+  const auto cid = e2e::unique("logs-cid");
+  const auto jwt = e2e::token_for(e2e::unique("logs-user"));
+  std::string signature, bad_signature;
+  {
+    auto srv = std::make_unique<e2e::server>(
+        std::map<std::string, std::string>{{"LOG_LEVEL", "debug"}, {"LOG_FORMAT", "json"}},
+        e2e::server_options{log_path});
+    e2e::shop shop{srv->port()};
+
+    auto listed =
+        call(shop.port, "GET", "/api/v1/internships?limit=1", {}, {{"X-Correlation-ID", cid}});
+    EXPECT_EQ(listed.status, 200) << listed.body;
+    EXPECT_EQ(listed.headers["x-correlation-id"], cid);
+
+    // A paid order: the bearer JWT on every call, then a signed Razorpay
+    // event whose correlation id is its own signature (a client mistake the
+    // log must not turn into a leak).
+    const auto user = e2e::unique("logs-user");
+    auto placed = shop.place(user, shop.cart(user, shop.internship(25000)), e2e::unique("key"));
+    ASSERT_EQ(placed.status, 201) << placed.body;
+    auto order = placed.json();
+    auto token = str(order["data"]["order"], "order_token");
+    auto gateway_order_id = str(order["data"]["order"]["payment"], "gateway_order_id");
+    auto body = R"({"entity":"event","event":"payment.captured","payload":{"payment":{"entity":)"
+                R"({"id":"pay_)" +
+                gateway_order_id.substr(6) + R"(","order_id":")" + gateway_order_id +
+                R"(","amount":)" + std::to_string(order["data"]["order"]["total"].GetInt64()) +
+                R"(,"currency":"INR","status":"captured"}}}})";
+    signature = e2e::razorpay_signature(body);
+    auto paid = call(shop.port, "POST", "/api/v1/webhooks/razorpay", body,
+                     {{"X-Razorpay-Signature", signature},
+                      {"X-Razorpay-Event-Id", e2e::unique("evt")},
+                      {"X-Correlation-ID", signature}});
+    EXPECT_EQ(paid.status, 200) << paid.body;
+    bad_signature = std::string(64, 'a');
+    auto refused =
+        call(shop.port, "POST", "/api/v1/webhooks/razorpay", body,
+             {{"X-Razorpay-Signature", bad_signature}, {"X-Correlation-ID", bad_signature}});
+    EXPECT_EQ(refused.status, 400) << refused.body;
+
+    // The secrets themselves as correlation ids: both fit its character set.
+    for (const auto& secret : {e2e::webhook_secret(), e2e::jwt_signing_secret()}) {
+      auto r = call(shop.port, "GET", "/api/v1/orders/" + token, {},
+                    {{"Authorization", "Bearer " + jwt}, {"X-Correlation-ID", secret}});
+      EXPECT_EQ(r.status, 404) << r.body;  // not this user's order
+    }
+    EXPECT_TRUE(e2e::eventually([&] { return shop.status_of(user, token) == "completed"; }, 10s));
+  }  // SIGTERM: the shutdown lines are in the file too
+
+  auto lines = read_lines(log_path);
+  std::remove(log_path.c_str());
+  ASSERT_GE(lines.size(), 8u);
+  const std::regex rfc3339(R"(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z)");
+  const std::vector<std::string> levels = {"trace", "debug", "info", "warn", "error", "critical"};
+  bool tagged = false, masked = false;
+  for (const auto& line : lines) {
+    rapidjson::Document d;
+    d.Parse<rapidjson::kParseValidateEncodingFlag>(line.c_str(), line.size());
+    ASSERT_FALSE(d.HasParseError()) << line;
+    ASSERT_TRUE(d.IsObject()) << line;
+    for (const char* key : {"time", "level", "message"})
+      ASSERT_TRUE(d.HasMember(key) && d[key].IsString()) << key << " in " << line;
+    EXPECT_TRUE(std::regex_match(str(d, "time"), rfc3339)) << line;
+    EXPECT_NE(std::find(levels.begin(), levels.end(), str(d, "level")), levels.end()) << line;
+    if (str(d, "correlation_id") == cid && !str(d, "route").empty()) tagged = true;
+    if (str(d, "correlation_id") == "[redacted]") masked = true;
+
+    EXPECT_EQ(line.find(e2e::webhook_secret()), std::string::npos) << line;
+    EXPECT_EQ(line.find(e2e::jwt_signing_secret()), std::string::npos) << line;
+    EXPECT_EQ(line.find(signature), std::string::npos) << line;
+    EXPECT_EQ(line.find(bad_signature), std::string::npos) << line;
+    EXPECT_EQ(line.find(jwt), std::string::npos) << line;
+    // The JWT's signature part alone is as secret as the whole token.
+    EXPECT_EQ(line.find(jwt.substr(jwt.rfind('.') + 1)), std::string::npos) << line;
+  }
+  EXPECT_TRUE(tagged) << "no line carries correlation_id " << cid << " with its route";
+  // The secret-bearing correlation ids were logged, and masked.
+  EXPECT_TRUE(masked) << "no line has a masked correlation_id";
+}
+
+}  // namespace

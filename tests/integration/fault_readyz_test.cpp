@@ -1,0 +1,296 @@
+// /readyz while a dependency is down or hangs (CONTRACT §11): it must say 503,
+// naming the part, within 2 s, while /healthz stays 200, and be 200 again once
+// the part is back. A stopped broker refuses connections at once; a hung one
+// (or a hung database) is simulated with a forwarder that stops forwarding.
+#include <arpa/inet.h>
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <future>
+#include <thread>
+
+#include "fault_support.hpp"
+
+using namespace std::chrono_literals;
+
+namespace {
+
+using steady = std::chrono::steady_clock;
+
+// A loopback forwarder to `target_port` that can stall: while stalled it
+// neither accepts, reads nor writes, so clients see a peer that has the TCP
+// connection open and never answers (new connections complete in the backlog).
+class stall_proxy {
+ public:
+  explicit stall_proxy(std::uint16_t target_port) : target_port_(target_port) {
+    listen_fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (::bind(listen_fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
+        ::listen(listen_fd_, 128) != 0)
+      throw std::runtime_error("stall_proxy: cannot listen");
+    socklen_t len = sizeof addr;
+    ::getsockname(listen_fd_, reinterpret_cast<sockaddr*>(&addr), &len);
+    port_ = ntohs(addr.sin_port);
+    thread_ = std::thread([this] { loop(); });
+  }
+  ~stall_proxy() {
+    running_ = false;
+    thread_.join();
+    for (auto& s : sessions_) {
+      ::close(s.first);
+      ::close(s.second);
+    }
+    ::close(listen_fd_);
+  }
+  stall_proxy(const stall_proxy&) = delete;
+  stall_proxy& operator=(const stall_proxy&) = delete;
+
+  std::uint16_t port() const { return port_; }
+  void stall(bool on) { stalled_ = on; }
+
+ private:
+  int connect_target() const {
+    int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    addr.sin_port = htons(target_port_);
+    if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0) return fd;
+    ::close(fd);
+    return -1;
+  }
+  static bool forward(int from, int to) {
+    char buf[65536];
+    auto n = ::recv(from, buf, sizeof buf, 0);
+    if (n <= 0) return false;
+    for (ssize_t off = 0; off < n;) {
+      auto w = ::send(to, buf + off, static_cast<size_t>(n - off), MSG_NOSIGNAL);
+      if (w <= 0) return false;
+      off += w;
+    }
+    return true;
+  }
+  void loop() {
+    while (running_) {
+      if (stalled_) {
+        std::this_thread::sleep_for(20ms);
+        continue;
+      }
+      std::vector<pollfd> fds{{listen_fd_, POLLIN, 0}};
+      for (auto& s : sessions_) {
+        fds.push_back({s.first, POLLIN, 0});
+        fds.push_back({s.second, POLLIN, 0});
+      }
+      if (::poll(fds.data(), fds.size(), 20) <= 0) continue;
+      if (stalled_) continue;  // stalled while polling: leave the bytes where they are
+      std::vector<bool> dead(sessions_.size(), false);
+      for (size_t i = 0; i < sessions_.size(); ++i) {
+        auto& s = sessions_[i];
+        if (fds[1 + 2 * i].revents != 0 && !forward(s.first, s.second)) dead[i] = true;
+        if (!dead[i] && fds[2 + 2 * i].revents != 0 && !forward(s.second, s.first)) dead[i] = true;
+      }
+      for (size_t i = sessions_.size(); i-- > 0;) {
+        if (!dead[i]) continue;
+        ::close(sessions_[i].first);
+        ::close(sessions_[i].second);
+        sessions_.erase(sessions_.begin() + static_cast<std::ptrdiff_t>(i));
+      }
+      if (fds[0].revents != 0) {
+        int client = ::accept(listen_fd_, nullptr, nullptr);
+        if (client < 0) continue;
+        int server = connect_target();
+        if (server < 0)
+          ::close(client);
+        else
+          sessions_.emplace_back(client, server);
+      }
+    }
+  }
+
+  std::uint16_t target_port_;
+  std::uint16_t port_ = 0;
+  int listen_fd_ = -1;
+  std::atomic<bool> running_{true};
+  std::atomic<bool> stalled_{false};
+  std::vector<std::pair<int, int>> sessions_;  // client, server
+  std::thread thread_;
+};
+
+// The URL with its host:port (between '@' and the next '/') replaced.
+std::string via_port(const std::string& url, std::uint16_t port) {
+  auto at = url.find('@');
+  auto slash = url.find('/', at);
+  return url.substr(0, at + 1) + "127.0.0.1:" + std::to_string(port) + url.substr(slash);
+}
+std::uint16_t port_of(const std::string& url) {
+  auto at = url.find('@');
+  auto colon = url.find(':', at);
+  auto slash = url.find('/', at);
+  return static_cast<std::uint16_t>(std::stoi(url.substr(colon + 1, slash - colon - 1)));
+}
+
+struct timed {
+  e2e::reply reply;
+  double seconds = 0;
+  std::string error;  // the call itself failed
+};
+timed readyz(unsigned short port) {
+  timed t;
+  auto start = steady::now();
+  try {
+    t.reply = e2e::call(port, "GET", "/readyz");
+  } catch (const std::exception& e) {
+    t.error = e.what();
+  }
+  t.seconds = std::chrono::duration<double>(steady::now() - start).count();
+  return t;
+}
+
+std::vector<std::string> problems(const e2e::reply& r) {
+  std::vector<std::string> out;
+  auto d = r.json();
+  if (!d.IsObject() || !d.HasMember("error") || !d["error"]["validation_messages"].IsArray())
+    return out;
+  for (auto& m : d["error"]["validation_messages"].GetArray())
+    if (m.IsString()) out.push_back(m.GetString());
+  return out;
+}
+bool names(const e2e::reply& r, const std::string& part) {
+  for (auto& p : problems(r))
+    if (p.rfind(part + ": ", 0) == 0) return true;
+  return false;
+}
+
+// Waits (at most `limit`) until /readyz says `status`; every answer on the way
+// must come within 2 s. The slowest answer seen goes to *slowest.
+timed until_status(unsigned short port, int status, std::chrono::seconds limit, double* slowest) {
+  timed last;
+  auto until = steady::now() + limit;
+  do {
+    last = readyz(port);
+    *slowest = std::max(*slowest, last.seconds);
+    EXPECT_LT(last.seconds, 2.0) << "status " << last.reply.status << " " << last.reply.body;
+    if (last.error.empty() && last.reply.status == status) return last;
+    std::this_thread::sleep_for(100ms);
+  } while (steady::now() < until);
+  return last;
+}
+
+// Eight callers at once during the fault: none may queue behind a hung check.
+void concurrent_503s(unsigned short port, const std::string& part, double* slowest) {
+  std::vector<std::future<timed>> calls;
+  for (int i = 0; i < 8; ++i) calls.push_back(std::async(std::launch::async, readyz, port));
+  for (auto& c : calls) {
+    auto t = c.get();
+    *slowest = std::max(*slowest, t.seconds);
+    EXPECT_TRUE(t.error.empty()) << t.error;
+    EXPECT_EQ(t.reply.status, 503) << t.reply.body;
+    EXPECT_TRUE(names(t.reply, part)) << t.reply.body;
+    EXPECT_LT(t.seconds, 2.0);
+  }
+}
+
+void expect_503_envelope(const e2e::reply& r, const std::string& part, const std::string& up) {
+  EXPECT_EQ(r.status, 503) << r.body;
+  auto d = r.json();
+  ASSERT_TRUE(d.IsObject()) << r.body;
+  EXPECT_FALSE(d["success"].GetBool());
+  EXPECT_EQ(d["error"]["code"].GetInt(), 9503) << r.body;
+  EXPECT_TRUE(names(r, part)) << r.body;
+  EXPECT_FALSE(names(r, up)) << up << " is up: " << r.body;
+}
+
+class fault_readyz : public ::testing::Test {
+ protected:
+  double slowest = 0;
+  void TearDown() override { fault::report("readyz_slowest_seconds", std::to_string(slowest)); }
+};
+
+TEST_F(fault_readyz, a_stopped_broker_is_named_within_two_seconds_and_healthz_stays_up) {
+  auto probe = fault::rabbitmqctl("-q list_vhosts");
+  ASSERT_EQ(probe.status, 0) << "rabbitmqctl is needed for this test: " << probe.output;
+  e2e::server srv;
+  auto ready = until_status(srv.port(), 200, 30s, &slowest);
+  ASSERT_EQ(ready.reply.status, 200) << ready.reply.body;
+  auto d = ready.reply.json();
+  EXPECT_EQ(e2e::str(d["data"], "database"), "up");
+  EXPECT_EQ(e2e::str(d["data"], "broker"), "up");
+
+  // Whatever happens below, the broker runs again for whoever comes next.
+  struct restart_broker {
+    ~restart_broker() {
+      auto r = fault::rabbitmqctl("start_app");
+      if (r.status != 0) ADD_FAILURE() << "rabbitmqctl start_app: " << r.output;
+      if (!fault::broker_up(60s)) ADD_FAILURE() << "the broker did not come back";
+    }
+  } guard;
+  auto stop = fault::rabbitmqctl("stop_app");
+  ASSERT_EQ(stop.status, 0) << stop.output;
+
+  auto down = until_status(srv.port(), 503, 10s, &slowest);
+  expect_503_envelope(down.reply, "broker", "database");
+  concurrent_503s(srv.port(), "broker", &slowest);
+  auto health = e2e::call(srv.port(), "GET", "/healthz");
+  EXPECT_EQ(health.status, 200) << health.body;
+  auto api = e2e::call(srv.port(), "GET", "/api/v1/readyz");
+  expect_503_envelope(api, "broker", "database");
+
+  auto start = fault::rabbitmqctl("start_app");
+  ASSERT_EQ(start.status, 0) << start.output;
+  auto back = until_status(srv.port(), 200, 60s, &slowest);
+  EXPECT_EQ(back.reply.status, 200) << back.reply.body;
+}
+
+TEST_F(fault_readyz, a_hung_broker_is_named_within_two_seconds) {
+  stall_proxy proxy(port_of(fault::amqp_url()));
+  e2e::server srv({{"AMQP_URL", via_port(fault::amqp_url(), proxy.port())}});
+  // Bytes flow again before the server stops, even when an assertion fails.
+  struct unstall {
+    stall_proxy& proxy;
+    ~unstall() { proxy.stall(false); }
+  } guard{proxy};
+  ASSERT_EQ(until_status(srv.port(), 200, 30s, &slowest).reply.status, 200);
+
+  proxy.stall(true);
+  auto down = until_status(srv.port(), 503, 10s, &slowest);
+  expect_503_envelope(down.reply, "broker", "database");
+  concurrent_503s(srv.port(), "broker", &slowest);
+  EXPECT_EQ(e2e::call(srv.port(), "GET", "/healthz").status, 200);
+
+  proxy.stall(false);
+  EXPECT_EQ(until_status(srv.port(), 200, 30s, &slowest).reply.status, 200);
+}
+
+TEST_F(fault_readyz, a_hung_database_is_named_within_two_seconds) {
+  stall_proxy proxy(port_of(fault::database_url()));
+  e2e::server srv({{"DATABASE_URL", via_port(fault::database_url(), proxy.port())}});
+  // Bytes flow again before the server stops, even when an assertion fails.
+  struct unstall {
+    stall_proxy& proxy;
+    ~unstall() { proxy.stall(false); }
+  } guard{proxy};
+  ASSERT_EQ(until_status(srv.port(), 200, 30s, &slowest).reply.status, 200);
+
+  proxy.stall(true);
+  auto down = until_status(srv.port(), 503, 10s, &slowest);
+  expect_503_envelope(down.reply, "database", "broker");
+  auto said = problems(down.reply);
+  EXPECT_NE(std::find(said.begin(), said.end(), "database: not answering within 1000 ms"),
+            said.end())
+      << down.reply.body;
+  concurrent_503s(srv.port(), "database", &slowest);
+  EXPECT_EQ(e2e::call(srv.port(), "GET", "/healthz").status, 200);
+
+  // The stuck queries finish once bytes flow again; readiness follows.
+  proxy.stall(false);
+  EXPECT_EQ(until_status(srv.port(), 200, 30s, &slowest).reply.status, 200);
+}
+
+}  // namespace
