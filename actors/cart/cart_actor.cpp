@@ -233,8 +233,7 @@ caf::result<cart_view> mutate(self_ptr self, const actor_context& ctx, const caf
 
 // What an operator sees of this cart (GET /admin/actors/cart/{token}).
 actor_snapshot inspect(self_ptr self, const config::settings& cfg) {
-  auto s = self->snapshot_base();
-  s.timers.push_back({"passivation", s.last_message_at + to_micros(cfg.actor_idle_timeout)});
+  auto s = self->snapshot_base(cfg.actor_idle_timeout);
   rapidjson::StringBuffer buf;
   json_writer w(buf);
   w.StartObject();

@@ -45,13 +45,15 @@ void instrumented_base::passivate() {
   quit();
 }
 
-actor_snapshot instrumented_base::snapshot_base() {
+actor_snapshot instrumented_base::snapshot_base(std::chrono::milliseconds idle_timeout) {
   actor_snapshot s;
   s.kind = kind_.name();
   s.id = probe_->id;
   s.mailbox_size = static_cast<std::int64_t>(mailbox().size());
   s.messages = probe_->messages.load(std::memory_order_relaxed);
   s.last_message_at = probe_->last_message_at.load(std::memory_order_relaxed);
+  if (idle_timeout.count() > 0)
+    s.timers.push_back({"passivation", s.last_message_at + to_micros(idle_timeout)});
   return s;
 }
 

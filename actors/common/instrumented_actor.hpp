@@ -9,6 +9,7 @@
 
 #include <caf/event_based_actor.hpp>
 #include <caf/stateful_actor.hpp>
+#include <chrono>
 #include <string>
 #include <type_traits>
 
@@ -48,8 +49,9 @@ class instrumented_base : public caf::event_based_actor {
   void set_instance_id(std::string id);
   // Counts a passivation, then quits.
   void passivate();
-  // The generic part of a snapshot: kind, id, mailbox, messages, last message.
-  actor_snapshot snapshot_base();
+  // The generic part of a snapshot: kind, id, mailbox, messages, last message,
+  // and for an entity passivated after `idle_timeout` its passivation timer.
+  actor_snapshot snapshot_base(std::chrono::milliseconds idle_timeout = {});
 
   caf::invoke_message_result consume(caf::mailbox_element& x) override;
   void initialize() override;

@@ -211,6 +211,35 @@ class fault_readyz : public ::testing::Test {
  protected:
   double slowest = 0;
   void TearDown() override { fault::report("readyz_slowest_seconds", std::to_string(slowest)); }
+
+  // checkoutd reaches one part (`setting` = its URL) through a forwarder that
+  // stops passing bytes: /readyz must name that part, and only it, within 2 s,
+  // /healthz stays up, and readiness returns once bytes flow again. Answers
+  // the 503 it saw.
+  e2e::reply stalled(const std::string& setting, const std::string& url, const std::string& part,
+                     const std::string& other) {
+    stall_proxy proxy(port_of(url));
+    e2e::server srv(std::map<std::string, std::string>{{setting, via_port(url, proxy.port())}});
+    // Bytes flow again before the server stops, even when an assertion fails.
+    struct unstall {
+      stall_proxy& proxy;
+      ~unstall() { proxy.stall(false); }
+    } guard{proxy};
+    auto ready = until_status(srv.port(), 200, 30s, &slowest).reply;
+    if (ready.status != 200) {
+      ADD_FAILURE() << "never ready: " << ready.body;
+      return ready;
+    }
+    proxy.stall(true);
+    auto down = until_status(srv.port(), 503, 10s, &slowest);
+    expect_503_envelope(down.reply, part, other);
+    concurrent_503s(srv.port(), part, &slowest);
+    EXPECT_EQ(e2e::call(srv.port(), "GET", "/healthz").status, 200);
+    // The stuck calls finish once bytes flow again; readiness follows.
+    proxy.stall(false);
+    EXPECT_EQ(until_status(srv.port(), 200, 30s, &slowest).reply.status, 200);
+    return down.reply;
+  }
 };
 
 TEST_F(fault_readyz, a_stopped_broker_is_named_within_two_seconds_and_healthz_stays_up) {
@@ -249,48 +278,15 @@ TEST_F(fault_readyz, a_stopped_broker_is_named_within_two_seconds_and_healthz_st
 }
 
 TEST_F(fault_readyz, a_hung_broker_is_named_within_two_seconds) {
-  stall_proxy proxy(port_of(fault::amqp_url()));
-  e2e::server srv({{"AMQP_URL", via_port(fault::amqp_url(), proxy.port())}});
-  // Bytes flow again before the server stops, even when an assertion fails.
-  struct unstall {
-    stall_proxy& proxy;
-    ~unstall() { proxy.stall(false); }
-  } guard{proxy};
-  ASSERT_EQ(until_status(srv.port(), 200, 30s, &slowest).reply.status, 200);
-
-  proxy.stall(true);
-  auto down = until_status(srv.port(), 503, 10s, &slowest);
-  expect_503_envelope(down.reply, "broker", "database");
-  concurrent_503s(srv.port(), "broker", &slowest);
-  EXPECT_EQ(e2e::call(srv.port(), "GET", "/healthz").status, 200);
-
-  proxy.stall(false);
-  EXPECT_EQ(until_status(srv.port(), 200, 30s, &slowest).reply.status, 200);
+  stalled("AMQP_URL", fault::amqp_url(), "broker", "database");
 }
 
 TEST_F(fault_readyz, a_hung_database_is_named_within_two_seconds) {
-  stall_proxy proxy(port_of(fault::database_url()));
-  e2e::server srv({{"DATABASE_URL", via_port(fault::database_url(), proxy.port())}});
-  // Bytes flow again before the server stops, even when an assertion fails.
-  struct unstall {
-    stall_proxy& proxy;
-    ~unstall() { proxy.stall(false); }
-  } guard{proxy};
-  ASSERT_EQ(until_status(srv.port(), 200, 30s, &slowest).reply.status, 200);
-
-  proxy.stall(true);
-  auto down = until_status(srv.port(), 503, 10s, &slowest);
-  expect_503_envelope(down.reply, "database", "broker");
-  auto said = problems(down.reply);
+  auto down = stalled("DATABASE_URL", fault::database_url(), "database", "broker");
+  auto said = problems(down);
   EXPECT_NE(std::find(said.begin(), said.end(), "database: not answering within 1000 ms"),
             said.end())
-      << down.reply.body;
-  concurrent_503s(srv.port(), "database", &slowest);
-  EXPECT_EQ(e2e::call(srv.port(), "GET", "/healthz").status, 200);
-
-  // The stuck queries finish once bytes flow again; readiness follows.
-  proxy.stall(false);
-  EXPECT_EQ(until_status(srv.port(), 200, 30s, &slowest).reply.status, 200);
+      << down.body;
 }
 
 }  // namespace
