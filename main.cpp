@@ -14,6 +14,7 @@
 #include "actors/cart/cart_cleanup.hpp"
 #include "actors/cart/cart_directory.hpp"
 #include "actors/catalog/catalog_actor.hpp"
+#include "actors/common/ids.hpp"
 #include "actors/common/metrics.hpp"
 #include "actors/coupon/coupon_actor.hpp"
 #include "actors/dlq/dlq_actor.hpp"
@@ -96,19 +97,25 @@ int main(int argc, char** argv) {
     std::cerr << "checkoutd: " << loaded.error << "\n";
     return 2;
   }
+  if (config::is_development(*loaded.value) && loaded.value->razorpay_webhook_secret.empty()) {
+    // The sandbox signs its events as Razorpay's; with no secret configured it
+    // gets one of its own for this process only, never a value in the code.
+    loaded.value->razorpay_webhook_secret = random_hex(32);
+  }
   auto cfg = std::make_shared<const config::settings>(*loaded.value);
   if (!opts.issue_token_for.empty()) {
     std::vector<std::string> roles;
     if (opts.issue_admin) roles.push_back("admin");
     std::cout << http::issue_token(cfg->jwt_secret, opts.issue_token_for, roles,
-                                   std::chrono::hours(24))
+                                   std::chrono::hours(24), {}, cfg->jwt_issuer, cfg->jwt_audience)
               << "\n";
     return 0;
   }
-  logging::setup(cfg->log_level, cfg->log_format,
-                 {cfg->jwt_secret, cfg->razorpay_key_secret, cfg->razorpay_webhook_secret,
-                  cfg->razorpay_webhook_secret_previous, cfg->stripe_secret_key,
-                  cfg->stripe_webhook_secret, cfg->stripe_webhook_secret_previous});
+  logging::setup(
+      cfg->log_level, cfg->log_format,
+      {cfg->jwt_secret, cfg->jwt_secret_previous, cfg->razorpay_key_secret,
+       cfg->razorpay_webhook_secret, cfg->razorpay_webhook_secret_previous, cfg->stripe_secret_key,
+       cfg->stripe_webhook_secret, cfg->stripe_webhook_secret_previous});
 
   if (!with_retries("migration", [&](std::string& err) {
         auto r = persistence::migrate(cfg->database_url);
@@ -161,6 +168,7 @@ int main(int argc, char** argv) {
     return conn ? std::string() : err;
   });
   api->dlq = spawn_dlq_actor(sys, ctx);
+  api->jwt = http::jwt_policy_of(*cfg);
 
   messaging::outbox_relay_options relay_opts;
   relay_opts.database_url = cfg->database_url;
@@ -220,6 +228,11 @@ int main(int argc, char** argv) {
   sopts.host = cfg->listen_host;
   sopts.port = cfg->listen_port;
   sopts.threads = cfg->http_threads;
+  sopts.max_connections = cfg->max_connections;
+  sopts.header_timeout = cfg->http_header_timeout;
+  sopts.body_timeout = cfg->http_body_timeout;
+  sopts.idle_timeout = cfg->http_idle_timeout;
+  sopts.cors_allowed_origins = cfg->cors_allowed_origins;
   // Longer than any chain of actor requests, so the actors' own errors reach the client.
   sopts.response_timeout = std::max<std::chrono::milliseconds>(
       cfg->request_timeout * 3,
@@ -229,8 +242,8 @@ int main(int argc, char** argv) {
   };
   http::server server(sopts, routes);
   if (!server.start()) return 1;
-  spdlog::info("checkoutd serving on {}:{} with the {} gateway", cfg->listen_host, server.port(),
-               cfg->payment_gateway);
+  spdlog::info("checkoutd serving on {}:{} in {} mode, default gateway {}", cfg->listen_host,
+               server.port(), cfg->checkout_env, cfg->payment_gateway);
 
   int sig = 0;
   sigwait(&signals, &sig);

@@ -7,6 +7,8 @@
 #include <functional>
 #include <sstream>
 
+#include "config/cidr.hpp"
+
 namespace checkout::config {
 namespace {
 
@@ -63,10 +65,11 @@ setter string_field(std::string settings::*field) {
   return [field](settings& s, const std::string& v) { return set_string(field, s, v); };
 }
 
-setter duration_field(duration settings::*field) {
-  return [field](settings& s, const std::string& v) -> std::string {
+setter duration_field(duration settings::*field, bool zero_allowed = false) {
+  return [field, zero_allowed](settings& s, const std::string& v) -> std::string {
     auto d = parse_duration(v);
-    if (!d || d->count() <= 0) return "'" + v + "' is not a duration like 500ms, 5s, 30m or 24h";
+    if (!d || d->count() < (zero_allowed ? 0 : 1))
+      return "'" + v + "' is not a duration like 500ms, 5s, 30m or 24h";
     s.*field = *d;
     return {};
   };
@@ -111,12 +114,18 @@ const std::map<std::string, setter>& setters() {
          s.amqp_url = v;
          return {};
        }},
-      {"JWT_SECRET",
+      {"CHECKOUT_ENV",
        [](settings& s, const std::string& v) -> std::string {
-         if (v.size() < 16) return "must be at least 16 characters";
-         s.jwt_secret = v;
+         if (v != "production" && v != "development")
+           return "'" + v + "' is not one of production, development";
+         s.checkout_env = v;
          return {};
        }},
+      {"JWT_SECRET", string_field(&settings::jwt_secret)},
+      {"JWT_SECRET_PREVIOUS", string_field(&settings::jwt_secret_previous)},
+      {"JWT_ISSUER", string_field(&settings::jwt_issuer)},
+      {"JWT_AUDIENCE", string_field(&settings::jwt_audience)},
+      {"JWT_LEEWAY", duration_field(&settings::jwt_leeway, true)},
       {"PUBLIC_BASE_URL", string_field(&settings::public_base_url)},
       {"PAYMENT_GATEWAY",
        [](settings& s, const std::string& v) -> std::string {
@@ -208,6 +217,37 @@ const std::map<std::string, setter>& setters() {
          s.log_level = v;
          return {};
        }},
+      {"RATE_LIMIT_IP", int_field(&settings::rate_limit_ip, 0, 1000000)},
+      {"RATE_LIMIT_USER", int_field(&settings::rate_limit_user, 0, 1000000)},
+      {"COUPON_ATTEMPTS_PER_CART", int_field(&settings::coupon_attempts_per_cart, 0, 1000000)},
+      {"MAX_OPEN_ORDERS_PER_USER", int_field(&settings::max_open_orders_per_user, 0, 1000)},
+      {"TRUSTED_PROXIES",
+       [](settings& s, const std::string& v) -> std::string {
+         auto ranges = split(v, ',');
+         for (auto& r : ranges)
+           if (!parse_cidr(r)) return "'" + r + "' is not an address or CIDR range";
+         s.trusted_proxies = std::move(ranges);
+         return {};
+       }},
+      {"CORS_ALLOWED_ORIGINS",
+       [](settings& s, const std::string& v) -> std::string {
+         auto origins = split(v, ',');
+         for (auto& o : origins) {
+           auto scheme = o.find("://");
+           bool http = o.rfind("http://", 0) == 0 || o.rfind("https://", 0) == 0;
+           // An origin is scheme://host[:port]: no path, no trailing slash.
+           if (!http || o.find('/', scheme + 3) != std::string::npos || o.size() == scheme + 3)
+             return "'" + o + "' is not an origin like https://shop.example.com";
+         }
+         s.cors_allowed_origins = std::move(origins);
+         return {};
+       }},
+      {"MAX_CONNECTIONS", int_field(&settings::max_connections, 1, 1000000)},
+      {"HTTP_HEADER_TIMEOUT", duration_field(&settings::http_header_timeout)},
+      {"HTTP_BODY_TIMEOUT", duration_field(&settings::http_body_timeout)},
+      {"HTTP_IDLE_TIMEOUT", duration_field(&settings::http_idle_timeout)},
+      {"CART_DATA_RETENTION", duration_field(&settings::cart_data_retention)},
+      {"CART_DELETE_AFTER", duration_field(&settings::cart_delete_after)},
       {"LOG_FORMAT",
        [](settings& s, const std::string& v) -> std::string {
          if (v != "json" && v != "text") return "'" + v + "' is not one of json, text";
@@ -245,18 +285,89 @@ std::optional<std::string> toml_to_text(const toml::node& node) {
   return std::nullopt;
 }
 
-// Settings that only make sense together: a real gateway mode needs at least
-// one gateway's credentials, and Razorpay needs both halves of its key.
-std::string check_gateways(const settings& s) {
-  if (s.payment_gateway == "sandbox") return {};
-  if (s.razorpay_key_id.empty() != s.razorpay_key_secret.empty())
-    return std::string("invalid setting ") +
-           (s.razorpay_key_id.empty() ? "RAZORPAY_KEY_ID" : "RAZORPAY_KEY_SECRET") +
-           ": required with " +
-           (s.razorpay_key_id.empty() ? "RAZORPAY_KEY_SECRET" : "RAZORPAY_KEY_ID");
-  if (!razorpay_configured(s) && !stripe_configured(s))
-    return "invalid setting PAYMENT_GATEWAY: '" + s.payment_gateway +
-           "' needs RAZORPAY_KEY_ID and RAZORPAY_KEY_SECRET, or STRIPE_SECRET_KEY";
+std::string invalid(const char* name, const std::string& why) {
+  return std::string("invalid setting ") + name + ": " + why;
+}
+
+// Secrets that have appeared in this repository (old defaults, test and demo
+// values): anyone who has read the source knows them.
+bool published_secret(const std::string& v) {
+  static const std::vector<std::string> known = {"dev-jwt-secret-change-me",
+                                                 "sandbox-webhook-secret",
+                                                 "whsec_sandbox",
+                                                 "e2e-jwt-secret-0123456789",
+                                                 "e2e-razorpay-webhook-secret",
+                                                 "e2e-jwt-secret-0123456789-0123456789-abcdef",
+                                                 "0123456789abcdef-long-enough",
+                                                 "unit-jwt-secret-0123456789",
+                                                 "changeme",
+                                                 "secret"};
+  return std::find(known.begin(), known.end(), v) != known.end();
+}
+
+// A secret production may run with: set, long enough, never published.
+std::string check_secret(const char* name, const std::string& v, std::size_t min_length,
+                         bool required) {
+  if (v.empty())
+    return required ? invalid(name, "required with CHECKOUT_ENV=production") : std::string();
+  if (v.size() < min_length)
+    return invalid(name, "must be at least " + std::to_string(min_length) +
+                             " bytes with CHECKOUT_ENV=production");
+  if (published_secret(v))
+    return invalid(name, "is a value published in the source; choose a secret of your own");
+  return {};
+}
+
+// Settings that only make sense together (CONTRACT §13): which gateways are
+// enabled, which one is the default, and what production refuses.
+std::string check_modes(settings& s) {
+  const bool dev = is_development(s);
+  if (s.jwt_secret.empty()) return invalid("JWT_SECRET", "required");
+  if (s.razorpay_key_id.empty() != s.razorpay_key_secret.empty()) {
+    bool id_missing = s.razorpay_key_id.empty();
+    return invalid(
+        id_missing ? "RAZORPAY_KEY_ID" : "RAZORPAY_KEY_SECRET",
+        std::string("required with ") + (id_missing ? "RAZORPAY_KEY_SECRET" : "RAZORPAY_KEY_ID"));
+  }
+  // Keys without a webhook secret would take money that nothing confirms.
+  if (!s.razorpay_key_id.empty() && s.razorpay_webhook_secret.empty())
+    return invalid("RAZORPAY_WEBHOOK_SECRET", "required with RAZORPAY_KEY_ID");
+  if (!s.stripe_secret_key.empty() && s.stripe_webhook_secret.empty())
+    return invalid("STRIPE_WEBHOOK_SECRET", "required with STRIPE_SECRET_KEY");
+  if (s.payment_gateway.empty()) {
+    if (dev)
+      s.payment_gateway = "sandbox";
+    else if (razorpay_configured(s))
+      s.payment_gateway = "razorpay";
+    else if (stripe_configured(s))
+      s.payment_gateway = "stripe";
+  }
+  if (!dev) {
+    for (auto err : {check_secret("JWT_SECRET", s.jwt_secret, 32, true),
+                     check_secret("JWT_SECRET_PREVIOUS", s.jwt_secret_previous, 32, false),
+                     check_secret("RAZORPAY_WEBHOOK_SECRET", s.razorpay_webhook_secret, 16, false),
+                     check_secret("RAZORPAY_WEBHOOK_SECRET_PREVIOUS",
+                                  s.razorpay_webhook_secret_previous, 16, false),
+                     check_secret("STRIPE_WEBHOOK_SECRET", s.stripe_webhook_secret, 16, false),
+                     check_secret("STRIPE_WEBHOOK_SECRET_PREVIOUS",
+                                  s.stripe_webhook_secret_previous, 16, false)})
+      if (!err.empty()) return err;
+    if (s.payment_gateway == "sandbox")
+      return invalid("PAYMENT_GATEWAY",
+                     "the sandbox gateway exists only with CHECKOUT_ENV=development");
+    if (!razorpay_configured(s) && !stripe_configured(s))
+      return invalid("PAYMENT_GATEWAY",
+                     "production needs a gateway: RAZORPAY_KEY_ID, RAZORPAY_KEY_SECRET and "
+                     "RAZORPAY_WEBHOOK_SECRET, or STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET");
+  }
+  if (s.payment_gateway == "razorpay" && !razorpay_configured(s))
+    return invalid("PAYMENT_GATEWAY",
+                   "'razorpay' needs RAZORPAY_KEY_ID, RAZORPAY_KEY_SECRET and "
+                   "RAZORPAY_WEBHOOK_SECRET");
+  if (s.payment_gateway == "stripe" && !stripe_configured(s))
+    return invalid("PAYMENT_GATEWAY", "'stripe' needs STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET");
+  if (s.cart_delete_after <= s.cart_data_retention)
+    return invalid("CART_DELETE_AFTER", "must be longer than CART_DATA_RETENTION");
   return {};
 }
 
@@ -272,6 +383,7 @@ std::optional<duration> parse_duration(const std::string& text) {
   if (unit == "s") return std::chrono::seconds(n);
   if (unit == "m") return std::chrono::minutes(n);
   if (unit == "h") return std::chrono::hours(n);
+  if (unit == "d") return std::chrono::hours(24 * n);
   return std::nullopt;
 }
 
@@ -304,7 +416,7 @@ load_result load(const std::string& file, const std::map<std::string, std::strin
     if (!value) continue;
     if (auto err = apply(s, key, *value, "environment"); !err.empty()) return {std::nullopt, err};
   }
-  if (auto err = check_gateways(s); !err.empty()) return {std::nullopt, err};
+  if (auto err = check_modes(s); !err.empty()) return {std::nullopt, err};
   return {s, {}};
 }
 

@@ -21,20 +21,33 @@ struct fx_rate {
 };
 
 struct settings {
+  // CONTRACT §13: production (the default) refuses unsafe settings at start-up;
+  // the sandbox gateway and every development aid exist only in development.
+  std::string checkout_env = "production";  // production | development
   std::string listen_host = "0.0.0.0";
   std::uint16_t listen_port = 8080;
   std::string database_url = "postgresql://checkout:checkout@127.0.0.1:5432/checkout";
   std::string amqp_url = "amqp://guest:guest@127.0.0.1:5672/%2f";
-  std::string jwt_secret = "dev-jwt-secret-change-me";
+  // No secret has a value in the code: unset means unset (load() decides).
+  std::string jwt_secret;
+  // Accepted beside jwt_secret during a rotation (never used to sign).
+  std::string jwt_secret_previous;
+  // When set, a token's iss / aud must match.
+  std::string jwt_issuer;
+  std::string jwt_audience;
+  // Clock skew allowed on exp and nbf.
+  duration jwt_leeway = std::chrono::seconds(30);
   std::string public_base_url = "http://localhost:8080";
-  std::string payment_gateway = "sandbox";  // sandbox | razorpay | stripe
+  // The default gateway: sandbox | razorpay | stripe. Unset: the sandbox in
+  // development, otherwise the first enabled of razorpay, stripe (load() fills it).
+  std::string payment_gateway;
   // Empty means "not configured": a real gateway is enabled only with its credentials.
   std::string razorpay_key_id;
   std::string razorpay_key_secret;
-  std::string razorpay_webhook_secret = "sandbox-webhook-secret";
+  std::string razorpay_webhook_secret;
   std::string razorpay_api_base = "https://api.razorpay.com";
   std::string stripe_secret_key;
-  std::string stripe_webhook_secret = "whsec_sandbox";
+  std::string stripe_webhook_secret;
   // During a webhook secret rotation the old (or next) secret is accepted too.
   std::string razorpay_webhook_secret_previous;
   std::string stripe_webhook_secret_previous;
@@ -85,17 +98,51 @@ struct settings {
   std::string log_level = "info";
   // json: one JSON object per line (config/logging.hpp); text: one readable line.
   std::string log_format = "json";
+
+  // Abuse limits (CONTRACT §13), per instance; 0 turns one off.
+  int rate_limit_ip = 50;             // requests per second per client address (bursts of 2x)
+  int rate_limit_user = 20;           // requests per second per JWT subject (bursts of 2x)
+  int coupon_attempts_per_cart = 20;  // coupon applications + validations per cart per hour
+  int max_open_orders_per_user = 3;   // orders awaiting payment at once
+  // CIDRs of proxies whose X-Forwarded-For is believed (default: none).
+  std::vector<std::string> trusted_proxies;
+  // Exact origins allowed cross-origin access (default: none).
+  std::vector<std::string> cors_allowed_origins;
+  // Connections beyond this are closed at accept; slow clients get deadlines:
+  // the whole header within http_header_timeout, the whole body within
+  // http_body_timeout, and an idle keep-alive connection is closed after
+  // http_idle_timeout.
+  int max_connections = 10000;
+  duration http_header_timeout = std::chrono::seconds(10);
+  duration http_body_timeout = std::chrono::seconds(30);
+  duration http_idle_timeout = std::chrono::seconds(60);
+
+  // Retention of expired carts: their analytics data and device id are
+  // erased after cart_data_retention, the carts deleted after cart_delete_after
+  // (orders and enrollments are kept).
+  duration cart_data_retention = std::chrono::hours(24 * 30);
+  duration cart_delete_after = std::chrono::hours(24 * 180);
 };
 
-// Whether a real gateway's credentials are configured.
-inline bool razorpay_configured(const settings& s) {
-  return !s.razorpay_key_id.empty() && !s.razorpay_key_secret.empty();
-}
-inline bool stripe_configured(const settings& s) {
-  return !s.stripe_secret_key.empty();
+inline bool is_development(const settings& s) {
+  return s.checkout_env == "development";
 }
 
-// Parses "500ms", "5s", "30m", "24h" (a whole number and a unit).
+// Whether a real gateway is enabled (CONTRACT §13): all its credentials set.
+inline bool razorpay_configured(const settings& s) {
+  return !s.razorpay_key_id.empty() && !s.razorpay_key_secret.empty() &&
+         !s.razorpay_webhook_secret.empty();
+}
+inline bool stripe_configured(const settings& s) {
+  return !s.stripe_secret_key.empty() && !s.stripe_webhook_secret.empty();
+}
+// The sandbox (development only) signs its events as Razorpay events.
+inline bool sandbox_enabled(const settings& s) {
+  return is_development(s);
+}
+
+// Parses "500ms", "5s", "30m", "24h", "30d" (a whole number and a unit).
+
 std::optional<duration> parse_duration(const std::string& text);
 
 // The result of loading: either settings or a message naming the bad setting.

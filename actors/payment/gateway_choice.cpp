@@ -7,10 +7,13 @@
 namespace checkout::payment {
 
 std::vector<std::string> enabled_gateways(const config::settings& cfg) {
-  if (cfg.payment_gateway == "sandbox") return {"sandbox"};
   std::vector<std::string> out;
+  const bool sandbox = config::sandbox_enabled(cfg);
+  // The sandbox leads only when it is the default (PAYMENT_GATEWAY=sandbox).
+  if (sandbox && cfg.payment_gateway == "sandbox") out.emplace_back("sandbox");
   if (config::razorpay_configured(cfg)) out.emplace_back("razorpay");
   if (config::stripe_configured(cfg)) out.emplace_back("stripe");
+  if (sandbox && cfg.payment_gateway != "sandbox") out.emplace_back("sandbox");
   return out;
 }
 
@@ -27,12 +30,13 @@ caf::expected<std::vector<std::string>> gateway_candidates(const std::string& re
       return make_error(errc::invalid_field, "gateway " + requested + " is not enabled");
     return std::vector<std::string>{requested};
   }
-  if (on("sandbox")) return std::vector<std::string>{"sandbox"};
+  if (!enabled.empty() && enabled.front() == "sandbox") return std::vector<std::string>{"sandbox"};
   std::string preferred = currency == "INR" ? "razorpay" : "stripe";
   std::string other = preferred == "razorpay" ? "stripe" : "razorpay";
   std::vector<std::string> out;
   if (on(preferred)) out.push_back(preferred);
   if (on(other)) out.push_back(other);
+  if (out.empty() && on("sandbox")) out.emplace_back("sandbox");
   if (out.empty()) return make_error(errc::gateway_unavailable, "no payment gateway is configured");
   return out;
 }

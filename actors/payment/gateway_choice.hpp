@@ -1,10 +1,11 @@
 // Which gateways a configuration enables, and which to try for a new payment
 // attempt (pure; the router then skips those whose breaker is open).
-//   PAYMENT_GATEWAY=sandbox          -> only the sandbox
-//   PAYMENT_GATEWAY=razorpay|stripe  -> each real gateway whose credentials are set
+// (CONTRACT §13): each real gateway whose credentials are all set, and the
+// sandbox in development only; the sandbox comes first when PAYMENT_GATEWAY
+// names it, last otherwise.
 // Candidates: a requested gateway alone (the customer chose it: never swapped
-// for another); otherwise razorpay for INR and stripe for the rest, then the
-// other enabled one as the fallback.
+// for another); the sandbox when it leads; otherwise razorpay for INR and
+// stripe for the rest, then the other enabled one as the fallback.
 #pragma once
 
 #include <caf/expected.hpp>

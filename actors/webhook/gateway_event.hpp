@@ -34,4 +34,14 @@ struct gateway_event {
   micros occurred_at = 0;  // the gateway's own event time, 0 when unknown
 };
 
+// Whether the webhook route of `route_gateway` may change a payment attempt
+// made at `attempt_gateway` (CONTRACT §13): each route serves its own
+// gateway's attempts, and the Razorpay route also the sandbox's (which speaks
+// Razorpay's format) while the sandbox is enabled.
+inline bool route_serves(const std::string& route_gateway, const std::string& attempt_gateway,
+                         bool sandbox_enabled) {
+  if (attempt_gateway == route_gateway) return true;
+  return sandbox_enabled && route_gateway == "razorpay" && attempt_gateway == "sandbox";
+}
+
 }  // namespace checkout

@@ -28,48 +28,50 @@ gateway_event_kind kind_from(const std::string& s) {
   return gateway_event_kind::none;
 }
 
-std::optional<std::string> find_order(pqxx::transaction_base& txn, const gateway_event& ev) {
-  auto first = [](const pqxx::result& r) -> std::optional<std::string> {
+std::optional<order_match> find_order(pqxx::transaction_base& txn, const gateway_event& ev) {
+  auto first = [](const pqxx::result& r) -> std::optional<order_match> {
     if (r.empty()) return std::nullopt;
-    return r[0][0].as<std::string>();
+    return order_match{r[0][0].as<std::string>(), r[0][1].as<std::string>()};
   };
   if (is_uuid(ev.payment_token)) {
-    if (auto t = first(exec(txn, "inbox_order_by_payment",
-                            "SELECT order_token::text FROM payment_attempts WHERE token = $1::uuid",
+    if (auto m = first(exec(txn, "inbox_order_by_payment",
+                            "SELECT order_token::text, gateway FROM payment_attempts "
+                            "WHERE token = $1::uuid",
                             ev.payment_token)))
-      return t;
+      return m;
   }
-  // The sandbox speaks Razorpay's format (CONTRACT §8).
-  const std::string also = ev.gateway == "razorpay" ? "sandbox" : ev.gateway;
   if (!ev.gateway_order_id.empty()) {
-    if (auto t = first(exec(txn, "inbox_order_by_gateway_order",
-                            "SELECT order_token::text FROM payment_attempts "
-                            "WHERE gateway IN ($1, $2) AND gateway_order_id = $3 "
-                            "ORDER BY attempt_no DESC LIMIT 1",
-                            ev.gateway, also, ev.gateway_order_id)))
-      return t;
+    if (auto m = first(exec(txn, "inbox_order_by_gateway_order",
+                            "SELECT order_token::text, gateway FROM payment_attempts "
+                            "WHERE gateway_order_id = $1 ORDER BY attempt_no DESC LIMIT 1",
+                            ev.gateway_order_id)))
+      return m;
   }
   if (!ev.payment_id.empty()) {
-    if (auto t = first(exec(txn, "inbox_order_by_gateway_payment",
-                            "SELECT order_token::text FROM payment_attempts "
-                            "WHERE gateway IN ($1, $2) AND gateway_payment_id = $3 "
-                            "ORDER BY attempt_no DESC LIMIT 1",
-                            ev.gateway, also, ev.payment_id)))
-      return t;
+    if (auto m = first(exec(txn, "inbox_order_by_gateway_payment",
+                            "SELECT order_token::text, gateway FROM payment_attempts "
+                            "WHERE gateway_payment_id = $1 ORDER BY attempt_no DESC LIMIT 1",
+                            ev.payment_id)))
+      return m;
   }
   if (is_uuid(ev.order_token)) {
-    if (auto t =
-            first(exec(txn, "inbox_order_by_token",
-                       "SELECT token::text FROM orders WHERE token = $1::uuid", ev.order_token)))
-      return t;
+    if (auto m = first(exec(txn, "inbox_order_by_token",
+                            "SELECT o.token::text, COALESCE((SELECT a.gateway FROM "
+                            "payment_attempts a WHERE a.order_token = o.token "
+                            "ORDER BY a.attempt_no DESC LIMIT 1), '') "
+                            "FROM orders o WHERE o.token = $1::uuid",
+                            ev.order_token)))
+      return m;
   }
   return std::nullopt;
 }
 
 entry record(pqxx::transaction_base& txn, const gateway_event& ev, const std::string& order_token,
-             const std::string& correlation_id) {
-  const bool actionable = ev.kind != gateway_event_kind::none && !order_token.empty();
+             const std::string& correlation_id, bool wrong_gateway) {
+  const bool actionable =
+      !wrong_gateway && ev.kind != gateway_event_kind::none && !order_token.empty();
   const std::string result = actionable                            ? "pending"
+                             : wrong_gateway                       ? "wrong_gateway"
                              : ev.kind == gateway_event_kind::none ? "ignored"
                                                                    : "unknown_order";
   auto inserted = exec(

@@ -12,9 +12,15 @@
 
 namespace checkout::inbox_store {
 
-// The order an event is about: by our payment token, the gateway's order or
-// session id, the gateway's payment id, then our order token.
-std::optional<std::string> find_order(pqxx::transaction_base& txn, const gateway_event& ev);
+// The order an event is about, and the gateway of the payment attempt that
+// identified it: by our payment token, the gateway's order or session id, the
+// gateway's payment id, then our order token (its latest attempt; "" when it
+// has none). Any gateway's attempt matches: the caller judges the gateway.
+struct order_match {
+  std::string order_token;
+  std::string attempt_gateway;
+};
+std::optional<order_match> find_order(pqxx::transaction_base& txn, const gateway_event& ev);
 
 // Where an event stands in the inbox.
 struct entry {
@@ -25,10 +31,11 @@ struct entry {
 };
 
 // Stores the event unless it is there already (ON CONFLICT DO NOTHING), and
-// answers where it stands. An event of kind none, or for no known order, is
-// final at once (result `ignored` / `unknown_order`).
+// answers where it stands. An event naming another gateway's payment
+// (`wrong_gateway`), of kind none, or for no known order, is final at once
+// (result `wrong_gateway` / `ignored` / `unknown_order`).
 entry record(pqxx::transaction_base& txn, const gateway_event& ev, const std::string& order_token,
-             const std::string& correlation_id);
+             const std::string& correlation_id, bool wrong_gateway = false);
 
 // Marks the event applied with `result`, in the transaction that applied it;
 // false (with the earlier result) when it had been applied before. Inserts the

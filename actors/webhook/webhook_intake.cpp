@@ -76,7 +76,10 @@ void answer_settled(const gateway_event& ev, const inbox_store::entry& e, outcom
   }
   auto result = e.fresh ? e.result : std::string("duplicate");
   count(ev.gateway, result);
-  if (e.fresh)
+  if (e.fresh && e.result == "wrong_gateway")
+    spdlog::warn("{} event {} ({}) names order {}, paid through another gateway: not applied",
+                 ev.gateway, ev.event_id, ev.type, e.order_token);
+  else if (e.fresh)
     spdlog::info("{} event {} ({}) recorded, not applied: {}", ev.gateway, ev.event_id, ev.type,
                  e.result == "unknown_order" ? "no such order" : ev.note);
   rp.deliver(webhook_outcome{result});
@@ -122,10 +125,14 @@ void intake(caf::event_based_actor* self, const actor_context& ctx, const webhoo
     return;
   }
   db_request(self, ctx,
-             [ev = *ev, cid = d.correlation_id](pqxx::connection& c) {
+             [ev = *ev, cid = d.correlation_id,
+              sandbox = config::sandbox_enabled(*ctx.cfg)](pqxx::connection& c) {
                pqxx::work txn(c);
-               auto token = inbox_store::find_order(txn, ev).value_or("");
-               auto e = inbox_store::record(txn, ev, token, cid);
+               auto match = inbox_store::find_order(txn, ev);
+               auto token = match ? match->order_token : std::string();
+               // Another gateway's payment: kept for operators, changes nothing.
+               bool wrong = match && !route_serves(ev.gateway, match->attempt_gateway, sandbox);
+               auto e = inbox_store::record(txn, ev, token, cid, wrong);
                txn.commit();
                return caf::make_message(recorded{std::move(e)});
              })

@@ -4,7 +4,7 @@ namespace checkout::http {
 
 bool authenticate(const api_ptr& api, const request& req, const responder& out, bool required,
                   std::optional<auth_user>& user) {
-  auto result = http::authenticate(req, api->actors.cfg->jwt_secret);
+  auto result = http::authenticate(req, api->jwt);
   if (result.error) {
     out.send(fail(req, result.error));
     return false;
@@ -17,14 +17,29 @@ bool authenticate(const api_ptr& api, const request& req, const responder& out, 
   return true;
 }
 
+jwt_policy jwt_policy_of(const config::settings& cfg) {
+  jwt_policy p;
+  p.secrets.push_back(cfg.jwt_secret);
+  if (!cfg.jwt_secret_previous.empty()) p.secrets.push_back(cfg.jwt_secret_previous);
+  p.issuer = cfg.jwt_issuer;
+  p.audience = cfg.jwt_audience;
+  p.leeway = std::chrono::duration_cast<std::chrono::seconds>(cfg.jwt_leeway);
+  return p;
+}
+
 bool authorize_admin(const api_ptr& api, const request& req, const responder& out) {
+  return admin_caller(api, req, out).has_value();
+}
+
+std::optional<auth_user> admin_caller(const api_ptr& api, const request& req,
+                                      const responder& out) {
   std::optional<auth_user> user;
-  if (!authenticate(api, req, out, true, user)) return false;
+  if (!authenticate(api, req, out, true, user)) return std::nullopt;
   if (!user->has_role("admin")) {
     out.send(fail(req, errc::forbidden));
-    return false;
+    return std::nullopt;
   }
-  return true;
+  return user;
 }
 
 std::shared_ptr<rapidjson::Document> parse_body(const request& req, const responder& out) {

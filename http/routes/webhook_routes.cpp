@@ -35,11 +35,17 @@ void stripe(const api_ptr& api, request&& req, responder out) {
 
 }  // namespace
 
+// A gateway that is not enabled has no webhook route at all (404, CONTRACT
+// §13): nobody can sign for it with a secret the service does not hold. The
+// Razorpay route also serves the sandbox's Razorpay-format events.
 void add_webhook_routes(router& r, const api_ptr& api) {
-  r.add("POST", "/api/v1/webhooks/razorpay",
-        [api](request&& req, responder out) { razorpay(api, std::move(req), out); });
-  r.add("POST", "/api/v1/webhooks/stripe",
-        [api](request&& req, responder out) { stripe(api, std::move(req), out); });
+  const auto& cfg = *api->actors.cfg;
+  if (config::razorpay_configured(cfg) || config::sandbox_enabled(cfg))
+    r.add("POST", "/api/v1/webhooks/razorpay",
+          [api](request&& req, responder out) { razorpay(api, std::move(req), out); });
+  if (config::stripe_configured(cfg))
+    r.add("POST", "/api/v1/webhooks/stripe",
+          [api](request&& req, responder out) { stripe(api, std::move(req), out); });
 }
 
 }  // namespace checkout::http

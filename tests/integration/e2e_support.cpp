@@ -30,6 +30,8 @@ namespace net = boost::asio;
 // Test settings shared by every server and by the helpers below.
 const std::string jwt_secret = "e2e-jwt-secret-0123456789";
 const std::string rzp_secret = "e2e-razorpay-webhook-secret";
+// Used by suites that enable Stripe (its webhook secret is required with its key).
+const std::string stripe_secret = "whsec_e2e_default_stripe_secret";
 
 unsigned short free_port() {
   int fd = ::socket(AF_INET, SOCK_STREAM, 0);
@@ -118,10 +120,19 @@ void server::start() {
     if (eq != std::string::npos) vars[kv.substr(0, eq)] = kv.substr(eq + 1);
   }
   vars["CHECKOUT_LISTEN"] = "127.0.0.1:" + std::to_string(port_);
+  // The binary alone is production; tests are development with their own secrets.
+  vars["CHECKOUT_ENV"] = "development";
   vars["JWT_SECRET"] = jwt_secret;
   vars["RAZORPAY_WEBHOOK_SECRET"] = rzp_secret;
+  vars["STRIPE_WEBHOOK_SECRET"] = stripe_secret;
   vars["PAYMENT_GATEWAY"] = "sandbox";
   vars["LOG_LEVEL"] = "warn";
+  // Every suite talks from 127.0.0.1 as fast as it can; the limits have
+  // suites of their own that turn them on (e2e_owasp_limits_test.cpp).
+  vars["RATE_LIMIT_IP"] = "0";
+  vars["RATE_LIMIT_USER"] = "0";
+  vars["COUPON_ATTEMPTS_PER_CART"] = "0";
+  vars["MAX_OPEN_ORDERS_PER_USER"] = "0";
   for (auto& [k, v] : env_) vars[k] = v;
   std::vector<std::string> flat;
   for (auto& [k, v] : vars) flat.push_back(k + "=" + v);

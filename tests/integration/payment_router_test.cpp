@@ -39,12 +39,18 @@ class PaymentRouter : public ::testing::Test {
                             bool with_stripe = true) {
     config::settings s;
     s.payment_gateway = mode;
+    // The sandbox exists only in development (CONTRACT §13).
+    if (mode == "sandbox") s.checkout_env = "development";
     s.public_base_url = "https://shop.example";
     if (with_razorpay) {
       s.razorpay_key_id = "rzp_test_key";
       s.razorpay_key_secret = "rzp_secret";
+      s.razorpay_webhook_secret = "rzp_webhook_secret";
     }
-    if (with_stripe) s.stripe_secret_key = "sk_test_fake";
+    if (with_stripe) {
+      s.stripe_secret_key = "sk_test_fake";
+      s.stripe_webhook_secret = "whsec_router_test";
+    }
     s.razorpay_api_base = razorpay->base_url();
     s.stripe_api_base = stripe->base_url();
     s.gateway_timeout = 2s;
@@ -168,7 +174,7 @@ TEST_F(PaymentRouter, NoneAvailableIs4001) {
 }
 
 TEST_F(PaymentRouter, SandboxModeUsesOnlyTheSandbox) {
-  start(settings("sandbox"));
+  start(settings("sandbox", false, false));
   EXPECT_EQ(*choose("", "INR"), "sandbox");
   EXPECT_EQ(*choose("", "USD"), "sandbox");
   EXPECT_EQ(code_of(choose("stripe", "USD").error()), 1000);

@@ -12,11 +12,16 @@ using list = std::vector<std::string>;
 config::settings mode(const std::string& gateway, bool razorpay_keys, bool stripe_key) {
   config::settings s;
   s.payment_gateway = gateway;
+  if (gateway == "sandbox") s.checkout_env = "development";
   if (razorpay_keys) {
     s.razorpay_key_id = "rzp_test_1";
     s.razorpay_key_secret = "secret";
+    s.razorpay_webhook_secret = "whsecret";
   }
-  if (stripe_key) s.stripe_secret_key = "sk_test_1";
+  if (stripe_key) {
+    s.stripe_secret_key = "sk_test_1";
+    s.stripe_webhook_secret = "whsec_1";
+  }
   return s;
 }
 
@@ -29,8 +34,28 @@ void expect_error(const caf::expected<list>& r, int code, const std::string& tex
   EXPECT_NE(all.find(text), std::string::npos) << all;
 }
 
+// CONTRACT §13: the sandbox only in development, real gateways only with
+// every credential (a webhook secret included).
+TEST(GatewayChoice, SandboxOnlyInDevelopmentAndRealGatewaysOnlyWithWebhookSecrets) {
+  auto prod = mode("razorpay", true, true);
+  EXPECT_EQ(enabled_gateways(prod), (list{"razorpay", "stripe"}));
+  auto dev = prod;
+  dev.checkout_env = "development";
+  EXPECT_EQ(enabled_gateways(dev), (list{"razorpay", "stripe", "sandbox"}));
+  EXPECT_EQ(*gateway_candidates("", enabled_gateways(dev), "INR"), (list{"razorpay", "stripe"}));
+  auto no_webhook = prod;
+  no_webhook.stripe_webhook_secret.clear();
+  EXPECT_EQ(enabled_gateways(no_webhook), (list{"razorpay"}));
+  no_webhook.razorpay_webhook_secret.clear();
+  EXPECT_EQ(enabled_gateways(no_webhook), (list{}));
+  auto sandbox_in_prod = mode("sandbox", false, false);
+  sandbox_in_prod.checkout_env = "production";
+  EXPECT_EQ(enabled_gateways(sandbox_in_prod), (list{}));
+}
+
 TEST(GatewayChoice, EnabledGateways) {
-  EXPECT_EQ(enabled_gateways(mode("sandbox", true, true)), (list{"sandbox"}));
+  EXPECT_EQ(enabled_gateways(mode("sandbox", true, true)), (list{"sandbox", "razorpay", "stripe"}));
+  EXPECT_EQ(enabled_gateways(mode("sandbox", false, false)), (list{"sandbox"}));
   EXPECT_EQ(enabled_gateways(mode("razorpay", true, true)), (list{"razorpay", "stripe"}));
   EXPECT_EQ(enabled_gateways(mode("stripe", true, true)), (list{"razorpay", "stripe"}));
   EXPECT_EQ(enabled_gateways(mode("razorpay", true, false)), (list{"razorpay"}));

@@ -363,10 +363,14 @@ TEST(LogSetup, InstallsTheDefaultLogger) {
 // ---- LOG_FORMAT setting ---------------------------------------------------------
 
 TEST(LogFormatSetting, DefaultsToJsonAndAcceptsText) {
-  auto plain = config::load("", {}, false);
+  const std::map<std::string, std::string> dev = {{"CHECKOUT_ENV", "development"},
+                                                  {"JWT_SECRET", jwt_secret}};
+  auto plain = config::load("", dev, false);
   ASSERT_TRUE(plain.value) << plain.error;
   EXPECT_EQ(plain.value->log_format, "json");
-  auto text = config::load("", {{"LOG_FORMAT", "text"}}, false);
+  auto with_text = dev;
+  with_text["LOG_FORMAT"] = "text";
+  auto text = config::load("", with_text, false);
   ASSERT_TRUE(text.value) << text.error;
   EXPECT_EQ(text.value->log_format, "text");
 }

@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <map>
 #include <ostream>
 #include <string>
@@ -42,9 +43,37 @@ class ConfigSettings : public ::testing::Test {
   std::filesystem::path dir_;
 };
 
-// Loads with the given overrides only (never the process environment).
-load_result load_with(const std::string& file, const env& overrides = {}) {
+// Development with a JWT secret: what every test below assumes unless it says
+// otherwise (production's own rules have tests of their own further down).
+const char* const dev_jwt_secret = "unit-test-only-jwt-secret-of-some-length";
+
+env dev(env overrides = {}) {
+  overrides.emplace("CHECKOUT_ENV", "development");
+  overrides.emplace("JWT_SECRET", dev_jwt_secret);
+  return overrides;
+}
+
+// Loads with the given overrides only (never the process environment), in
+// development unless the file or the overrides name the mode or the secret.
+load_result load_with(const std::string& file, env overrides = {}) {
+  std::string text;
+  if (!file.empty()) {
+    std::ifstream in(file);
+    text.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  }
+  if (text.find("CHECKOUT_ENV") == std::string::npos)
+    overrides.emplace("CHECKOUT_ENV", "development");
+  if (text.find("JWT_SECRET") == std::string::npos) overrides.emplace("JWT_SECRET", dev_jwt_secret);
   return load(file, overrides, false);
+}
+
+// Production as an operator would start it: every secret of its own.
+env production(env overrides = {}) {
+  overrides.emplace("JWT_SECRET", "prod-jwt-secret-0f3a9c2e7b1d4f6a8c0e2b4d6f8a1c3e");
+  overrides.emplace("RAZORPAY_KEY_ID", "rzp_live_abc");
+  overrides.emplace("RAZORPAY_KEY_SECRET", "rzp-live-key-secret-xyz");
+  overrides.emplace("RAZORPAY_WEBHOOK_SECRET", "rzp-live-webhook-secret-9f8e7d");
+  return overrides;
 }
 
 void expect_error_naming(const load_result& r, const std::string& setting) {
@@ -62,10 +91,11 @@ TEST(ParseDuration, Units) {
   EXPECT_EQ(parse_duration("1ms"), std::optional<duration>(1ms));
   EXPECT_EQ(parse_duration("90s"), std::optional<duration>(90s));
   EXPECT_EQ(parse_duration("0s"), std::optional<duration>(0s));
+  EXPECT_EQ(parse_duration("30d"), std::optional<duration>(720h));
 }
 
 TEST(ParseDuration, Rejects) {
-  for (auto bad : {"", "5", "ms", "s", "-5s", "+5s", "5 s", " 5s", "5s ", "5d", "5sec", "1.5h",
+  for (auto bad : {"", "5", "ms", "s", "-5s", "+5s", "5 s", " 5s", "5s ", "5D", "5sec", "1.5h",
                    "5S", "5H", "5M", "h5", "5us", "5m5s", "soon"})
     EXPECT_FALSE(parse_duration(bad).has_value()) << bad;
 }
@@ -188,9 +218,9 @@ TEST_F(ConfigSettings, EnvironmentAloneWithoutFile) {
 
 TEST_F(ConfigSettings, ProcessEnvironmentOnlyWhenAsked) {
   ASSERT_EQ(setenv("CART_CLEANUP_INTERVAL", "7m", 1), 0);
-  auto without = load("", {}, false);
-  auto with = load("", {}, true);
-  auto overridden = load("", {{"CART_CLEANUP_INTERVAL", "8m"}}, true);
+  auto without = load("", dev(), false);
+  auto with = load("", dev(), true);
+  auto overridden = load("", dev({{"CART_CLEANUP_INTERVAL", "8m"}}), true);
   unsetenv("CART_CLEANUP_INTERVAL");
   ASSERT_TRUE(without.value) << without.error;
   EXPECT_EQ(without.value->cart_cleanup_interval, 15min);
@@ -203,7 +233,7 @@ TEST_F(ConfigSettings, ProcessEnvironmentOnlyWhenAsked) {
 TEST_F(ConfigSettings, ProcessEnvironmentOverridesTheFile) {
   auto file = write("c.toml", "ACTOR_IDLE_TIMEOUT = \"2m\"\n");
   ASSERT_EQ(setenv("ACTOR_IDLE_TIMEOUT", "3m", 1), 0);
-  auto r = load(file, {}, true);
+  auto r = load(file, dev(), true);
   unsetenv("ACTOR_IDLE_TIMEOUT");
   ASSERT_TRUE(r.value) << r.error;
   EXPECT_EQ(r.value->actor_idle_timeout, 3min);
@@ -281,7 +311,18 @@ INSTANTIATE_TEST_SUITE_P(
         bad_value{"TAX_RATES", "GB=abc"}, bad_value{"TAX_RATES", "GBR=20"},
         bad_value{"TAX_RATES", "GB=101"}, bad_value{"TAX_RATES", "GB=-1"},
         bad_value{"PAYMENT_GATEWAY", "paypal"}, bad_value{"PAYMENT_GATEWAY", ""},
-        bad_value{"AMQP_URL", "http://mq"}, bad_value{"JWT_SECRET", "short"},
+        bad_value{"AMQP_URL", "http://mq"}, bad_value{"JWT_SECRET", ""},
+        bad_value{"CHECKOUT_ENV", "staging"}, bad_value{"CHECKOUT_ENV", "Production"},
+        bad_value{"JWT_LEEWAY", "soon"}, bad_value{"JWT_ISSUER", ""},
+        bad_value{"RATE_LIMIT_IP", "-1"}, bad_value{"RATE_LIMIT_USER", "lots"},
+        bad_value{"COUPON_ATTEMPTS_PER_CART", "1.5"}, bad_value{"MAX_OPEN_ORDERS_PER_USER", "-3"},
+        bad_value{"TRUSTED_PROXIES", "10.0.0.0/33"}, bad_value{"TRUSTED_PROXIES", "proxy.local"},
+        bad_value{"TRUSTED_PROXIES", "10.0.0.1,::1/129"},
+        bad_value{"CORS_ALLOWED_ORIGINS", "shop.example"},
+        bad_value{"CORS_ALLOWED_ORIGINS", "https://shop.example/"},
+        bad_value{"CORS_ALLOWED_ORIGINS", "https://shop.example/path"},
+        bad_value{"MAX_CONNECTIONS", "0"}, bad_value{"HTTP_HEADER_TIMEOUT", "0s"},
+        bad_value{"CART_DATA_RETENTION", "forever"}, bad_value{"CART_DELETE_AFTER", "1d"},
         bad_value{"DATABASE_URL", ""}, bad_value{"SELLER_STATE", ""},
         bad_value{"RAZORPAY_WEBHOOK_SECRET", ""},
         bad_value{"ALLOWED_REDIRECT_ORIGINS", "shop.example"},
@@ -347,25 +388,119 @@ TEST_F(ConfigSettings, RealGatewayModeNeedsCredentials) {
                                      {"RAZORPAY_KEY_SECRET", "ks"},
                                      {"STRIPE_SECRET_KEY", "sk_1"}}),
                       "RAZORPAY_KEY_ID");
+  // Keys without a webhook secret would take money nothing can confirm.
+  expect_error_naming(load_with("", {{"RAZORPAY_KEY_ID", "rzp_1"}, {"RAZORPAY_KEY_SECRET", "k"}}),
+                      "RAZORPAY_WEBHOOK_SECRET");
+  expect_error_naming(load_with("", {{"STRIPE_SECRET_KEY", "sk_1"}}), "STRIPE_WEBHOOK_SECRET");
 
-  auto stripe_only =
-      load_with("", {{"PAYMENT_GATEWAY", "razorpay"}, {"STRIPE_SECRET_KEY", "sk_1"}});
+  auto stripe_only = load_with("", {{"PAYMENT_GATEWAY", "stripe"},
+                                    {"STRIPE_SECRET_KEY", "sk_1"},
+                                    {"STRIPE_WEBHOOK_SECRET", "whsec_1"}});
   ASSERT_TRUE(stripe_only.value) << stripe_only.error;
   EXPECT_TRUE(stripe_configured(*stripe_only.value));
   EXPECT_FALSE(razorpay_configured(*stripe_only.value));
+  expect_error_naming(load_with("", {{"PAYMENT_GATEWAY", "razorpay"},
+                                     {"STRIPE_SECRET_KEY", "sk_1"},
+                                     {"STRIPE_WEBHOOK_SECRET", "whsec_1"}}),
+                      "PAYMENT_GATEWAY");
 
-  auto razorpay_only = load_with(
-      "",
-      {{"PAYMENT_GATEWAY", "stripe"}, {"RAZORPAY_KEY_ID", "rzp_1"}, {"RAZORPAY_KEY_SECRET", "k"}});
+  auto razorpay_only = load_with("", {{"PAYMENT_GATEWAY", "razorpay"},
+                                      {"RAZORPAY_KEY_ID", "rzp_1"},
+                                      {"RAZORPAY_KEY_SECRET", "k"},
+                                      {"RAZORPAY_WEBHOOK_SECRET", "whs"}});
   ASSERT_TRUE(razorpay_only.value) << razorpay_only.error;
   EXPECT_TRUE(razorpay_configured(*razorpay_only.value));
   EXPECT_FALSE(stripe_configured(*razorpay_only.value));
 }
 
-TEST_F(ConfigSettings, SandboxModeIgnoresMissingCredentials) {
-  auto r = load_with("", {{"PAYMENT_GATEWAY", "sandbox"}, {"RAZORPAY_KEY_ID", "rzp_1"}});
+TEST_F(ConfigSettings, DevelopmentDefaultsToTheSandboxWithoutCredentials) {
+  auto r = load_with("");
   ASSERT_TRUE(r.value) << r.error;
+  EXPECT_EQ(r.value->payment_gateway, "sandbox");
+  EXPECT_TRUE(sandbox_enabled(*r.value));
   EXPECT_FALSE(razorpay_configured(*r.value));
+  EXPECT_FALSE(stripe_configured(*r.value));
+}
+
+// ---- production (CONTRACT §13) ------------------------------------------------
+
+TEST_F(ConfigSettings, ProductionIsTheDefaultMode) {
+  auto r = load("", production(), false);
+  ASSERT_TRUE(r.value) << r.error;
+  EXPECT_EQ(r.value->checkout_env, "production");
+  EXPECT_FALSE(is_development(*r.value));
+  EXPECT_FALSE(sandbox_enabled(*r.value));
+  // The first enabled real gateway is the default.
+  EXPECT_EQ(r.value->payment_gateway, "razorpay");
+}
+
+TEST_F(ConfigSettings, ProductionRefusesAMissingShortOrPublishedJwtSecret) {
+  auto missing = production();
+  missing.erase("JWT_SECRET");
+  expect_error_naming(load("", missing, false), "JWT_SECRET");
+  // Nothing falls back to a value in the code, in either mode.
+  expect_error_naming(load("", {{"CHECKOUT_ENV", "development"}}, false), "JWT_SECRET");
+  expect_error_naming(load("", production({{"JWT_SECRET", std::string(31, 'k')}}), false),
+                      "JWT_SECRET");
+  EXPECT_TRUE(load("", production({{"JWT_SECRET", std::string(32, 'k')}}), false).value);
+  for (auto published : {"dev-jwt-secret-change-me", "e2e-jwt-secret-0123456789-0123456789-abcdef"})
+    expect_error_naming(load("", production({{"JWT_SECRET", published}}), false), "JWT_SECRET");
+  expect_error_naming(load("", production({{"JWT_SECRET_PREVIOUS", "too-short"}}), false),
+                      "JWT_SECRET_PREVIOUS");
+}
+
+TEST_F(ConfigSettings, ProductionRefusesTheSandboxAndGatewaysWithoutWebhookSecrets) {
+  expect_error_naming(load("", production({{"PAYMENT_GATEWAY", "sandbox"}}), false),
+                      "PAYMENT_GATEWAY");
+  auto no_webhook = production();
+  no_webhook.erase("RAZORPAY_WEBHOOK_SECRET");
+  expect_error_naming(load("", no_webhook, false), "RAZORPAY_WEBHOOK_SECRET");
+  expect_error_naming(load("", production({{"STRIPE_SECRET_KEY", "sk_live_1"}}), false),
+                      "STRIPE_WEBHOOK_SECRET");
+  // No gateway at all: production cannot take money.
+  expect_error_naming(
+      load("", {{"JWT_SECRET", "prod-jwt-secret-0f3a9c2e7b1d4f6a8c0e2b4d6f8a1c3e"}}, false),
+      "PAYMENT_GATEWAY");
+  // Old shipped webhook secrets are known to everyone.
+  expect_error_naming(
+      load("", production({{"RAZORPAY_WEBHOOK_SECRET", "sandbox-webhook-secret"}}), false),
+      "RAZORPAY_WEBHOOK_SECRET");
+  expect_error_naming(load("",
+                           production({{"STRIPE_SECRET_KEY", "sk_live_1"},
+                                       {"STRIPE_WEBHOOK_SECRET", "whsec_sandbox"}}),
+                           false),
+                      "STRIPE_WEBHOOK_SECRET");
+  // Development allows the sandbox and short secrets.
+  auto d = load("", dev({{"PAYMENT_GATEWAY", "sandbox"}, {"JWT_SECRET", "short"}}), false);
+  EXPECT_TRUE(d.value) << d.error;
+}
+
+TEST_F(ConfigSettings, AbuseLimitAndRetentionSettings) {
+  auto defaults = load_with("");
+  ASSERT_TRUE(defaults.value) << defaults.error;
+  EXPECT_EQ(defaults.value->rate_limit_ip, 50);
+  EXPECT_EQ(defaults.value->rate_limit_user, 20);
+  EXPECT_EQ(defaults.value->coupon_attempts_per_cart, 20);
+  EXPECT_EQ(defaults.value->max_open_orders_per_user, 3);
+  EXPECT_EQ(defaults.value->jwt_leeway, 30s);
+  EXPECT_EQ(defaults.value->cart_data_retention, 720h);
+  EXPECT_TRUE(defaults.value->cors_allowed_origins.empty());
+  EXPECT_TRUE(defaults.value->trusted_proxies.empty());
+  auto r = load_with("", {{"RATE_LIMIT_IP", "0"},
+                          {"TRUSTED_PROXIES", "10.0.0.0/8, ::1"},
+                          {"CORS_ALLOWED_ORIGINS", "https://shop.example,http://localhost:3000"},
+                          {"JWT_LEEWAY", "0s"},
+                          {"CART_DATA_RETENTION", "7d"},
+                          {"CART_DELETE_AFTER", "30d"}});
+  ASSERT_TRUE(r.value) << r.error;
+  EXPECT_EQ(r.value->rate_limit_ip, 0);
+  EXPECT_EQ(r.value->trusted_proxies, (std::vector<std::string>{"10.0.0.0/8", "::1"}));
+  EXPECT_EQ(r.value->cors_allowed_origins,
+            (std::vector<std::string>{"https://shop.example", "http://localhost:3000"}));
+  EXPECT_EQ(r.value->jwt_leeway, 0s);
+  EXPECT_EQ(r.value->cart_data_retention, 168h);
+  expect_error_naming(load_with("", {{"CART_DATA_RETENTION", "30d"}, {"CART_DELETE_AFTER", "30d"}}),
+                      "CART_DELETE_AFTER");
 }
 
 TEST_F(ConfigSettings, WrongTomlTypeNamesTheSetting) {

@@ -1,6 +1,8 @@
 // Bearer JWT: only HS256 with the configured secret, `sub` and unexpired `exp`.
 #include <gtest/gtest.h>
 #include <jwt.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
 
 #include <chrono>
 #include <cstdlib>
@@ -68,6 +70,14 @@ std::string claims(const std::string& extra = {}) {
   return R"({"sub":"user-1","exp":)" + std::to_string(now() + 600) + extra + "}";
 }
 
+// One secret and no leeway, so expiry is tested to the second.
+jwt_policy only(const std::string& key) {
+  jwt_policy p;
+  p.secrets = {key};
+  p.leeway = std::chrono::seconds(0);
+  return p;
+}
+
 request with_auth(const std::string& value) {
   request req;
   req.headers.emplace_back("Authorization", value);
@@ -75,7 +85,7 @@ request with_auth(const std::string& value) {
 }
 
 void expect_rejected(const request& req, const std::string& what) {
-  auto res = authenticate(req, secret);
+  auto res = authenticate(req, only(secret));
   EXPECT_FALSE(res.user) << what;
   ASSERT_TRUE(res.error) << what;
   auto v = describe(res.error);
@@ -84,7 +94,7 @@ void expect_rejected(const request& req, const std::string& what) {
 }
 
 TEST(HttpAuth, NoHeaderIsAGuest) {
-  auto res = authenticate(request{}, secret);
+  auto res = authenticate(request{}, only(secret));
   EXPECT_FALSE(res.user);
   EXPECT_FALSE(res.error);
 }
@@ -93,7 +103,7 @@ TEST(HttpAuth, IssuedTokenIsAccepted) {
   auto token =
       issue_token(secret, "user-7", {"admin", "ops"}, std::chrono::minutes(5), "u7@example.com");
   ASSERT_FALSE(token.empty());
-  auto res = authenticate(with_auth("Bearer " + token), secret);
+  auto res = authenticate(with_auth("Bearer " + token), only(secret));
   ASSERT_FALSE(res.error) << describe(res.error).validation_messages.size();
   ASSERT_TRUE(res.user);
   EXPECT_EQ(res.user->user_id, "user-7");
@@ -107,7 +117,7 @@ TEST(HttpAuth, SchemeIsCaseInsensitiveAndHeaderNameToo) {
   auto token = issue_token(secret, "u", {}, std::chrono::minutes(5));
   request req;
   req.headers.emplace_back("authorization", "bearer  " + token);
-  auto res = authenticate(req, secret);
+  auto res = authenticate(req, only(secret));
   ASSERT_TRUE(res.user);
   EXPECT_EQ(res.user->user_id, "u");
   EXPECT_TRUE(res.user->roles.empty());
@@ -117,7 +127,7 @@ TEST(HttpAuth, SchemeIsCaseInsensitiveAndHeaderNameToo) {
 TEST(HttpAuth, HandMadeHs256TokenWithOptionalClaims) {
   auto token = signed_token(JWT_ALG_HS256, secret,
                             claims(R"(,"email":"a@b.c","roles":["admin"],"extra":{"x":1})"));
-  auto res = authenticate(with_auth("Bearer " + token), secret);
+  auto res = authenticate(with_auth("Bearer " + token), only(secret));
   ASSERT_TRUE(res.user);
   EXPECT_EQ(res.user->email, "a@b.c");
   EXPECT_TRUE(res.user->has_role("admin"));
@@ -195,7 +205,7 @@ TEST(HttpAuth, IssuedTokenExpires) {
 
 TEST(HttpAuth, EmptySecretAcceptsNothing) {
   auto token = issue_token(secret, "u", {}, std::chrono::minutes(5));
-  auto res = authenticate(with_auth("Bearer " + token), "");
+  auto res = authenticate(with_auth("Bearer " + token), only(""));
   EXPECT_FALSE(res.user);
   EXPECT_TRUE(res.error);
   EXPECT_TRUE(issue_token("", "u", {}, std::chrono::minutes(5)).empty());
@@ -203,9 +213,102 @@ TEST(HttpAuth, EmptySecretAcceptsNothing) {
 
 TEST(HttpAuth, TokensAreNeverInTheErrorMessages) {
   auto other = issue_token("another-secret", "user-1", {}, std::chrono::minutes(5));
-  auto res = authenticate(with_auth("Bearer " + other), secret);
+  auto res = authenticate(with_auth("Bearer " + other), only(secret));
   auto v = describe(res.error);
   for (const auto& m : v.validation_messages) EXPECT_EQ(m.find(other), std::string::npos);
+}
+
+// ---- CONTRACT §13: issuer, audience, leeway, rotation; RFC 8725 ----------
+
+jwt_policy strict() {
+  auto p = only(secret);
+  p.issuer = "https://auth.example.com";
+  p.audience = "checkout";
+  return p;
+}
+
+TEST(HttpAuth, IssuerAndAudienceMustMatchWhenSet) {
+  auto good = claims(R"(,"iss":"https://auth.example.com","aud":"checkout")");
+  auto res =
+      authenticate(with_auth("Bearer " + signed_token(JWT_ALG_HS256, secret, good)), strict());
+  ASSERT_TRUE(res.user) << to_string(res.error);
+  auto in_list = claims(R"(,"iss":"https://auth.example.com","aud":["other","checkout"])");
+  EXPECT_TRUE(
+      authenticate(with_auth("Bearer " + signed_token(JWT_ALG_HS256, secret, in_list)), strict())
+          .user);
+  for (auto bad : {claims(R"(,"iss":"https://evil.example.com","aud":"checkout")"),
+                   claims(R"(,"aud":"checkout")"),
+                   claims(R"(,"iss":"https://auth.example.com","aud":"other")"),
+                   claims(R"(,"iss":"https://auth.example.com","aud":["other"])"),
+                   claims(R"(,"iss":"https://auth.example.com")"),
+                   claims(R"(,"iss":["https://auth.example.com"],"aud":"checkout")")}) {
+    auto r =
+        authenticate(with_auth("Bearer " + signed_token(JWT_ALG_HS256, secret, bad)), strict());
+    EXPECT_FALSE(r.user) << bad;
+    EXPECT_TRUE(is_errc(r.error, errc::unauthenticated)) << bad;
+  }
+  // Unset, they are not required.
+  EXPECT_TRUE(authenticate(with_auth("Bearer " + signed_token(JWT_ALG_HS256, secret, claims())),
+                           only(secret))
+                  .user);
+}
+
+TEST(HttpAuth, LeewayAppliesToExpAndNbf) {
+  auto p = only(secret);
+  p.leeway = std::chrono::seconds(30);
+  auto expired_10s = R"({"sub":"u","exp":)" + std::to_string(now() - 10) + "}";
+  auto expired_60s = R"({"sub":"u","exp":)" + std::to_string(now() - 60) + "}";
+  auto nbf_10s = claims(R"(,"nbf":)" + std::to_string(now() + 10));
+  auto nbf_60s = claims(R"(,"nbf":)" + std::to_string(now() + 60));
+  auto bearer = [&](const std::string& c) {
+    return with_auth("Bearer " + signed_token(JWT_ALG_HS256, secret, c));
+  };
+  EXPECT_TRUE(authenticate(bearer(expired_10s), p).user);
+  EXPECT_FALSE(authenticate(bearer(expired_60s), p).user);
+  EXPECT_TRUE(authenticate(bearer(nbf_10s), p).user);
+  EXPECT_FALSE(authenticate(bearer(nbf_60s), p).user);
+  EXPECT_FALSE(authenticate(bearer(expired_10s), only(secret)).user);
+  EXPECT_FALSE(authenticate(bearer(nbf_10s), only(secret)).user);
+  // Issued in the future beyond the leeway: minted by a clock we do not trust.
+  EXPECT_FALSE(authenticate(bearer(claims(R"(,"iat":)" + std::to_string(now() + 600))), p).user);
+}
+
+TEST(HttpAuth, PreviousSecretIsAcceptedDuringARotation) {
+  const std::string old_secret = "the-secret-being-rotated-out-0123";
+  auto p = only(secret);
+  p.secrets.push_back(old_secret);
+  auto by_old = issue_token(old_secret, "u-old", {}, std::chrono::minutes(5));
+  auto by_new = issue_token(secret, "u-new", {}, std::chrono::minutes(5));
+  auto res = authenticate(with_auth("Bearer " + by_old), p);
+  ASSERT_TRUE(res.user);
+  EXPECT_EQ(res.user->user_id, "u-old");
+  EXPECT_TRUE(authenticate(with_auth("Bearer " + by_new), p).user);
+  // Once the rotation is over the old secret signs nothing.
+  EXPECT_FALSE(authenticate(with_auth("Bearer " + by_old), only(secret)).user);
+  // A third secret never.
+  auto by_other =
+      issue_token("some-third-secret-nobody-configured", "u", {}, std::chrono::minutes(5));
+  EXPECT_FALSE(authenticate(with_auth("Bearer " + by_other), p).user);
+}
+
+TEST(HttpAuth, CriticalHeaderExtensionsAreRefused) {
+  auto header = R"({"alg":"HS256","typ":"JWT","crit":["exp"]})";
+  auto body = claims();
+  auto signing_input = base64url(header) + "." + base64url(body);
+  // Re-sign by hand: libjwt would not emit a crit header.
+  unsigned char mac[32];
+  unsigned int len = 0;
+  HMAC(EVP_sha256(), secret.data(), static_cast<int>(secret.size()),
+       reinterpret_cast<const unsigned char*>(signing_input.data()), signing_input.size(), mac,
+       &len);
+  auto token = signing_input + "." + base64url(std::string(reinterpret_cast<char*>(mac), len));
+  EXPECT_FALSE(authenticate(with_auth("Bearer " + token), only(secret)).user);
+}
+
+TEST(HttpAuth, IssuedTokensCarryIssuerAndAudience) {
+  auto t = issue_token(secret, "u", {}, std::chrono::minutes(5), "", "https://auth.example.com",
+                       "checkout");
+  EXPECT_TRUE(authenticate(with_auth("Bearer " + t), strict()).user);
 }
 
 }  // namespace
