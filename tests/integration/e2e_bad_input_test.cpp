@@ -20,6 +20,7 @@
 #include <pqxx/pqxx>
 
 #include "actors/common/ids.hpp"
+#include "e2e_jwt.hpp"
 #include "e2e_support.hpp"
 #include "http/auth.hpp"
 
@@ -61,43 +62,9 @@ bool valid_utf8_json(const std::string& body) {
 
 // ----------------------------------------------------------------- JWT ----
 
-std::string base64url(const std::string& in) {
-  static const char* table = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-  std::string out;
-  unsigned val = 0;
-  int bits = 0;
-  for (unsigned char c : in) {
-    val = ((val << 8) | c) & 0xFFFFFu;
-    bits += 8;
-    while (bits >= 6) {
-      bits -= 6;
-      out.push_back(table[(val >> bits) & 0x3F]);
-    }
-  }
-  if (bits > 0) out.push_back(table[(val << (6 - bits)) & 0x3F]);
-  return out;
-}
-
-std::string hmac(const EVP_MD* md, const std::string& key, const std::string& data) {
-  unsigned char out[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  HMAC(md, key.data(), static_cast<int>(key.size()),
-       reinterpret_cast<const unsigned char*>(data.data()), data.size(), out, &len);
-  return std::string(reinterpret_cast<char*>(out), len);
-}
-
-// header.payload.signature; no `md`: an unsigned token ("alg":"none").
-std::string jwt(const std::string& header, const std::string& payload, const EVP_MD* md,
-                const std::string& secret) {
-  auto signing = base64url(header) + "." + base64url(payload);
-  return signing + "." + (md ? base64url(hmac(md, secret, signing)) : std::string());
-}
-
-long long now_seconds() {
-  return std::chrono::duration_cast<std::chrono::seconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
+using e2e::base64url;
+using e2e::jwt;
+using e2e::now_seconds;
 
 std::string claims(const std::string& sub, const std::string& roles, bool with_exp = true) {
   return R"({"sub":")" + sub + "\"" +
