@@ -19,6 +19,7 @@ struct request {
   std::map<std::string, std::string> params;  // path parameters, filled by the router
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;
+  std::string peer;            // the TCP peer's address ("127.0.0.1", "::1"), empty if unknown
   std::string correlation_id;  // from X-Correlation-ID when valid, else generated
   std::string route;           // the matched route pattern (for metrics), set by the router
 

@@ -10,6 +10,7 @@
 #include <thread>
 #include <vector>
 
+#include "http/fd_limit.hpp"
 #include "http/handoff_gate.hpp"
 #include "http/listener.hpp"
 #include "http/session.hpp"
@@ -47,6 +48,7 @@ struct server::impl {
   std::shared_ptr<listener> accept;
   std::vector<std::thread> threads;
   std::uint16_t bound_port = 0;
+  std::shared_ptr<connection_count> connections = std::make_shared<connection_count>();
 };
 
 server::server(server_options opts, std::shared_ptr<const router> routes)
@@ -76,11 +78,27 @@ bool server::start() {
 
   auto cfg = std::make_shared<session_config>();
   cfg->body_limit = s.opts.body_limit;
-  cfg->read_timeout = s.opts.read_timeout;
+  cfg->header_limit = s.opts.header_limit;
+  cfg->header_timeout = s.opts.header_timeout;
+  cfg->body_timeout = s.opts.body_timeout;
+  cfg->idle_timeout = s.opts.idle_timeout;
+  cfg->write_timeout = s.opts.write_timeout;
+  cfg->max_connections = std::max(1, s.opts.max_connections);
+  cfg->cors = cors_policy(s.opts.cors_allowed_origins);
+  cfg->connections = s.connections;
   cfg->response_timeout = s.opts.response_timeout;
   cfg->on_response = s.opts.on_response;
   cfg->routes = s.routes;
   cfg->gate = s.gate;
+
+  // Each connection is a descriptor; a few hundred stay for the database
+  // pool, the broker, log files and accept() racing the cap.
+  auto files = raise_open_files_limit();
+  if (files > 0 && files < static_cast<std::uint64_t>(cfg->max_connections) + 256)
+    spdlog::warn(
+        "open files limit {} is below MAX_CONNECTIONS {} plus a reserve: accept may fail "
+        "with EMFILE first",
+        files, cfg->max_connections);
 
   int threads = std::max(1, s.opts.threads);
   s.ioc.emplace(threads);
@@ -119,6 +137,14 @@ void server::stop() {
 
 std::uint16_t server::port() const {
   return impl_->bound_port;
+}
+
+std::int64_t server::open_connections() const {
+  return impl_->connections->live.load(std::memory_order_relaxed);
+}
+
+std::int64_t server::refused_connections() const {
+  return impl_->connections->refused.load(std::memory_order_relaxed);
 }
 
 }  // namespace checkout::http

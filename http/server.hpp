@@ -1,5 +1,7 @@
 // Asynchronous Boost.Beast HTTP/1.1 server: keep-alive, 64 KiB body limit
-// (413), read/idle timeouts, one strand per connection. A request is handed to
+// (413), 16 KiB header limit (431), whole-message deadlines for slow clients,
+// a connection cap, CORS and security headers on every answer, HEAD and
+// OPTIONS; one strand per connection. A request is handed to
 // the router and the response is written when the responder fires, so no I/O
 // thread ever waits on an actor.
 #pragma once
@@ -9,6 +11,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "http/router.hpp"
 
@@ -19,7 +22,21 @@ struct server_options {
   std::uint16_t port = 8080;  // 0 picks a free port (tests)
   int threads = 1;
   std::size_t body_limit = 64 * 1024;
-  std::chrono::seconds read_timeout{30};
+  // Request line and headers together; beyond it: 431 (code 1431).
+  std::uint32_t header_limit = 16 * 1024;
+  // Whole-message deadlines (slow clients are cut, not waited for): the
+  // header within header_timeout (of the connection, or of the first byte of
+  // a kept-alive connection's next request), the body within body_timeout,
+  // the next request on a kept-alive connection within idle_timeout, one
+  // response written within write_timeout.
+  std::chrono::milliseconds header_timeout{10000};
+  std::chrono::milliseconds body_timeout{30000};
+  std::chrono::milliseconds idle_timeout{60000};
+  std::chrono::milliseconds write_timeout{30000};
+  // Live connections beyond this are answered 503 and closed at accept.
+  int max_connections = 10000;
+  // Exact origins allowed cross-origin access (CORS); empty: none.
+  std::vector<std::string> cors_allowed_origins;
   // A request whose responder has not fired by then is answered 503 (code 9504).
   std::chrono::milliseconds response_timeout{60000};
   // Called once per answered request (metrics); may be empty. `route` is the
@@ -38,6 +55,9 @@ class server {
   // called from an I/O thread (a handler).
   void stop();
   std::uint16_t port() const;  // the bound port
+  // Connections open now, and refused so far for being over max_connections.
+  std::int64_t open_connections() const;
+  std::int64_t refused_connections() const;
 
  private:
   struct impl;

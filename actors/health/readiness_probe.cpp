@@ -1,5 +1,7 @@
 #include "actors/health/readiness_probe.hpp"
 
+#include <spdlog/spdlog.h>
+
 #include <caf/stateful_actor.hpp>
 #include <caf/typed_response_promise.hpp>
 #include <optional>
@@ -76,9 +78,25 @@ std::string reason(probe_actor* self, const caf::error& err, std::chrono::millis
   return self->system().render(err);
 }
 
+// The details go to the log (which masks secrets), once per change, so
+// a burst of probes during an outage logs one line per part.
+void log_change(const std::optional<readiness>& before, const readiness& now) {
+  auto note = [](const char* part, const std::string& was, const std::string& is) {
+    if (was == is) return;
+    if (is.empty()) {
+      spdlog::info("readiness: {} is up again", part);
+    } else {
+      spdlog::warn("readiness: {} is down: {}", part, is);
+    }
+  };
+  note("database", before ? before->database_error : std::string(), now.database_error);
+  note("broker", before ? before->broker_error : std::string(), now.broker_error);
+}
+
 void part_done(probe_actor* self) {
   auto& st = self->state;
   if (--st.outstanding > 0) return;
+  log_change(st.last, st.round);
   st.last = st.round;
   st.last_at = steady::now();
   for (auto& rp : st.waiting) rp.deliver(st.round);
@@ -142,8 +160,8 @@ caf::behavior readiness_probe(probe_actor* self, actor_context ctx, broker_check
 
 std::vector<std::string> readiness::problems() const {
   std::vector<std::string> out;
-  if (!database_error.empty()) out.push_back("database: " + database_error);
-  if (!broker_error.empty()) out.push_back("broker: " + broker_error);
+  if (!database_error.empty()) out.push_back("database: unavailable");
+  if (!broker_error.empty()) out.push_back("broker: unavailable");
   return out;
 }
 

@@ -20,10 +20,13 @@ namespace checkout {
 using broker_check = std::function<std::string(std::chrono::milliseconds timeout)>;
 
 struct readiness {
-  std::string database_error;  // empty: up
-  std::string broker_error;    // empty: up
+  // What went wrong, for the log only: it may name hosts, users and the
+  // server's own messages. Empty: up.
+  std::string database_error;
+  std::string broker_error;
   bool ready() const { return database_error.empty() && broker_error.empty(); }
-  // "database: ...", "broker: ..." for each part that is down.
+  // "database: unavailable", "broker: unavailable" for each part that is
+  // down: what an unauthenticated caller of /readyz may learn (CONTRACT §13).
   std::vector<std::string> problems() const;
 };
 

@@ -40,18 +40,28 @@ void razorpay_page(const api_ptr& api, request&& req, responder out) {
           return;
         }
         auto back = base + "/api/v1/checkout/return?payment_token=" + p.payment_token;
-        out.send(
-            html_page(200, "Payment",
-                      "<p>Amount: <b>" + money_text(p.amount, p.currency) +
-                          "</b></p><button id=\"pay\">Pay with Razorpay</button>"
-                          "<script src=\"https://checkout.razorpay.com/v1/checkout.js\"></script>"
-                          "<script>var rzp = new Razorpay({key: " +
-                          js_string(key_id) + ", amount: " + std::to_string(p.amount) +
-                          ", currency: " + js_string(p.currency) + ", order_id: " +
-                          js_string(p.gateway_order_id) + ", callback_url: " + js_string(back) +
-                          ", redirect: true});"
-                          "document.getElementById('pay').onclick = function (e) { rzp.open(); "
-                          "e.preventDefault(); };</script>"));
+        // The page's CSP names checkout.js, this inline script (by hash) and
+        // what checkout.js itself loads (Razorpay's published allow-list).
+        page_scripts scripts;
+        scripts.external = {"https://checkout.razorpay.com/v1/checkout.js"};
+        scripts.inline_code =
+            "var rzp = new Razorpay({key: " + js_string(key_id) +
+            ", amount: " + std::to_string(p.amount) + ", currency: " + js_string(p.currency) +
+            ", order_id: " + js_string(p.gateway_order_id) + ", callback_url: " + js_string(back) +
+            ", redirect: true});"
+            "document.getElementById('pay').onclick = function (e) { rzp.open(); "
+            "e.preventDefault(); };";
+        scripts.also_allow = {{"script-src", "https://cdn.razorpay.com"},
+                              {"frame-src", "https://api.razorpay.com"},
+                              {"connect-src", "https://lumberjack.razorpay.com"},
+                              {"connect-src", "https://lumberjack-metrics.razorpay.com"},
+                              {"img-src", "https://cdn.razorpay.com"},
+                              {"form-action", "https://api.razorpay.com"}};
+        scripts.inline_styles = true;  // checkout.js inserts a <style> of its own
+        out.send(html_page(200, "Payment",
+                           "<p>Amount: <b>" + money_text(p.amount, p.currency) +
+                               "</b></p><button id=\"pay\">Pay with Razorpay</button>",
+                           scripts));
       },
       [=](const caf::error& err) {
         auto v = describe(err);
@@ -69,8 +79,9 @@ void return_page(const api_ptr&, request&& req, responder out) {
 }  // namespace
 
 void add_checkout_page_routes(router& r, const api_ptr& api) {
-  r.add("GET", "/api/v1/checkout/razorpay/{payment_token}",
-        [api](request&& req, responder out) { razorpay_page(api, std::move(req), out); });
+  if (config::razorpay_configured(*api->actors.cfg))
+    r.add("GET", "/api/v1/checkout/razorpay/{payment_token}",
+          [api](request&& req, responder out) { razorpay_page(api, std::move(req), out); });
   // Gateways return with GET (Stripe) or POST (Razorpay's callback_url).
   for (auto method : {"GET", "POST"})
     r.add(method, "/api/v1/checkout/return",

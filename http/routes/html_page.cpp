@@ -1,5 +1,7 @@
 #include "http/routes/html_page.hpp"
 
+#include "http/csp.hpp"
+
 namespace checkout::http {
 
 std::string escape_html(const std::string& s) {
@@ -35,14 +37,45 @@ std::string money_text(std::int64_t minor, const std::string& currency) {
   return escape_html(currency) + " " + units + "." + cents;
 }
 
-response html_page(int status, const std::string& title, const std::string& body) {
+namespace {
+
+const char* const page_style = "body{font-family:sans-serif;max-width:32em;margin:3em auto}";
+
+// Forms post back to this service only; nothing else is allowed unless a
+// page's scripts name it.
+std::string page_policy(const page_scripts& scripts) {
+  csp_builder csp;
+  csp.allow("default-src", "'none'");
+  if (scripts.inline_styles) {
+    csp.allow("style-src", "'unsafe-inline'");
+  } else {
+    static const std::string style_hash = csp_hash(page_style);
+    csp.allow("style-src", style_hash);
+  }
+  for (const auto& url : scripts.external) csp.allow("script-src", url);
+  if (!scripts.inline_code.empty()) csp.allow("script-src", csp_hash(scripts.inline_code));
+  csp.allow("form-action", "'self'");
+  for (const auto& [directive, source] : scripts.also_allow) csp.allow(directive, source);
+  csp.allow("base-uri", "'none'");
+  csp.allow("frame-ancestors", "'none'");
+  return csp.str();
+}
+
+}  // namespace
+
+response html_page(int status, const std::string& title, const std::string& body,
+                   const page_scripts& scripts) {
   response res;
   res.status = status;
   res.content_type = "text/html; charset=utf-8";
   res.body = "<!doctype html><html><head><meta charset=\"utf-8\"><title>" + escape_html(title) +
-             "</title></head><body style=\"font-family:sans-serif;max-width:32em;margin:3em "
-             "auto\"><h1>" +
-             escape_html(title) + "</h1>" + body + "</body></html>";
+             "</title><style>" + page_style + "</style></head><body><h1>" + escape_html(title) +
+             "</h1>" + body;
+  for (const auto& url : scripts.external)
+    res.body += "<script src=\"" + escape_html(url) + "\"></script>";
+  if (!scripts.inline_code.empty()) res.body += "<script>" + scripts.inline_code + "</script>";
+  res.body += "</body></html>";
+  res.headers.emplace_back("Content-Security-Policy", page_policy(scripts));
   return res;
 }
 

@@ -1,9 +1,12 @@
 // The few HTML pages the service serves itself (the sandbox gateway, the
-// Razorpay hand-off, the return page): escaping and one page layout.
+// Razorpay hand-off, the return page): escaping, one page layout, and the
+// Content-Security-Policy that allows exactly what a page runs.
 #pragma once
 
 #include <cstdint>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "http/request.hpp"
 
@@ -12,7 +15,23 @@ namespace checkout::http {
 std::string escape_html(const std::string& s);
 // "INR 431.76" from minor units.
 std::string money_text(std::int64_t minor, const std::string& currency);
-// A whole page; `body` is HTML already escaped.
-response html_page(int status, const std::string& title, const std::string& body);
+
+// What a page runs besides its markup. Each script is named in the page's
+// CSP: external ones by URL, the inline one by its hash, never
+// 'unsafe-inline' for scripts.
+struct page_scripts {
+  std::vector<std::string> external;  // <script src>, in this order, before the inline one
+  std::string inline_code;            // one inline <script>, allowed by its SHA-256
+  // Further CSP sources the scripts need: {"frame-src", "https://api.example.com"}.
+  std::vector<std::pair<std::string, std::string>> also_allow;
+  // The scripts insert <style> elements of their own: inline styles are then
+  // allowed ('unsafe-inline', which a hash would disable) instead of only the
+  // page's own stylesheet.
+  bool inline_styles = false;
+};
+
+// A whole page; `body` is HTML already escaped. Carries its CSP header.
+response html_page(int status, const std::string& title, const std::string& body,
+                   const page_scripts& scripts = {});
 
 }  // namespace checkout::http
