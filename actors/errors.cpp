@@ -95,6 +95,12 @@ entry lookup(errc c) {
     case errc::actor_not_alive:
       return {404, 9405, "No live actor with that kind and id.", false,
               "List live actors with GET /admin/actors."};
+    case errc::rate_limited:
+      return {429, 1429, "Too many requests.", true,
+              "Retry after the number of seconds in the Retry-After header."};
+    case errc::too_many_open_orders:
+      return {409, 5006, "Too many orders awaiting payment.", false,
+              "Pay for an open order, or wait until one's payment window closes."};
   }
   return {500, 9500, "Internal error.", true, "Retry later."};
 }

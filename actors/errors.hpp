@@ -47,6 +47,8 @@ enum class errc : std::uint8_t {
   internal,                  // 500 9500
   dlq_message_not_found,     // 404 9404 (no such message_id in the dead-letter queue)
   actor_not_alive,           // 404 9405 (no live actor of that kind and id; looking never spawns)
+  rate_limited,              // 429 1429 (an abuse limit of CONTRACT §13; Retry-After says when)
+  too_many_open_orders,      // 409 5006 (MAX_OPEN_ORDERS_PER_USER orders already await payment)
 };
 
 const caf::atom_value checkout_error_category = caf::atom("checkout");

@@ -103,9 +103,32 @@ std::vector<router::route_info> router::routes() const {
   return out;
 }
 
+void router::set_guard(guard g) {
+  guard_ = std::move(g);
+}
+
+bool router::guarded(const request& req, const responder& r) const {
+  if (!guard_) return false;
+  std::optional<response> answer;
+  try {
+    answer = guard_(req);
+  } catch (const std::exception& e) {
+    // A broken guard must not take the service down with it: let the request through.
+    spdlog::error("guard {} {} threw: {} (correlation_id={})", req.method, req.route, e.what(),
+                  req.correlation_id);
+    return false;
+  }
+  if (!answer) return false;
+  r.send(std::move(*answer));
+  return true;
+}
+
 void router::dispatch(request&& req, responder r) const {
   auto l = find(req.method, req.path);
   if (!l.hit) {
+    // Unknown paths and methods are limited too (a scan is traffic like any other).
+    req.route = l.path_only ? l.path_only->pattern : std::string();
+    if (guarded(req, r)) return;
     if (!l.path_only) {
       r.send(fail(req, errc::route_not_found));
       return;
@@ -124,6 +147,7 @@ void router::dispatch(request&& req, responder r) const {
     if (is_param(seg)) req.params[seg.substr(1, seg.size() - 2)] = std::string(l.segs[i]);
   }
   req.route = hit.pattern;
+  if (guarded(req, r)) return;
 
   // The handler takes the request by rvalue and may move from it: keep what
   // the 500 envelope and the log line need.

@@ -2,6 +2,8 @@
 // a handler. Unknown path: 404 (1404); known path, other method: 405 (1405).
 #pragma once
 
+#include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -12,6 +14,12 @@ namespace checkout::http {
 class router {
  public:
   void add(std::string method, std::string pattern, handler h);
+  // Runs before every handler, once req.route and req.params are set (for a
+  // 405 req.route is the path's pattern; for a 404 it is empty), and answers
+  // instead of the handler when it returns a response: the abuse limits
+  // (http/abuse_guard.hpp). Set before serving; called from any I/O thread.
+  using guard = std::function<std::optional<response>(const request&)>;
+  void set_guard(guard g);
   // Finds the route, fills req.params and req.route, and calls the handler, or
   // answers 404/405 itself. Exceptions from a handler become a 500 envelope.
   void dispatch(request&& req, responder r) const;
@@ -35,7 +43,10 @@ class router {
   };
   struct lookup;
   lookup find(const std::string& method, const std::string& path) const;
+  // Whether the guard answered (then `r` has been sent its response).
+  bool guarded(const request& req, const responder& r) const;
   std::vector<route> routes_;
+  guard guard_;
 };
 
 }  // namespace checkout::http

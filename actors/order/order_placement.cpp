@@ -142,13 +142,41 @@ caf::error hold_coupons(pqxx::transaction_base& txn, const request& req,
   return {};
 }
 
+// Placements of one user queue here until the placing transaction ends, so
+// the count below sees every order an earlier one committed, whichever
+// instance placed it (CONTRACT §14). The two-key form keeps clear of the
+// migration lock's single bigint key; users whose ids share a hash only
+// queue behind each other.
+void lock_user_orders(pqxx::transaction_base& txn, const std::string& user_id) {
+  exec(txn, "order_user_lock", "SELECT pg_advisory_xact_lock(5006, hashtext($1))", user_id);
+}
+
+// Orders that hold seats while they wait for a payment: awaiting_payment,
+// and failed (its customer may retry it, CONTRACT §7), both only until their
+// window closes (the expiry scan may not have marked them yet).
+std::int64_t open_orders_of(pqxx::transaction_base& txn, const std::string& user_id) {
+  auto rows = exec(txn, "order_open_count",
+                   "SELECT count(*) FROM orders WHERE user_id = $1 "
+                   "AND status IN ('awaiting_payment', 'failed') AND expires_at > now()",
+                   user_id);
+  return rows[0][0].as<std::int64_t>();
+}
+
 }  // namespace
+
+bool open_order_limit_reached(std::int64_t open, int limit, std::int64_t total) {
+  return limit > 0 && total > 0 && open >= limit;
+}
 
 caf::expected<order_record> place(pqxx::transaction_base& txn, const request& req,
                                   const config::settings& cfg) {
   // Priced as its actor priced it (a guest cart as a guest's), so the order
   // costs what the customer was shown; the uses are held for the caller.
   const cart_state& cart = req.cart.cart;
+  const int open_limit = cfg.max_open_orders_per_user;
+  // First, before any row lock: a placement waiting here holds nothing
+  // another placement of the same user could be waiting for.
+  if (open_limit > 0) lock_user_orders(txn, req.user_id);
   if (auto err = check_catalog(txn, cart)) return err;
   {
     std::vector<std::string> ids;
@@ -159,6 +187,10 @@ caf::expected<order_record> place(pqxx::transaction_base& txn, const request& re
   std::vector<coupon> to_hold;
   auto priced = price_with_coupons(txn, req, cart, cfg, to_hold);
   if (!priced) return priced.error();
+  if (open_limit > 0 && priced->total > 0 &&
+      open_order_limit_reached(open_orders_of(txn, req.user_id), open_limit, priced->total))
+    return make_error(errc::too_many_open_orders,
+                      std::to_string(open_limit) + " orders already await payment");
 
   order_record o;
   o.token = req.order_token;

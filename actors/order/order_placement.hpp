@@ -8,6 +8,7 @@
 #pragma once
 
 #include <caf/expected.hpp>
+#include <cstdint>
 #include <pqxx/pqxx>
 #include <string>
 
@@ -30,8 +31,15 @@ struct request {
   micros expires_at = 0;
 };
 
-// Errors: price_changed (5002: a catalog price, or what the cart's coupons take
-// off, differs from what the cart shows), internship_unavailable, sold_out,
+// MAX_OPEN_ORDERS_PER_USER (CONTRACT §13): whether a new order of `total`
+// would be one too many when the user already has `open` orders that hold
+// seats and await a payment ('awaiting_payment' or 'failed', window not yet
+// over). A free order never awaits payment, so it always passes; 0 turns the
+// limit off.
+bool open_order_limit_reached(std::int64_t open, int limit, std::int64_t total);
+
+// Errors: too_many_open_orders (5006), price_changed (5002: a catalog price, or what the cart's
+// coupons take off, differs from what the cart shows), internship_unavailable, sold_out,
 // coupon_invalid (with reasons), already_enrolled, cart_changed.
 caf::expected<order_record> place(pqxx::transaction_base& txn, const request& req,
                                   const config::settings& cfg);

@@ -43,9 +43,10 @@ std::string stripe_completed(const std::string& event_id, const std::string& ord
   return R"({"id":")" + event_id + R"(","object":"event","type":"checkout.session.completed",)" +
          R"("created":)" + std::to_string(std::time(nullptr)) + R"(,"data":{"object":{"id":")" +
          session_id + R"(","object":"checkout.session","payment_status":"paid","amount_total":)" +
-         std::to_string(amount) + R"(,"currency":"inr","payment_intent":"pi_forged",)" +
-         R"("client_reference_id":")" + order_token + R"(","metadata":{"order_token":")" +
-         order_token + R"(","payment_token":")" + payment_token + R"("}}}})";
+         std::to_string(amount) + R"(,"currency":"inr","payment_intent":")" +
+         e2e::unique("pi_forged") + R"(",)" + R"("client_reference_id":")" + order_token +
+         R"(","metadata":{"order_token":")" + order_token + R"(","payment_token":")" +
+         payment_token + R"("}}}})";
 }
 
 e2e::reply stripe_post(unsigned short port, const std::string& body, const std::string& secret) {
