@@ -145,6 +145,7 @@ struct payment_retry_request {
 struct refund_order_request {
   std::string reason;
   std::string correlation_id;
+  std::string admin;  // the admin's `sub`, recorded in the audit with the refund
 };
 
 // A payment attempt by its token, for the gateway hand-off pages.

@@ -122,6 +122,7 @@ replay_result replay_one(amqp_connection& conn, confirm_publisher& publisher,
     found = true;
     if (republish(conn, publisher, exchange, f, d, &result.error)) {
       result.replayed = 1;
+      result.message_ids.push_back(d.message_id);
       spdlog::info("replayed {} from {} to {} with routing key {}", d.message_id, queue, exchange,
                    d.routing_key);
     }
@@ -202,6 +203,7 @@ replay_result replay_dlq(const std::string& amqp_url, const std::string& queue,
     }
     if (!republish(*conn, publisher, exchange, f, d, &result.error)) break;
     ++result.replayed;
+    result.message_ids.push_back(d.message_id);
     spdlog::info("replayed {} from {} to {} with routing key {}", d.message_id, queue, exchange,
                  d.routing_key);
   }

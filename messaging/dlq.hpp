@@ -41,6 +41,8 @@ struct replay_result {
   std::size_t replayed = 0;  // republished, confirmed and removed from the queue
   bool not_found = false;    // a message_id was given and no message carries it
   std::string error;         // empty when the replay finished cleanly
+  // The ids of the messages replayed, in order ("" for a message without one).
+  std::vector<std::string> message_ids;
   bool ok() const { return error.empty(); }
 };
 

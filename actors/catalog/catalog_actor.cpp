@@ -3,6 +3,8 @@
 #include <caf/event_based_actor.hpp>
 #include <pqxx/pqxx>
 
+#include "actors/audit/audit_messages.hpp"
+#include "actors/audit/audit_store.hpp"
 #include "actors/catalog/catalog_cursor.hpp"
 #include "actors/catalog/catalog_messages.hpp"
 #include "actors/catalog/catalog_store.hpp"
@@ -24,23 +26,28 @@ caf::behavior catalog_actor(instrumented_actor<catalog_actor_state>* self, actor
   auto job = [](auto task) { return persistence::db_job{std::move(task)}; };
   // Each request is delegated to a database worker, which answers the asker.
   return {
-      [=](create_atom, internship item) {
-        return self->delegate(ctx.db, job([item](pqxx::connection& c) {
+      [=](create_atom, internship item, audit::admin_stamp by) {
+        return self->delegate(ctx.db, job([item, by](pqxx::connection& c) {
                                 pqxx::work txn(c);
                                 if (!catalog_store::insert(txn, item))
                                   return caf::make_message(make_error(errc::internship_exists,
                                                                       "id " + item.id + " exists"));
                                 auto stored = catalog_store::find(txn, item.id);
+                                // Recorded with the change: neither commits alone.
+                                audit_store::insert(txn, {audit::action::internship_create, item.id,
+                                                          by, audit::created_detail(item)});
                                 txn.commit();
                                 return caf::make_message(internship_reply{*stored});
                               }));
       },
-      [=](patch_atom, std::string id, internship_patch patch) {
-        return self->delegate(ctx.db, job([id, patch](pqxx::connection& c) {
+      [=](patch_atom, std::string id, internship_patch patch, audit::admin_stamp by) {
+        return self->delegate(ctx.db, job([id, patch, by](pqxx::connection& c) {
                                 pqxx::work txn(c);
                                 auto updated = catalog_store::update(txn, id, patch);
                                 if (!updated)
                                   return caf::make_message(make_error(errc::internship_not_found));
+                                audit_store::insert(txn, {audit::action::internship_update, id, by,
+                                                          audit::updated_detail(patch)});
                                 txn.commit();
                                 return caf::make_message(internship_reply{*updated});
                               }));

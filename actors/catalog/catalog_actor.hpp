@@ -1,6 +1,8 @@
 // The catalog: creates, changes and reads internships (CONTRACT §3).
-//   (create_atom, internship)               -> internship_reply | internship_exists
-//   (patch_atom, std::string id, internship_patch) -> internship_reply | internship_not_found
+//   (create_atom, internship, audit::admin_stamp) -> internship_reply | internship_exists
+//   (patch_atom, std::string id, internship_patch, audit::admin_stamp)
+//                                           -> internship_reply | internship_not_found
+// A change is recorded in the admin audit in its own transaction.
 //   (get_atom, std::string id)              -> internship_reply | internship_not_found
 //   (list_atom, catalog_list_request)       -> catalog_page (actors/catalog/catalog_messages.hpp)
 #pragma once

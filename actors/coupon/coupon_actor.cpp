@@ -3,6 +3,8 @@
 #include <caf/event_based_actor.hpp>
 #include <pqxx/pqxx>
 
+#include "actors/audit/audit_messages.hpp"
+#include "actors/audit/audit_store.hpp"
 #include "actors/common/instrumented_actor.hpp"
 #include "actors/coupon/coupon_messages.hpp"
 #include "actors/coupon/coupon_store.hpp"
@@ -30,20 +32,23 @@ caf::behavior coupon_actor(instrumented_actor<coupon_actor_state>* self, actor_c
   auto job = [](auto task) { return persistence::db_job{std::move(task)}; };
   // Each request is delegated to a database worker, which answers the asker.
   return {
-      [=](create_atom, coupon item) {
+      [=](create_atom, coupon item, audit::admin_stamp by) {
         item.code = normalize_code(item.code);
-        return self->delegate(ctx.db, job([item](pqxx::connection& c) {
+        return self->delegate(ctx.db, job([item, by](pqxx::connection& c) {
                                 pqxx::work txn(c);
                                 if (!coupon_store::insert(txn, item)) return taken(txn, item);
                                 auto stored = coupon_store::find(txn, item.code);
+                                // Recorded with the change: neither commits alone.
+                                audit_store::insert(txn, {audit::action::coupon_create, item.code,
+                                                          by, audit::created_detail(item)});
                                 txn.commit();
                                 return caf::make_message(coupon_reply{*stored});
                               }));
       },
-      [=](patch_atom, std::string code, coupon_store::coupon_patch patch) {
+      [=](patch_atom, std::string code, coupon_store::coupon_patch patch, audit::admin_stamp by) {
         code = normalize_code(code);
         return self->delegate(
-            ctx.db, job([code, patch](pqxx::connection& c) {
+            ctx.db, job([code, patch, by](pqxx::connection& c) {
               pqxx::work txn(c);
               auto found = coupon_store::find(txn, code);
               if (!found)
@@ -57,6 +62,8 @@ caf::behavior coupon_actor(instrumented_actor<coupon_actor_state>* self, actor_c
               auto updated = coupon_store::update(txn, code, patch);
               if (!updated)
                 return caf::make_message(make_error(errc::invalid_field, "unknown coupon " + code));
+              audit_store::insert(
+                  txn, {audit::action::coupon_update, code, by, audit::updated_detail(patch)});
               txn.commit();
               return caf::make_message(coupon_reply{*updated});
             }));

@@ -1,6 +1,8 @@
 // Coupons as admins manage them (CONTRACT §4):
-//   (create_atom, coupon)                               -> coupon_reply | invalid_field
-//   (patch_atom, std::string code, coupon_store::coupon_patch) -> coupon_reply | invalid_field
+//   (create_atom, coupon, audit::admin_stamp)           -> coupon_reply | invalid_field
+//   (patch_atom, std::string code, coupon_store::coupon_patch, audit::admin_stamp)
+//                                                       -> coupon_reply | invalid_field
+// A change is recorded in the admin audit in its own transaction.
 // Messages in actors/coupon/coupon_messages.hpp. Codes are matched in any case.
 #pragma once
 

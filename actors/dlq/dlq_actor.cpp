@@ -4,11 +4,15 @@
 #include <spdlog/spdlog.h>
 
 #include <caf/event_based_actor.hpp>
+#include <functional>
+#include <pqxx/pqxx>
 
+#include "actors/audit/audit_store.hpp"
 #include "actors/common/instrumented_actor.hpp"
 #include "actors/errors.hpp"
 #include "messaging/dlq.hpp"
 #include "messaging/topology.hpp"
+#include "persistence/db_pool.hpp"
 
 namespace checkout {
 namespace {
@@ -42,7 +46,30 @@ struct dlq_actor_state {
   static inline const char* name = "dlq";
 };
 
-caf::behavior dlq_actor(instrumented_actor<dlq_actor_state>*, actor_context ctx) {
+// Writes the audit entry of a replay that moved messages. The broker is not
+// the database, so it cannot share a transaction with the change: it is
+// written right after the broker confirmed the messages, and the operator is
+// answered only then. A failed write is logged with the whole entry and the
+// replay is still reported, because it happened: answering an error would
+// invite the operator to replay again.
+void record_replay(instrumented_actor<dlq_actor_state>* self, const actor_context& ctx,
+                   audit::record rec, std::function<void()> then) {
+  self->request(ctx.db, ctx.db_timeout, persistence::db_job{[rec](pqxx::connection& c) {
+                  pqxx::work txn(c);
+                  audit_store::insert(txn, rec);
+                  txn.commit();
+                  return caf::make_message(ack_reply{});
+                }})
+      .then([then](ack_reply) { then(); },
+            [rec, then](caf::error& err) {
+              spdlog::error(
+                  "audit entry of a DLQ replay not written ({}): admin {} target {} detail {}",
+                  caf::to_string(err), rec.by.admin, rec.target, rec.detail);
+              then();
+            });
+}
+
+caf::behavior dlq_actor(instrumented_actor<dlq_actor_state>* self, actor_context ctx) {
   const std::string queue = messaging::enrollment_dlq;
   return {
       [=](list_atom, const dlq_list_request& req) -> caf::result<dlq_listing> {
@@ -72,15 +99,33 @@ caf::behavior dlq_actor(instrumented_actor<dlq_actor_state>*, actor_context ctx)
           return make_error(errc::dlq_message_not_found,
                             "no message with message_id " + req.message_id + " in " + queue);
         }
+        caf::error failed;
         if (!r.ok()) {
           spdlog::warn("replaying {} failed after {} messages: {}", queue, r.replayed, r.error);
           // Those already replayed are gone from the queue; saying so lets
           // the operator tell a partial replay from none.
-          return make_error(errc::unavailable, "broker: " + r.error + " (replayed " +
-                                                   std::to_string(r.replayed) + " before that)");
+          failed = make_error(errc::unavailable, "broker: " + r.error + " (replayed " +
+                                                     std::to_string(r.replayed) + " before that)");
+        } else {
+          spdlog::info("replayed {} messages from {}", r.replayed, queue);
         }
-        spdlog::info("replayed {} messages from {}", r.replayed, queue);
-        return dlq_replay_reply{r.replayed};
+        if (r.replayed == 0) {
+          // Nothing moved, nothing to record.
+          if (failed) return failed;
+          return dlq_replay_reply{0};
+        }
+        // A partial replay is recorded too: the messages it moved are moved.
+        audit::record rec{audit::action::dlq_replay, audit::replay_target(req.message_id, queue),
+                          req.by,
+                          audit::replay_detail(req.message_id, req.limit, r.message_ids, r.error)};
+        auto rp = self->make_response_promise<dlq_replay_reply>();
+        record_replay(self, ctx, std::move(rec), [rp, failed, n = r.replayed]() mutable {
+          if (failed)
+            rp.deliver(failed);
+          else
+            rp.deliver(dlq_replay_reply{n});
+        });
+        return rp;
       },
   };
 }

@@ -1,6 +1,7 @@
 // Operators' tools for the enrollment dead-letter queue (CONTRACT §9, §11):
 //   (list_atom, dlq_list_request)     -> dlq_listing       (leaves the queue as it is)
-//   (replay_atom, dlq_replay_request) -> dlq_replay_reply  (back to checkout.events)
+//   (replay_atom, dlq_replay_request) -> dlq_replay_reply  (back to checkout.events;
+//                                        recorded in the admin audit when messages moved)
 // Errors: errc::unavailable when the broker cannot be reached or fails the
 // operation; errc::dlq_message_not_found when a replay names a message_id the
 // queue does not hold. Detached: each request opens its own connection and
@@ -15,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "actors/audit/audit_messages.hpp"
 #include "actors/common/context.hpp"
 #include "actors/messages.hpp"
 
@@ -45,6 +47,7 @@ struct dlq_listing {
 struct dlq_replay_request {
   std::string message_id;  // empty: the first `limit` messages
   std::size_t limit = 100;
+  audit::admin_stamp by;  // who asked: recorded in the admin audit once messages moved
 };
 
 struct dlq_replay_reply {

@@ -453,9 +453,8 @@ caf::result<order_record> refund(self_ptr self, const actor_context& ctx,
   auto store = [=](std::string refund_id) mutable {
     run_step(
         self, ctx,
-        [refund_id, reason, corr = req.correlation_id](pqxx::connection& c,
-                                                       const order_record& cur) {
-          return order_steps::finish_refund(c, cur, refund_id, reason, corr);
+        [refund_id, reason, req](pqxx::connection& c, const order_record& cur) {
+          return order_steps::finish_refund(c, cur, refund_id, reason, req);
         },
         [=](order_update&) mutable { rp.deliver(*self->state.order); },
         [=](caf::error& err) mutable { rp.deliver(err); });

@@ -4,6 +4,7 @@
 
 #include <caf/make_message.hpp>
 
+#include "actors/audit/audit_store.hpp"
 #include "actors/common/metrics.hpp"
 #include "actors/errors.hpp"
 #include "actors/order/order_holds.hpp"
@@ -168,7 +169,7 @@ caf::message finish_late_refund(pqxx::connection& c, const order_record& order,
 
 caf::message finish_refund(pqxx::connection& c, const order_record& order,
                            const std::string& refund_id, const std::string& reason,
-                           const std::string& correlation_id) {
+                           const refund_order_request& req) {
   pqxx::work txn(c);
   auto d = order_state(order.status)
                .decide(event_of(order_event_kind::refund), order.total, order.currency);
@@ -181,7 +182,13 @@ caf::message finish_refund(pqxx::connection& c, const order_record& order,
   order_holds::release(txn, order);
   if (order.payment) order_store::set_refund(txn, order.payment->payment_token, refund_id);
   auto updated = order_store::load(txn, order.token);
-  order_store::emit(txn, *updated, "order.refunded", correlation_id);
+  order_store::emit(txn, *updated, "order.refunded", req.correlation_id);
+  // Only a refund that took effect is recorded (an "already" above is not).
+  audit_store::insert(txn,
+                      {audit::action::order_refund,
+                       order.token,
+                       {req.admin, req.correlation_id},
+                       audit::refund_detail(req.reason, refund_id, order.total, order.currency)});
   txn.commit();
   return caf::make_message(order_update{std::move(updated), "refunded"});
 }

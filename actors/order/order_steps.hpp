@@ -9,6 +9,7 @@
 #include <pqxx/pqxx>
 #include <string>
 
+#include "actors/messages.hpp"
 #include "actors/order/order_record.hpp"
 #include "actors/order/order_state.hpp"
 #include "actors/payment/gateway.hpp"
@@ -50,10 +51,11 @@ caf::message finish_late_refund(pqxx::connection& c, const order_record& order,
                                 const event_input& in, const std::string& refund_id);
 
 // An operator's refund, after the gateway accepted it: -> refunded, the
-// enrollments revoked, seats and coupon uses given back.
+// enrollments revoked, seats and coupon uses given back, and the admin's
+// audit entry written, all in one transaction (`reason` is the history's).
 caf::message finish_refund(pqxx::connection& c, const order_record& order,
                            const std::string& refund_id, const std::string& reason,
-                           const std::string& correlation_id);
+                           const refund_order_request& req);
 
 // The enrollment step: paid -> completed with one enrollment per line.
 caf::message enroll(pqxx::connection& c, const order_record& order,

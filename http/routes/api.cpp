@@ -1,8 +1,24 @@
 #include "http/routes/api.hpp"
 
+#include "http/abuse_guard.hpp"
 #include "http/routes/route_groups.hpp"
 
 namespace checkout::http {
+
+namespace {
+// CONTRACT §13's abuse limits, checked before every handler; the tables live
+// as long as the router's copy of the guard.
+void install_abuse_guard(router& r, const std::shared_ptr<const api_context>& api) {
+  if (!api->actors.cfg) return;
+  const auto& cfg = *api->actors.cfg;
+  abuse_limits limits{cfg.rate_limit_ip, cfg.rate_limit_user, cfg.coupon_attempts_per_cart,
+                      cfg.trusted_proxies};
+  auto guard = std::make_shared<abuse_guard>(limits, api->jwt);
+  if (!guard->active()) return;
+  r.set_guard([guard](const request& req) { return guard->check(req); });
+}
+
+}  // namespace
 
 void add_routes(router& r, std::shared_ptr<const api_context> api) {
   add_health_routes(r, api);
@@ -18,6 +34,8 @@ void add_routes(router& r, std::shared_ptr<const api_context> api) {
   add_metrics_routes(r, api);
   add_actor_routes(r, api);
   add_report_routes(r, api);
+  add_audit_routes(r, api);
+  install_abuse_guard(r, api);
 }
 
 std::optional<period> read_period(fields& f, const rapidjson::Value& v, const std::string& name) {

@@ -8,6 +8,7 @@
 #include <memory>
 
 #include "actors/common/context.hpp"
+#include "http/auth.hpp"
 #include "http/router.hpp"
 
 namespace checkout::http {
@@ -20,7 +21,12 @@ struct api_context {
   caf::actor coupons;      // coupon_actor
   caf::actor probe;        // readiness probe: (ping_atom) -> ack_reply | error
   caf::actor dlq;          // dlq_actor (actors/dlq/dlq_actor.hpp)
+  jwt_policy jwt;          // from the settings (jwt_policy_of)
 };
+
+// The token rules the settings ask for (JWT_SECRET, JWT_SECRET_PREVIOUS,
+// JWT_ISSUER, JWT_AUDIENCE, JWT_LEEWAY).
+jwt_policy jwt_policy_of(const config::settings& cfg);
 
 void add_routes(router& r, std::shared_ptr<const api_context> api);
 

@@ -1,6 +1,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "actors/audit/audit_messages.hpp"
 #include "actors/catalog/catalog_cursor.hpp"
 #include "actors/catalog/catalog_messages.hpp"
 #include "actors/common/ids.hpp"
@@ -24,7 +25,8 @@ void render_internship(json_writer& w, const internship_reply& r) {
 }
 
 void create_internship(const api_ptr& api, request&& req, responder out) {
-  if (!authorize_admin(api, req, out)) return;
+  auto admin = admin_caller(api, req, out);
+  if (!admin) return;
   auto doc = parse_body(req, out);
   if (!doc) return;
   fields f(*doc);
@@ -61,13 +63,16 @@ void create_internship(const api_ptr& api, request&& req, responder out) {
   }
   if (!f.ok()) return answer_error(req, out, f.error());
   if (item.id.empty()) item.id = new_uuid();
-  ask_and_render<internship_reply>(api, api->actors.catalog,
-                                   caf::make_message(create_atom::value, item), req, out, 201,
-                                   render_internship);
+  ask_and_render<internship_reply>(
+      api, api->actors.catalog,
+      caf::make_message(create_atom::value, item,
+                        audit::admin_stamp{admin->user_id, req.correlation_id}),
+      req, out, 201, render_internship);
 }
 
 void patch_internship(const api_ptr& api, request&& req, responder out) {
-  if (!authorize_admin(api, req, out)) return;
+  auto admin = admin_caller(api, req, out);
+  if (!admin) return;
   // An id that is not text names nothing stored (and PostgreSQL would refuse it).
   if (!valid_text(req.params.at("id")))
     return answer_error(req, out, make_error(errc::internship_not_found));
@@ -83,9 +88,11 @@ void patch_internship(const api_ptr& api, request&& req, responder out) {
   p.active = f.opt_bool("active");
   p.title = f.opt_str("title", 200);
   if (!f.ok()) return answer_error(req, out, f.error());
-  ask_and_render<internship_reply>(api, api->actors.catalog,
-                                   caf::make_message(patch_atom::value, req.params.at("id"), p),
-                                   req, out, 200, render_internship);
+  ask_and_render<internship_reply>(
+      api, api->actors.catalog,
+      caf::make_message(patch_atom::value, req.params.at("id"), p,
+                        audit::admin_stamp{admin->user_id, req.correlation_id}),
+      req, out, 200, render_internship);
 }
 
 void get_internship(const api_ptr& api, request&& req, responder out) {

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <set>
 
+#include "actors/audit/audit_messages.hpp"
 #include "actors/common/rfc3339.hpp"
 #include "actors/common/text.hpp"
 #include "actors/coupon/coupon_messages.hpp"
@@ -162,7 +163,8 @@ void render_coupon(json_writer& w, const coupon_reply& r) {
 }
 
 void create_coupon(const api_ptr& api, request&& req, responder out) {
-  if (!authorize_admin(api, req, out)) return;
+  auto admin = admin_caller(api, req, out);
+  if (!admin) return;
   auto doc = parse_body(req, out);
   if (!doc) return;
   fields f(*doc);
@@ -206,12 +208,16 @@ void create_coupon(const api_ptr& api, request&& req, responder out) {
   if (slug && slug->empty()) f.add_problem("sale_slug must not be empty");
   c.sale_slug = slug.value_or("");
   if (!f.ok()) return answer_error(req, out, f.error());
-  ask_and_render<coupon_reply>(api, api->coupons, caf::make_message(create_atom::value, c), req,
-                               out, 201, render_coupon);
+  ask_and_render<coupon_reply>(
+      api, api->coupons,
+      caf::make_message(create_atom::value, c,
+                        audit::admin_stamp{admin->user_id, req.correlation_id}),
+      req, out, 201, render_coupon);
 }
 
 void patch_coupon(const api_ptr& api, request&& req, responder out) {
-  if (!authorize_admin(api, req, out)) return;
+  auto admin = admin_caller(api, req, out);
+  if (!admin) return;
   if (!valid_text(req.params.at("code")))
     return answer_error(
         req, out, make_error(errc::invalid_field, std::vector<std::string>{"unknown coupon"}));
@@ -232,8 +238,9 @@ void patch_coupon(const api_ptr& api, request&& req, responder out) {
   if (!f.ok()) return answer_error(req, out, f.error());
   ask_and_render<coupon_reply>(
       api, api->coupons,
-      caf::make_message(patch_atom::value, normalize_code(req.params.at("code")), p), req, out, 200,
-      render_coupon);
+      caf::make_message(patch_atom::value, normalize_code(req.params.at("code")), p,
+                        audit::admin_stamp{admin->user_id, req.correlation_id}),
+      req, out, 200, render_coupon);
 }
 
 }  // namespace

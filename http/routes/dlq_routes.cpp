@@ -82,7 +82,8 @@ void list_dlq(const api_ptr& api, request&& req, responder out) {
 }
 
 void replay_dlq(const api_ptr& api, request&& req, responder out) {
-  if (!authorize_admin(api, req, out)) return;
+  auto admin = admin_caller(api, req, out);
+  if (!admin) return;
   // No body replays the first default_limit messages.
   auto doc = req.body.empty() ? std::make_shared<rapidjson::Document>() : parse_body(req, out);
   if (!doc) return;
@@ -93,6 +94,7 @@ void replay_dlq(const api_ptr& api, request&& req, responder out) {
   if (id && id->empty()) f.add_problem("message_id must not be empty");
   rr.message_id = id.value_or("");
   rr.limit = static_cast<std::size_t>(f.opt_integer("limit", 1, max_limit).value_or(default_limit));
+  rr.by = {admin->user_id, req.correlation_id};
   if (!f.ok()) return answer_error(req, out, f.error());
   ask_and_render_within<dlq_replay_reply>(
       api, dlq_wait(api), api->dlq, caf::make_message(replay_atom::value, rr), req, out,

@@ -22,6 +22,8 @@ bool authenticate(const api_ptr& api, const request& req, const responder& out, 
 
 // Requires a user with the admin role (401 without a valid token, 403 without the role).
 bool authorize_admin(const api_ptr& api, const request& req, const responder& out);
+// The same, answering the admin: for routes that record who made a change.
+std::optional<auth_user> admin_caller(const api_ptr& api, const request& req, const responder& out);
 
 // Parses the body as a JSON object, or answers 400 and returns null.
 std::shared_ptr<rapidjson::Document> parse_body(const request& req, const responder& out);

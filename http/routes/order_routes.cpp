@@ -164,7 +164,8 @@ void list_orders(const api_ptr& api, request&& req, responder out) {
 }
 
 void refund_order(const api_ptr& api, request&& req, responder out) {
-  if (!authorize_admin(api, req, out)) return;
+  auto admin = admin_caller(api, req, out);
+  if (!admin) return;
   auto doc = req.body.empty() ? std::make_shared<rapidjson::Document>() : parse_body(req, out);
   if (!doc) return;
   if (req.body.empty()) doc->SetObject();
@@ -172,6 +173,7 @@ void refund_order(const api_ptr& api, request&& req, responder out) {
   refund_order_request rr;
   rr.reason = f.opt_str("reason", 500).value_or("");
   rr.correlation_id = req.correlation_id;
+  rr.admin = admin->user_id;
   if (!f.ok()) return answer_error(req, out, f.error());
   auto token = req.params.at("order_token");
   // The gateway's refund call is part of the wait.
