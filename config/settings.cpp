@@ -271,7 +271,8 @@ std::string apply(settings& s, const std::string& key, const std::string& value,
 // A TOML value becomes the same text the environment would carry.
 std::optional<std::string> toml_to_text(const toml::node& node) {
   if (auto s = node.value<std::string>()) return *s;
-  if (auto i = node.value<int64_t>()) return std::to_string(*i);
+  // Only a real integer: value<int64_t>() would also convert a float (1e97).
+  if (auto i = node.as_integer()) return std::to_string(i->get());
   if (auto arr = node.as_array()) {
     std::string out;
     for (auto& el : *arr) {
@@ -379,12 +380,18 @@ std::optional<duration> parse_duration(const std::string& text) {
   if (i == 0 || i > 12) return std::nullopt;
   long long n = std::stoll(text.substr(0, i));
   auto unit = text.substr(i);
-  if (unit == "ms") return duration(n);
-  if (unit == "s") return std::chrono::seconds(n);
-  if (unit == "m") return std::chrono::minutes(n);
-  if (unit == "h") return std::chrono::hours(n);
-  if (unit == "d") return std::chrono::hours(24 * n);
-  return std::nullopt;
+  long long ms_per_unit = 0;
+  if (unit == "ms") ms_per_unit = 1;
+  if (unit == "s") ms_per_unit = 1000;
+  if (unit == "m") ms_per_unit = 60 * 1000;
+  if (unit == "h") ms_per_unit = 3600 * 1000;
+  if (unit == "d") ms_per_unit = 24LL * 3600 * 1000;
+  if (ms_per_unit == 0) return std::nullopt;
+  // A century is longer than anything the service waits for, and keeps every
+  // duration far from overflowing once turned into microseconds.
+  constexpr long long max_ms = 100LL * 366 * 24 * 3600 * 1000;
+  if (n > max_ms / ms_per_unit) return std::nullopt;
+  return duration(n * ms_per_unit);
 }
 
 load_result load(const std::string& file, const std::map<std::string, std::string>& overrides,

@@ -20,7 +20,8 @@ std::optional<list_position> decode_cursor(const std::string& cursor) {
   auto inner = catalog_cursor::decode(cursor);
   if (!inner) return std::nullopt;
   auto slash = inner->find('/');
-  if (slash == std::string::npos || slash == 0 || slash > 19) return std::nullopt;
+  // 18 digits always fit an int64 (19 may not): a longer one is no cursor of ours.
+  if (slash == std::string::npos || slash == 0 || slash > 18) return std::nullopt;
   list_position p;
   for (size_t i = 0; i < slash; ++i)
     if ((*inner)[i] < '0' || (*inner)[i] > '9') return std::nullopt;

@@ -66,7 +66,7 @@ bool verify_signature(const std::vector<std::string>& secrets, const std::string
 caf::expected<gateway_event> parse_event(const std::string& raw_body,
                                          const std::string& event_id_header) {
   rapidjson::Document d;
-  d.Parse(raw_body.c_str(), raw_body.size());
+  d.Parse<rapidjson::kParseIterativeFlag>(raw_body.c_str(), raw_body.size());  // no recursion
   if (d.HasParseError() || !d.IsObject())
     return make_error(errc::bad_webhook, "body is not a JSON object");
   gateway_event ev;

@@ -197,7 +197,7 @@ std::string signature_header(const std::string& secret, std::int64_t t,
 
 caf::expected<gateway_event> parse_event(const std::string& raw_body) {
   rapidjson::Document d;
-  d.Parse(raw_body.c_str(), raw_body.size());
+  d.Parse<rapidjson::kParseIterativeFlag>(raw_body.c_str(), raw_body.size());  // no recursion
   if (d.HasParseError() || !d.IsObject())
     return make_error(errc::bad_webhook, "body is not a JSON object");
   gateway_event ev;

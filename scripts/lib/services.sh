@@ -15,7 +15,7 @@ log() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 PACKAGES=(cmake ninja-build g++ pkg-config libcaf-dev libpqxx-dev librabbitmq-dev rapidjson-dev
   libjwt-dev libspdlog-dev libtomlplusplus-dev librapidcheck-dev libboost-dev libboost-system-dev
   libssl-dev libgtest-dev libgmock-dev libbenchmark-dev postgresql rabbitmq-server curl
-  python3 clang-format jq openssl)
+  python3 clang-format jq openssl clang libclang-rt-14-dev)
 
 install_packages() {
   local missing=()

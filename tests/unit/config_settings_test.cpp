@@ -100,6 +100,15 @@ TEST(ParseDuration, Rejects) {
     EXPECT_FALSE(parse_duration(bad).has_value()) << bad;
 }
 
+// Found by the settings fuzzer: huge values overflowed milliseconds (and later
+// microseconds). A century is the most any duration may be.
+TEST(ParseDuration, RejectsMoreThanACentury) {
+  for (auto huge : {"999999999999d", "999999999999h", "999999999999m", "3660000000s", "36601d"})
+    EXPECT_FALSE(parse_duration(huge).has_value()) << huge;
+  EXPECT_EQ(parse_duration("36500d"), std::optional<duration>(std::chrono::hours(24 * 36500)));
+  EXPECT_EQ(parse_duration("999999999999ms"), std::optional<duration>(999999999999ms));
+}
+
 // ---- defaults -----------------------------------------------------------------
 
 TEST_F(ConfigSettings, DefaultsWithoutFileOrEnvironment) {
@@ -507,6 +516,15 @@ TEST_F(ConfigSettings, WrongTomlTypeNamesTheSetting) {
   expect_error_naming(load_with(write("t1.toml", "CART_TTL = true\n")), "CART_TTL");
   expect_error_naming(load_with(write("t2.toml", "CART_TTL = 1.5\n")), "CART_TTL");
   expect_error_naming(load_with(write("t3.toml", "[CART_TTL]\nx = 1\n")), "CART_TTL");
+}
+
+// Found by the TOML fuzzer: a float was converted (1e97 is undefined behaviour).
+TEST_F(ConfigSettings, TomlFloatIsNotAnInteger) {
+  expect_error_naming(load_with(write("f1.toml", "DB_POOL_SIZE = 4.0\n")), "DB_POOL_SIZE");
+  expect_error_naming(load_with(write("f2.toml", "DB_POOL_SIZE = 1e97\n")), "DB_POOL_SIZE");
+  auto ok = load_with(write("f3.toml", "DB_POOL_SIZE = 6\n"));
+  ASSERT_TRUE(ok.value) << ok.error;
+  EXPECT_EQ(ok.value->db_pool_size, 6);
 }
 
 TEST_F(ConfigSettings, TomlIntegerOutOfRangeNamesTheSetting) {
