@@ -5,14 +5,10 @@
 #include <algorithm>
 #include <cstring>
 
+#include "http/ascii.hpp"
+
 namespace checkout::http {
 namespace {
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
 
 bool all_digits(std::string_view s) {
   return !s.empty() && s.size() <= 5 &&
@@ -32,7 +28,7 @@ std::vector<std::string_view> elements(const std::vector<std::string_view>& valu
   for (auto v : values) {
     while (true) {
       auto comma = v.find(',');
-      auto e = trim(v.substr(0, comma));
+      auto e = trim_blanks(v.substr(0, comma));
       if (!e.empty()) out.push_back(e);
       if (comma == std::string_view::npos) break;
       v.remove_prefix(comma + 1);
@@ -54,7 +50,7 @@ bool trusted_proxies::contains(const config::ip_bytes& address) const {
 }
 
 std::optional<config::ip_bytes> parse_forwarded_element(std::string_view element) {
-  auto e = trim(element);
+  auto e = trim_blanks(element);
   if (e.empty()) return std::nullopt;
   if (e.front() == '[') {
     auto close = e.find(']');

@@ -10,12 +10,6 @@
 namespace checkout::http {
 namespace {
 
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
-
 std::string_view directive_name(std::string_view directive) {
   return directive.substr(0, directive.find_first_of(" \t"));
 }
@@ -58,7 +52,7 @@ std::string with_frame_ancestors_none(std::string_view csp) {
   std::string out;
   while (!csp.empty()) {
     auto semi = csp.find(';');
-    auto directive = trim(csp.substr(0, semi));
+    auto directive = trim_blanks(csp.substr(0, semi));
     csp = semi == std::string_view::npos ? std::string_view{} : csp.substr(semi + 1);
     if (directive.empty() || iequals(directive_name(directive), "frame-ancestors")) continue;
     out.append(directive).append("; ");
