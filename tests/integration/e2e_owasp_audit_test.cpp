@@ -90,7 +90,9 @@ class OwaspAudit : public e2e::shared_server<OwaspAudit> {
         audit_entry a{e["id"].GetInt64(),  str(e, "at"),     str(e, "admin"),
                       str(e, "action"),    str(e, "target"), str(e, "correlation_id"),
                       to_json(e["detail"])};
-        if (last_id != 0) EXPECT_LT(a.id, last_id) << "entries must come newest first";
+        if (last_id != 0) {
+          EXPECT_LT(a.id, last_id) << "entries must come newest first";
+        }
         last_id = a.id;
         if (a.id <= watermark) return out;
         if (a.admin == admin_sub) out.push_back(a);
@@ -336,7 +338,9 @@ TEST_F(OwaspAudit, pages_follow_the_cursor_without_gaps_or_repeats) {
   auto pd = plain.json();
   auto n = pd["data"]["entries"].Size();
   EXPECT_LE(n, 20u);
-  if (pd["data"]["next_cursor"].IsString()) EXPECT_EQ(n, 20u);
+  if (pd["data"]["next_cursor"].IsString()) {
+    EXPECT_EQ(n, 20u);
+  }
 }
 
 TEST_F(OwaspAudit, only_admins_read_the_audit) {

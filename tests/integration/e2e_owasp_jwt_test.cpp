@@ -117,7 +117,9 @@ TEST_F(OwaspJwt, only_tokens_that_satisfy_every_rule_are_accepted) {
   for (const auto& a : attempts) EXPECT_EQ(status(a.token), a.expected) << a.name;
   // The same refusals on a customer route.
   for (const auto& a : attempts)
-    if (a.expected == 401) EXPECT_EQ(status(a.token, "/api/v1/orders"), 401) << a.name;
+    if (a.expected == 401) {
+      EXPECT_EQ(status(a.token, "/api/v1/orders"), 401) << a.name;
+    }
   // A token from the test helper has neither iss nor aud: refused here.
   EXPECT_EQ(status(e2e::token_for(sub, true)), 401);
 }
