@@ -283,10 +283,8 @@ TEST_F(fault_readyz, a_hung_broker_is_named_within_two_seconds) {
 
 TEST_F(fault_readyz, a_hung_database_is_named_within_two_seconds) {
   auto down = stalled("DATABASE_URL", fault::database_url(), "database", "broker");
-  auto said = problems(down);
-  EXPECT_NE(std::find(said.begin(), said.end(), "database: not answering within 1000 ms"),
-            said.end())
-      << down.body;
+  // The part only (CONTRACT §13): how long it hung goes to the log, not to the caller.
+  EXPECT_EQ(problems(down), std::vector<std::string>{"database: unavailable"}) << down.body;
 }
 
 }  // namespace
