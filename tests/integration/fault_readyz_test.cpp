@@ -123,18 +123,8 @@ class stall_proxy {
   std::thread thread_;
 };
 
-// The URL with its host:port (between '@' and the next '/') replaced.
-std::string via_port(const std::string& url, std::uint16_t port) {
-  auto at = url.find('@');
-  auto slash = url.find('/', at);
-  return url.substr(0, at + 1) + "127.0.0.1:" + std::to_string(port) + url.substr(slash);
-}
-std::uint16_t port_of(const std::string& url) {
-  auto at = url.find('@');
-  auto colon = url.find(':', at);
-  auto slash = url.find('/', at);
-  return static_cast<std::uint16_t>(std::stoi(url.substr(colon + 1, slash - colon - 1)));
-}
+using e2e::port_of;
+using e2e::via_port;
 
 struct timed {
   e2e::reply reply;
