@@ -9,18 +9,48 @@
 
 namespace e2e {
 
+// The body of a Razorpay payment event (`payment.captured`, `payment.failed`)
+// for a gateway order, as Razorpay sends it; the payment id defaults to one
+// derived from the order id. `currency` is there to be got wrong on purpose.
+inline std::string razorpay_payment_body(const std::string& event,
+                                         const std::string& gateway_order_id, long long amount,
+                                         const std::string& payment_id = {},
+                                         const std::string& currency = "INR") {
+  auto pay = payment_id.empty() ? "pay_" + gateway_order_id.substr(6) : payment_id;
+  return R"({"entity":"event","event":")" + event + R"(","payload":{"payment":{"entity":{"id":")" +
+         pay + R"(","order_id":")" + gateway_order_id + R"(","amount":)" + std::to_string(amount) +
+         R"(,"currency":")" + currency + R"(","status":")" +
+         (event == "payment.captured" ? "captured" : "failed") + "\"}}}}";
+}
+
+// POSTs a Razorpay webhook body signed with the test servers' secret (or with
+// `signature` when given), under a fresh event id unless `event_id` is given.
+inline reply razorpay_post(unsigned short port, const std::string& body,
+                           const std::string& event_id = {}, const std::string& signature = {},
+                           std::vector<std::pair<std::string, std::string>> more_headers = {}) {
+  more_headers.emplace_back("X-Razorpay-Signature",
+                            signature.empty() ? razorpay_signature(body) : signature);
+  more_headers.emplace_back("X-Razorpay-Event-Id", event_id.empty() ? unique("evt") : event_id);
+  return call(port, "POST", "/api/v1/webhooks/razorpay", body, more_headers);
+}
+
 struct shop {
   unsigned short port;
   std::string admin = token_for("e2e-admin", true);
 
   static std::string bearer(const std::string& user_id) { return "Bearer " + token_for(user_id); }
 
-  // An internship at `price` paise (INR) with `seats` ("null": unlimited).
-  std::string internship(long long price, const std::string& seats = "10") {
-    auto id = unique("intern");
+  // An internship at `price` paise (INR) with `seats` ("null": unlimited) in
+  // `category`; `more` is further JSON members, each with a leading comma
+  // (`,"plans":[...]`). Its id starts with `id_prefix`.
+  std::string internship(long long price, const std::string& seats = "10",
+                         const std::string& category = "data", const std::string& more = {},
+                         const std::string& id_prefix = "intern") {
+    auto id = unique(id_prefix);
     auto r = call(port, "POST", "/api/v1/admin/internships",
-                  R"({"id":")" + id + R"(","title":"Order internship","category":"data","price":)" +
-                      std::to_string(price) + R"(,"currency":"INR","seats":)" + seats + "}",
+                  R"({"id":")" + id + R"(","title":"Order internship","category":")" + category +
+                      R"(","price":)" + std::to_string(price) + R"(,"currency":"INR","seats":)" +
+                      seats + more + "}",
                   {{"Authorization", "Bearer " + admin}});
     if (r.status != 201) throw std::runtime_error("internship: " + r.body);
     return id;
@@ -76,15 +106,7 @@ struct shop {
   // A Razorpay payment event for a gateway order, signed as Razorpay signs.
   reply razorpay_event(const std::string& event, const std::string& gateway_order_id,
                        long long amount, const std::string& payment_id = {}) {
-    auto pay = payment_id.empty() ? "pay_" + gateway_order_id.substr(6) : payment_id;
-    auto body = R"({"entity":"event","event":")" + event +
-                R"(","payload":{"payment":{"entity":{"id":")" + pay + R"(","order_id":")" +
-                gateway_order_id + R"(","amount":)" + std::to_string(amount) +
-                R"(,"currency":"INR","status":")" +
-                (event == "payment.captured" ? "captured" : "failed") + "\"}}}}";
-    return call(port, "POST", "/api/v1/webhooks/razorpay", body,
-                {{"X-Razorpay-Signature", razorpay_signature(body)},
-                 {"X-Razorpay-Event-Id", unique("evt")}});
+    return razorpay_post(port, razorpay_payment_body(event, gateway_order_id, amount, payment_id));
   }
 };
 

@@ -199,23 +199,14 @@ std::string jwt_signing_secret() {
 }
 
 std::string db_value(const std::string& sql, const std::string& param) {
-  const char* url = std::getenv("DATABASE_URL");
-  pqxx::connection c(url ? url : "postgresql://checkout:checkout@127.0.0.1:5432/checkout");
+  pqxx::connection c(test_services::database_url());
   pqxx::read_transaction t(c);
   auto r = t.exec_params(sql, param);
   return r.empty() || r[0][0].is_null() ? std::string() : r[0][0].as<std::string>();
 }
 
-}  // namespace e2e
-
-namespace e2e {
-
 std::string cart_status(const std::string& token) {
-  const char* url = std::getenv("DATABASE_URL");
-  pqxx::connection c(url ? url : "postgresql://checkout:checkout@127.0.0.1:5432/checkout");
-  pqxx::read_transaction t(c);
-  auto r = t.exec_params("SELECT status FROM carts WHERE token = $1::uuid", token);
-  return r.empty() ? std::string() : r[0][0].as<std::string>();
+  return db_value("SELECT status FROM carts WHERE token = $1::uuid", token);
 }
 
 }  // namespace e2e

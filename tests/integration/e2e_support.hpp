@@ -11,6 +11,8 @@
 #include <string>
 #include <vector>
 
+#include "support/test_services.hpp"
+
 namespace e2e {
 
 struct reply {
@@ -108,18 +110,6 @@ inline std::uint16_t port_of(const std::string& url) {
   return static_cast<std::uint16_t>(std::stoi(url.substr(colon + 1, slash - colon - 1)));
 }
 
-// Polls `pred` every 50 ms until it holds or `limit` passes.
-template <class Pred>
-bool eventually(Pred pred, std::chrono::milliseconds limit) {
-  auto until = std::chrono::steady_clock::now() + limit;
-  while (std::chrono::steady_clock::now() < until) {
-    if (pred()) return true;
-    struct timespec ts {
-      0, 50 * 1000 * 1000
-    };
-    nanosleep(&ts, nullptr);
-  }
-  return pred();
-}
+using test_services::eventually;
 
 }  // namespace e2e
