@@ -6,35 +6,32 @@
 #include <future>
 #include <pqxx/pqxx>
 
-#include "e2e_support.hpp"
+#include "e2e_shop.hpp"
+#include "support/json_expect.hpp"
 
 namespace {
 
 using e2e::call;
 
-using e2e::str;
-
-std::string internship(unsigned short port) {
-  auto id = e2e::unique("conc");
-  auto r = call(port, "POST", "/api/v1/admin/internships",
-                R"({"id":")" + id +
-                    R"(","title":"T","category":"c","price":100,"currency":"INR","seats":null})",
-                {{"Authorization", "Bearer " + e2e::token_for("admin", true)}});
-  EXPECT_EQ(r.status, 201) << r.body;
-  return id;
-}
-
 // Quantities per internship as stored in the carts row (not as any actor remembers them).
 std::map<std::string, int> stored_quantities(const std::string& token) {
-  const char* url = std::getenv("DATABASE_URL");
-  pqxx::connection c(url ? url : "postgresql://checkout:checkout@127.0.0.1:5432/checkout");
+  pqxx::connection c(test_services::database_url());
   pqxx::read_transaction t(c);
   auto r = t.exec_params("SELECT state::text FROM carts WHERE token = $1::uuid", token);
   std::map<std::string, int> out;
+  if (r.empty()) {
+    ADD_FAILURE() << "no row for cart " << token;
+    return out;
+  }
   rapidjson::Document d;
   d.Parse(r[0][0].c_str());
+  if (auto lines = json_expect::is(d, "lines", json_expect::kind::array); !lines) {
+    ADD_FAILURE() << lines.message();
+    return out;
+  }
   for (auto& l : d["lines"].GetArray())
-    out[l["internship_id"].GetString()] = l["quantity"].GetInt();
+    out[json_expect::string_at(l, "internship_id")] =
+        static_cast<int>(json_expect::int_at(l, "quantity"));
   return out;
 }
 
@@ -51,44 +48,52 @@ std::vector<std::future<int>> add_units(unsigned short port, const std::string& 
   return calls;
 }
 
-TEST(cart_concurrency, two_hundred_changes_at_once_end_as_if_serial) {
-  e2e::server srv;
-  auto a = internship(srv.port());
-  auto b = internship(srv.port());
+// The suite's checkoutd is the one process of the first test and the first of
+// the two of the second, which starts the other itself.
+class cart_concurrency : public e2e::shared_server<cart_concurrency> {
+ protected:
+  e2e::shop shop{srv->port()};
+
+  std::string internship() { return shop.internship(100, "null", "c", {}, "conc"); }
+};
+
+TEST_F(cart_concurrency, two_hundred_changes_at_once_end_as_if_serial) {
+  auto port = srv->port();
+  auto a = internship();
+  auto b = internship();
   auto created =
-      call(srv.port(), "POST", "/api/v1/cart",
+      call(port, "POST", "/api/v1/cart",
            R"({"products":[{"internship_id":")" + a + R"("},{"internship_id":")" + b + R"("}]})");
   ASSERT_EQ(created.status, 201) << created.body;
-  auto token = str(created.json()["data"]["cart"], "token");
+  auto token = json_expect::string_at(created.json(), "data.cart.token");
   // 99 more units of each: 198 adds, plus two reads racing them.
-  auto for_a = add_units(srv.port(), token, a, 99);
-  auto for_b = add_units(srv.port(), token, b, 99);
+  auto for_a = add_units(port, token, a, 99);
+  auto for_b = add_units(port, token, b, 99);
   int ok = 0;
   for (auto* batch : {&for_a, &for_b})
     for (auto& f : *batch) ok += f.get() == 200;
   EXPECT_EQ(ok, 198);
-  auto got = call(srv.port(), "GET", "/api/v1/cart/" + token);
+  auto got = call(port, "GET", "/api/v1/cart/" + token);
   ASSERT_EQ(got.status, 200);
-  auto d = got.json();
-  EXPECT_EQ(d["data"]["cart"]["totals"]["sub_total"].GetInt64(), 200 * 100);
+  EXPECT_TRUE(json_expect::at(got.json(), "data.cart.totals.sub_total", 200 * 100));
   auto stored = stored_quantities(token);
   EXPECT_EQ(stored[a], 100);
   EXPECT_EQ(stored[b], 100);
   // One more is over the limit of 100 and changes nothing.
-  auto over = call(srv.port(), "POST", "/api/v1/cart/" + token + "/items",
+  auto over = call(port, "POST", "/api/v1/cart/" + token + "/items",
                    R"({"internship_id":")" + a + R"(","quantity":1})");
-  EXPECT_EQ(over.status, 422);
+  EXPECT_TRUE(json_expect::error_envelope(over.status, over.body, 422, 1000));
   EXPECT_EQ(stored_quantities(token)[a], 100);
 }
 
-TEST(cart_concurrency, two_processes_on_one_database_lose_no_update) {
-  e2e::server one;
-  e2e::server two;
-  auto a = internship(one.port());
+TEST_F(cart_concurrency, two_processes_on_one_database_lose_no_update) {
+  auto& one = *srv;
+  e2e::server two;  // a second process on the suite's database
+  auto a = internship();
   auto created = call(one.port(), "POST", "/api/v1/cart",
                       R"({"products":[{"internship_id":")" + a + R"("}]})");
   ASSERT_EQ(created.status, 201) << created.body;
-  auto token = str(created.json()["data"]["cart"], "token");
+  auto token = json_expect::string_at(created.json(), "data.cart.token");
   // Both processes load the cart, then both change it at once.
   ASSERT_EQ(call(two.port(), "GET", "/api/v1/cart/" + token).status, 200);
   // Writers alternate between the processes and all start at one signal, so

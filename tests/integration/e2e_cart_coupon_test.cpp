@@ -2,27 +2,24 @@
 // worked example, rejections with reasons, stacking, validate, discounts, sales.
 #include <gtest/gtest.h>
 
-#include "e2e_support.hpp"
+#include "e2e_shop.hpp"
+#include "support/json_expect.hpp"
 
 namespace {
 
 using e2e::call;
-
-using e2e::str;
+using json_expect::error_envelope;
 
 class cart_coupon_e2e : public e2e::shared_server<cart_coupon_e2e> {
  protected:
   unsigned short port() const { return srv->port(); }
   std::string admin = "Bearer " + e2e::token_for("coupon-admin", true);
 
-  std::string internship(long long price, const std::string& category = "data") {
-    auto id = e2e::unique("cc-intern");
-    auto r = call(port(), "POST", "/api/v1/admin/internships",
-                  R"({"id":")" + id + R"(","title":"T","category":")" + category + R"(","price":)" +
-                      std::to_string(price) + R"(,"currency":"INR","seats":null})",
-                  {{"Authorization", admin}});
-    EXPECT_EQ(r.status, 201) << r.body;
-    return id;
+  e2e::shop shop{srv->port()};
+
+  // In category "data", with unlimited seats.
+  std::string internship(long long price) {
+    return shop.internship(price, "null", "data", {}, "cc-intern");
   }
 
   // `fields` is the JSON after "code" (starting with a comma).
@@ -38,7 +35,7 @@ class cart_coupon_e2e : public e2e::shared_server<cart_coupon_e2e> {
     auto r = call(port(), "POST", "/api/v1/cart",
                   R"({"products":[{"internship_id":")" + id + R"("}])" + extra + "}");
     EXPECT_EQ(r.status, 201) << r.body;
-    return str(r.json()["data"]["cart"], "token");
+    return json_expect::string_at(r.json(), "data.cart.token");
   }
 
   e2e::reply apply(const std::string& token, const std::string& code) {
@@ -56,17 +53,17 @@ TEST_F(cart_coupon_e2e, the_seed_worked_example) {
   auto applied = apply(token, lower);
   ASSERT_EQ(applied.status, 200) << applied.body;
   auto a = applied.json();
-  EXPECT_TRUE(a["data"]["coupon_applied"].GetBool());
-  EXPECT_EQ(a["data"]["discount_amount"].GetInt64(), 26400);
-  EXPECT_EQ(a["data"]["new_total"].GetInt64(), 19796);
+  EXPECT_TRUE(json_expect::at(a, "data.coupon_applied", true));
+  EXPECT_TRUE(json_expect::at(a, "data.discount_amount", 26400));
+  EXPECT_TRUE(json_expect::at(a, "data.new_total", 19796));
   auto est = call(port(), "POST", "/api/v1/cart/estimate", R"({"cart_token":")" + token + "\"}");
   ASSERT_EQ(est.status, 200) << est.body;
   auto e = est.json();
-  EXPECT_EQ(e["data"]["sub_total"].GetInt64(), 16776);
-  EXPECT_EQ(e["data"]["tax_total"].GetInt64(), 3020);
-  EXPECT_EQ(e["data"]["total"].GetInt64(), 19796);
-  EXPECT_EQ(e["data"]["discount_amount"].GetInt64(), 26400);
-  EXPECT_EQ(e["data"]["discount_percentage"].GetInt(), 61);
+  EXPECT_TRUE(json_expect::at(e, "data.sub_total", 16776));
+  EXPECT_TRUE(json_expect::at(e, "data.tax_total", 3020));
+  EXPECT_TRUE(json_expect::at(e, "data.total", 19796));
+  EXPECT_TRUE(json_expect::at(e, "data.discount_amount", 26400));
+  EXPECT_TRUE(json_expect::at(e, "data.discount_percentage", 61));
 }
 
 TEST_F(cart_coupon_e2e, rejections_name_their_reason) {
@@ -89,13 +86,11 @@ TEST_F(cart_coupon_e2e, rejections_name_their_reason) {
   for (auto& r : rows) {
     auto token = cart(id);
     auto res = apply(token, coupon(r.fields));
-    EXPECT_EQ(res.status, 422) << r.fields << " " << res.body;
-    EXPECT_EQ(res.json()["error"]["code"].GetInt(), 2004) << res.body;
+    EXPECT_TRUE(error_envelope(res.status, res.body, 422, 2004)) << r.fields;
     EXPECT_NE(res.body.find(r.reason), std::string::npos) << r.fields << " " << res.body;
   }
   auto unknown = apply(cart(id), "NO-SUCH-" + e2e::unique("X"));
-  EXPECT_EQ(unknown.status, 422);
-  EXPECT_EQ(unknown.json()["error"]["code"].GetInt(), 2004);
+  EXPECT_TRUE(error_envelope(unknown.status, unknown.body, 422, 2004));
 }
 
 TEST_F(cart_coupon_e2e, stacking_validate_discounts_and_removal) {
@@ -107,36 +102,37 @@ TEST_F(cart_coupon_e2e, stacking_validate_discounts_and_removal) {
   // 10% of 10000 = 1000, then 1000 off the remaining 9000.
   auto both = apply(token, second);
   ASSERT_EQ(both.status, 200) << both.body;
-  EXPECT_EQ(both.json()["data"]["cart"]["totals"]["discount_amount"].GetInt64(), 2000);
+  EXPECT_TRUE(json_expect::at(both.json(), "data.cart.totals.discount_amount", 2000));
   auto refused = apply(token, solo);
-  EXPECT_EQ(refused.status, 422);
+  EXPECT_TRUE(error_envelope(refused.status, refused.body, 422, 2004));
   EXPECT_NE(refused.body.find("not combinable with"), std::string::npos) << refused.body;
   auto again = apply(token, first);
+  EXPECT_TRUE(error_envelope(again.status, again.body, 422, 2004));
   EXPECT_NE(again.body.find("already applied"), std::string::npos) << again.body;
 
   auto check = call(port(), "POST", "/api/v1/cart/discount/validate",
                     R"({"cart_token":")" + token + R"(","coupon":")" + solo + "\"}");
   ASSERT_EQ(check.status, 200) << check.body;
-  EXPECT_FALSE(check.json()["data"]["valid"].GetBool());
+  EXPECT_TRUE(json_expect::at(check.json(), "data.valid", false));
   auto listed = call(port(), "GET", "/api/v1/cart/" + token + "/discounts");
   ASSERT_EQ(listed.status, 200) << listed.body;
   auto l = listed.json();
-  ASSERT_EQ(l["data"]["discounts"].Size(), 2u);
-  EXPECT_EQ(l["data"]["discounts"][0]["amount"].GetInt64(), 1000);
-  EXPECT_EQ(l["data"]["discounts"][1]["amount"].GetInt64(), 1000);
+  ASSERT_TRUE(json_expect::has_size(l, "data.discounts", 2));
+  EXPECT_TRUE(json_expect::at(l, "data.discounts[0].amount", 1000));
+  EXPECT_TRUE(json_expect::at(l, "data.discounts[1].amount", 1000));
 
   auto ambiguous = call(port(), "DELETE", "/api/v1/cart/" + token + "/coupon");
-  EXPECT_EQ(ambiguous.status, 422) << ambiguous.body;
+  EXPECT_TRUE(error_envelope(ambiguous.status, ambiguous.body, 422, 0));
   auto removed = call(port(), "DELETE", "/api/v1/cart/" + token + "/coupon?code=" + first);
   ASSERT_EQ(removed.status, 200) << removed.body;
-  EXPECT_EQ(removed.json()["data"]["cart"]["totals"]["discount_amount"].GetInt64(), 1000);
+  EXPECT_TRUE(json_expect::at(removed.json(), "data.cart.totals.discount_amount", 1000));
 
   auto fresh = cart(internship(5000));
   auto valid = call(port(), "POST", "/api/v1/cart/discount/validate",
                     R"({"cart_token":")" + fresh + R"(","coupon":")" + solo + "\"}");
   ASSERT_EQ(valid.status, 200) << valid.body;
-  EXPECT_TRUE(valid.json()["data"]["valid"].GetBool());
-  EXPECT_EQ(valid.json()["data"]["discount_amount"].GetInt64(), 500);
+  EXPECT_TRUE(json_expect::at(valid.json(), "data.valid", true));
+  EXPECT_TRUE(json_expect::at(valid.json(), "data.discount_amount", 500));
 }
 
 TEST_F(cart_coupon_e2e, a_sale_applies_itself) {
@@ -146,11 +142,11 @@ TEST_F(cart_coupon_e2e, a_sale_applies_itself) {
   auto got = call(port(), "GET", "/api/v1/cart/" + token);
   ASSERT_EQ(got.status, 200) << got.body;
   auto g = got.json();
-  EXPECT_EQ(g["data"]["cart"]["totals"]["discount_amount"].GetInt64(), 2000);
-  ASSERT_EQ(g["data"]["cart"]["discounts"].Size(), 1u);
-  EXPECT_TRUE(g["data"]["cart"]["discounts"][0]["sale"].GetBool());
+  EXPECT_TRUE(json_expect::at(g, "data.cart.totals.discount_amount", 2000));
+  ASSERT_TRUE(json_expect::has_size(g, "data.cart.discounts", 1));
+  EXPECT_TRUE(json_expect::at(g, "data.cart.discounts[0].sale", true));
   for (auto& c : code) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  EXPECT_EQ(str(g["data"]["cart"]["discounts"][0], "code"), code);  // stored upper-case
+  EXPECT_TRUE(json_expect::at(g, "data.cart.discounts[0].code", code));  // stored upper-case
 }
 
 }  // namespace
@@ -160,8 +156,7 @@ namespace {
 TEST_F(cart_coupon_e2e, more_rejections_through_http) {
   auto id = internship(10000);
   auto expect_reason = [&](const e2e::reply& r, const std::string& reason) {
-    EXPECT_EQ(r.status, 422) << r.body;
-    EXPECT_EQ(r.json()["error"]["code"].GetInt(), 2004) << r.body;
+    EXPECT_TRUE(error_envelope(r.status, r.body, 422, 2004)) << reason;
     EXPECT_NE(r.body.find(reason), std::string::npos) << r.body;
   };
   // Deactivated by an admin.
@@ -186,12 +181,12 @@ TEST_F(cart_coupon_e2e, more_rejections_through_http) {
   auto order = call(port(), "POST", "/api/v1/orders", R"({"cart_token":")" + free_cart + "\"}",
                     {auth[0], {"Idempotency-Key", e2e::unique("k")}});
   ASSERT_EQ(order.status, 201) << order.body;
-  EXPECT_EQ(str(order.json()["data"]["order"], "status"), "completed");
+  EXPECT_TRUE(json_expect::at(order.json(), "data.order.status", "completed"));
   auto first_only = coupon(R"(,"type":"percentage","value":10,"first_order_only":true)");
   auto mine = call(port(), "POST", "/api/v1/cart",
                    R"({"products":[{"internship_id":")" + id + "\"}]}", auth);
   ASSERT_EQ(mine.status, 201) << mine.body;
-  auto token = str(mine.json()["data"]["cart"], "token");
+  auto token = json_expect::string_at(mine.json(), "data.cart.token");
   expect_reason(call(port(), "POST", "/api/v1/cart/" + token + "/coupon",
                      R"({"coupon":")" + first_only + "\"}", auth),
                 "first order only");
@@ -200,11 +195,12 @@ TEST_F(cart_coupon_e2e, more_rejections_through_http) {
       {"Authorization", "Bearer " + e2e::token_for(e2e::unique("newcomer"))}};
   auto theirs = call(port(), "POST", "/api/v1/cart",
                      R"({"products":[{"internship_id":")" + id + "\"}]}", newcomer);
-  auto their_token = str(theirs.json()["data"]["cart"], "token");
+  ASSERT_EQ(theirs.status, 201) << theirs.body;
+  auto their_token = json_expect::string_at(theirs.json(), "data.cart.token");
   auto ok = call(port(), "POST", "/api/v1/cart/" + their_token + "/coupon",
                  R"({"coupon":")" + first_only + "\"}", newcomer);
   EXPECT_EQ(ok.status, 200) << ok.body;
-  EXPECT_EQ(ok.json()["data"]["discount_amount"].GetInt64(), 1000);
+  EXPECT_TRUE(json_expect::at(ok.json(), "data.discount_amount", 1000));
 }
 
 // Usage limits count the uses orders hold: once orders hold them all, the
@@ -218,7 +214,8 @@ TEST_F(cart_coupon_e2e, usage_limits_reached_through_orders) {
   auto order_with = [&](const std::string& user, const std::string& code) {
     auto c = call(port(), "POST", "/api/v1/cart",
                   R"({"products":[{"internship_id":")" + id + "\"}]}", as(user));
-    auto token = str(c.json()["data"]["cart"], "token");
+    EXPECT_EQ(c.status, 201) << c.body;
+    auto token = json_expect::string_at(c.json(), "data.cart.token");
     auto applied = call(port(), "POST", "/api/v1/cart/" + token + "/coupon",
                         R"({"coupon":")" + code + "\"}", as(user));
     EXPECT_EQ(applied.status, 200) << applied.body;
@@ -229,7 +226,8 @@ TEST_F(cart_coupon_e2e, usage_limits_reached_through_orders) {
   auto apply_as = [&](const std::string& user, const std::string& code) {
     auto c = call(port(), "POST", "/api/v1/cart",
                   R"({"products":[{"internship_id":")" + id + "\"}]}", as(user));
-    auto token = str(c.json()["data"]["cart"], "token");
+    EXPECT_EQ(c.status, 201) << c.body;
+    auto token = json_expect::string_at(c.json(), "data.cart.token");
     return call(port(), "POST", "/api/v1/cart/" + token + "/coupon",
                 R"({"coupon":")" + code + "\"}", as(user));
   };
@@ -237,15 +235,14 @@ TEST_F(cart_coupon_e2e, usage_limits_reached_through_orders) {
   order_with(e2e::unique("u"), total);
   order_with(e2e::unique("u"), total);
   auto r = apply_as(e2e::unique("u"), total);
-  EXPECT_EQ(r.status, 422) << r.body;
-  EXPECT_EQ(r.json()["error"]["code"].GetInt(), 2004);
+  EXPECT_TRUE(error_envelope(r.status, r.body, 422, 2004));
   EXPECT_NE(r.body.find("usage limit reached"), std::string::npos) << r.body;
 
   auto per_user = coupon(R"(,"type":"percentage","value":10,"usage_limit_per_user":1)");
   auto once = e2e::unique("once");
   order_with(once, per_user);
   auto again = apply_as(once, per_user);
-  EXPECT_EQ(again.status, 422) << again.body;
+  EXPECT_TRUE(error_envelope(again.status, again.body, 422, 2004));
   EXPECT_NE(again.body.find("usage limit"), std::string::npos) << again.body;
   // Another user still may.
   EXPECT_EQ(apply_as(e2e::unique("other"), per_user).status, 200);

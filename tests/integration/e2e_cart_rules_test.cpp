@@ -6,22 +6,17 @@
 
 #include <pqxx/pqxx>
 
-#include "e2e_support.hpp"
+#include "e2e_shop.hpp"
+#include "support/json_expect.hpp"
 
 namespace {
 
 using e2e::call;
-using e2e::str;
 using headers = std::vector<std::pair<std::string, std::string>>;
-
-std::string database_url() {
-  const char* url = std::getenv("DATABASE_URL");
-  return url ? url : "postgresql://checkout:checkout@127.0.0.1:5432/checkout";
-}
 
 // A cart's row as stored (version, status, lines): any write bumps the version.
 std::string stored(const std::string& token) {
-  pqxx::connection c(database_url());
+  pqxx::connection c(test_services::database_url());
   pqxx::read_transaction t(c);
   auto r = t.exec_params(
       "SELECT version::text || ' ' || status || ' ' || (state->'lines')::text FROM carts "
@@ -39,14 +34,10 @@ class cart_rules_e2e : public e2e::shared_server<cart_rules_e2e> {
     return {{"Authorization", "Bearer " + e2e::token_for(user_id)}};
   }
 
+  e2e::shop shop{srv->port()};
+
   std::string internship(long long price, const std::string& seats = "null") {
-    auto id = e2e::unique("rules-intern");
-    auto r = call(port(), "POST", "/api/v1/admin/internships",
-                  R"({"id":")" + id + R"(","title":"T","category":"c","price":)" +
-                      std::to_string(price) + R"(,"currency":"INR","seats":)" + seats + "}",
-                  admin);
-    EXPECT_EQ(r.status, 201) << r.body;
-    return id;
+    return shop.internship(price, seats, "c", {}, "rules-intern");
   }
 
   static std::string products(const std::string& id) {
@@ -62,7 +53,7 @@ class cart_rules_e2e : public e2e::shared_server<cart_rules_e2e> {
   std::string cart(const std::string& id, const headers& h = {}) {
     auto r = create(id, h);
     EXPECT_TRUE(r.status == 201 || r.status == 200) << r.body;
-    return str(r.json()["data"]["cart"], "token");
+    return json_expect::string_at(r.json(), "data.cart.token");
   }
   e2e::reply patch(const std::string& token, const std::string& id, int quantity,
                    const headers& h = {}) {
@@ -74,28 +65,31 @@ class cart_rules_e2e : public e2e::shared_server<cart_rules_e2e> {
     ASSERT_EQ(r.status, 200) << r.body;
   }
 
-  static int quantity_of(const e2e::reply& r, const std::string& id) {
+  // The quantity of the line of `id` in the cart served; 0 when there is no
+  // such line, and a failure when the answer has no items array at all.
+  static std::int64_t quantity_of(const e2e::reply& r, const std::string& id) {
     auto d = r.json();
+    if (auto listed = json_expect::is(d, "data.cart.items", json_expect::kind::array); !listed) {
+      ADD_FAILURE() << listed.message();
+      return 0;
+    }
     for (auto& i : d["data"]["cart"]["items"].GetArray())
-      if (str(i, "internship_id") == id) return i["quantity"].GetInt();
+      if (json_expect::at(i, "internship_id", id)) return json_expect::int_at(i, "quantity");
     return 0;
   }
-
-  static void expect_error(const e2e::reply& r, int status, int code) {
-    EXPECT_EQ(r.status, status) << r.body;
-    auto d = r.json();
-    ASSERT_TRUE(d.IsObject() && d.HasMember("error")) << r.body;
-    EXPECT_EQ(d["error"]["code"].GetInt(), code) << r.body;
-  }
 };
+
+using json_expect::error_envelope;
 
 TEST_F(cart_rules_e2e, patch_above_the_free_seats_is_409_1102_as_adding_is) {
   auto id = internship(1000, "3");
   auto token = cart(id);
   auto before = stored(token);
-  expect_error(patch(token, id, 4), 409, 1102);
+  auto over = patch(token, id, 4);
+  EXPECT_TRUE(error_envelope(over.status, over.body, 409, 1102));
   // Adding to the same total is refused the same way.
-  expect_error(call(port(), "POST", "/api/v1/cart/" + token + "/items", item(id, 3)), 409, 1102);
+  auto add = call(port(), "POST", "/api/v1/cart/" + token + "/items", item(id, 3));
+  EXPECT_TRUE(error_envelope(add.status, add.body, 409, 1102));
   EXPECT_EQ(stored(token), before) << "a refused change writes nothing";
   auto to3 = patch(token, id, 3);
   ASSERT_EQ(to3.status, 200) << to3.body;
@@ -103,7 +97,8 @@ TEST_F(cart_rules_e2e, patch_above_the_free_seats_is_409_1102_as_adding_is) {
 
   // Fewer seats now than the line holds: the same quantity is refused, fewer is fine.
   admin_patch(id, R"({"seats":2})");
-  expect_error(patch(token, id, 3), 409, 1102);
+  auto kept = patch(token, id, 3);
+  EXPECT_TRUE(error_envelope(kept.status, kept.body, 409, 1102));
   auto to2 = patch(token, id, 2);
   ASSERT_EQ(to2.status, 200) << to2.body;
   EXPECT_EQ(quantity_of(to2, id), 2);
@@ -116,10 +111,11 @@ TEST_F(cart_rules_e2e, patch_above_the_free_seats_is_409_1102_as_adding_is) {
 
   // An internship taken off sale: no quantity can be set, but 0 still removes the line.
   admin_patch(id, R"({"active":false})");
-  expect_error(patch(token, id, 1), 409, 1102);
+  auto off_sale = patch(token, id, 1);
+  EXPECT_TRUE(error_envelope(off_sale.status, off_sale.body, 409, 1102));
   auto removed = patch(token, id, 0);
   ASSERT_EQ(removed.status, 200) << removed.body;
-  EXPECT_EQ(removed.json()["data"]["cart"]["items"].Size(), 0u);
+  EXPECT_TRUE(json_expect::has_size(removed.json(), "data.cart.items", 0));
 }
 
 TEST_F(cart_rules_e2e, an_internship_the_user_is_enrolled_in_is_409_1103) {
@@ -135,29 +131,31 @@ TEST_F(cart_rules_e2e, an_internship_the_user_is_enrolled_in_is_409_1103) {
   auto order =
       call(port(), "POST", "/api/v1/orders", R"({"cart_token":")" + first + "\"}", order_headers);
   ASSERT_EQ(order.status, 201) << order.body;
-  auto o = order.json();
-  ASSERT_EQ(str(o["data"]["order"], "status"), "completed") << order.body;
+  ASSERT_TRUE(json_expect::at(order.json(), "data.order.status", "completed"));
 
   // POST /cart with it: the user has no active cart, so this would make one.
-  expect_error(create(free_id, me), 409, 1103);
+  auto fresh = create(free_id, me);
+  EXPECT_TRUE(error_envelope(fresh.status, fresh.body, 409, 1103));
 
   // Into a cart the user has: POST items, and POST /cart merging into it.
   auto mine = cart(other_id, me);
   auto before = stored(mine);
-  expect_error(call(port(), "POST", "/api/v1/cart/" + mine + "/items", item(free_id), me), 409,
-               1103);
+  auto added = call(port(), "POST", "/api/v1/cart/" + mine + "/items", item(free_id), me);
+  EXPECT_TRUE(error_envelope(added.status, added.body, 409, 1103));
   auto merged = create(free_id, me);
-  expect_error(merged, 409, 1103);
+  EXPECT_TRUE(error_envelope(merged.status, merged.body, 409, 1103));
   EXPECT_EQ(stored(mine), before) << "a refused add writes nothing";
 
   // Signing in with a guest cart holding it merges that cart into the user's: refused.
   auto guest = cart(free_id);
-  expect_error(call(port(), "POST", "/api/v1/cart/" + guest + "/auth/login", {}, me), 409, 1103);
+  auto login = call(port(), "POST", "/api/v1/cart/" + guest + "/auth/login", {}, me);
+  EXPECT_TRUE(error_envelope(login.status, login.body, 409, 1103));
   EXPECT_EQ(stored(mine), before);
   // A signed-in user adding it to a guest cart (which ordering would attach) is refused too.
   auto other_guest = cart(other_id);
-  expect_error(call(port(), "POST", "/api/v1/cart/" + other_guest + "/items", item(free_id), me),
-               409, 1103);
+  auto into_guest =
+      call(port(), "POST", "/api/v1/cart/" + other_guest + "/items", item(free_id), me);
+  EXPECT_TRUE(error_envelope(into_guest.status, into_guest.body, 409, 1103));
 
   // Only the enrolled user is refused; guests and other users may add it.
   auto someone = as(e2e::unique("someone"));
@@ -167,14 +165,14 @@ TEST_F(cart_rules_e2e, an_internship_the_user_is_enrolled_in_is_409_1103) {
 
   // A revoked enrollment (a refund) no longer stands in the way.
   {
-    pqxx::connection c(database_url());
+    pqxx::connection c(test_services::database_url());
     pqxx::work w(c);
     w.exec_params0("UPDATE enrollments SET status = 'revoked' WHERE user_id = $1", user_id);
     w.commit();
   }
-  auto added = call(port(), "POST", "/api/v1/cart/" + mine + "/items", item(free_id), me);
-  ASSERT_EQ(added.status, 200) << added.body;
-  EXPECT_EQ(quantity_of(added, free_id), 1);
+  auto again = call(port(), "POST", "/api/v1/cart/" + mine + "/items", item(free_id), me);
+  ASSERT_EQ(again.status, 200) << again.body;
+  EXPECT_EQ(quantity_of(again, free_id), 1);
 }
 
 }  // namespace

@@ -1,27 +1,23 @@
 // Cart routes of CONTRACT §6 through the real binary: items, billing, sign-in.
 #include <gtest/gtest.h>
 
-#include "e2e_support.hpp"
+#include "e2e_shop.hpp"
+#include "support/json_expect.hpp"
 
 namespace {
 
 using e2e::call;
+using json_expect::error_envelope;
 using headers = std::vector<std::pair<std::string, std::string>>;
-
-using e2e::str;
 
 class cart_e2e : public e2e::shared_server<cart_e2e> {
  protected:
   unsigned short port() const { return srv->port(); }
+  e2e::shop shop{srv->port()};
 
+  // An internship with unlimited seats, so no test runs out of them.
   std::string internship(long long price) {
-    auto id = e2e::unique("cart-intern");
-    auto r = call(port(), "POST", "/api/v1/admin/internships",
-                  R"({"id":")" + id + R"(","title":"T","category":"c","price":)" +
-                      std::to_string(price) + R"(,"currency":"INR","seats":null})",
-                  {{"Authorization", "Bearer " + e2e::token_for("admin", true)}});
-    EXPECT_EQ(r.status, 201) << r.body;
-    return id;
+    return shop.internship(price, "null", "c", {}, "cart-intern");
   }
 
   std::string cart(const std::vector<std::string>& ids, const headers& h = {}) {
@@ -30,14 +26,7 @@ class cart_e2e : public e2e::shared_server<cart_e2e> {
       products += (products.empty() ? "" : ",") + std::string(R"({"internship_id":")") + id + "\"}";
     auto r = call(port(), "POST", "/api/v1/cart", R"({"products":[)" + products + "]}", h);
     EXPECT_TRUE(r.status == 201 || r.status == 200) << r.body;
-    return str(r.json()["data"]["cart"], "token");
-  }
-
-  static void expect_error(const e2e::reply& r, int status, int code) {
-    EXPECT_EQ(r.status, status) << r.body;
-    auto d = r.json();
-    ASSERT_TRUE(d.IsObject() && d.HasMember("error")) << r.body;
-    EXPECT_EQ(d["error"]["code"].GetInt(), code) << r.body;
+    return json_expect::string_at(r.json(), "data.cart.token");
   }
 };
 
@@ -48,21 +37,25 @@ TEST_F(cart_e2e, patch_and_delete_items) {
   auto base = "/api/v1/cart/" + token + "/items/";
   auto patched = call(port(), "PATCH", base + a, R"({"quantity":3})");
   ASSERT_EQ(patched.status, 200) << patched.body;
-  auto d = patched.json();
-  EXPECT_EQ(d["data"]["cart"]["totals"]["sub_total"].GetInt64(), 3 * 1000 + 2500);
-  expect_error(call(port(), "PATCH", base + a, R"({"quantity":101})"), 422, 1000);
-  expect_error(call(port(), "PATCH", base + a, R"({"quantity":"2"})"), 422, 1000);
-  expect_error(call(port(), "PATCH", base + "not-in-cart", R"({"quantity":1})"), 422, 1101);
+  EXPECT_TRUE(json_expect::at(patched.json(), "data.cart.totals.sub_total", 3 * 1000 + 2500));
+  auto too_many = call(port(), "PATCH", base + a, R"({"quantity":101})");
+  EXPECT_TRUE(error_envelope(too_many.status, too_many.body, 422, 1000));
+  auto text = call(port(), "PATCH", base + a, R"({"quantity":"2"})");
+  EXPECT_TRUE(error_envelope(text.status, text.body, 422, 1000));
+  auto absent = call(port(), "PATCH", base + "not-in-cart", R"({"quantity":1})");
+  EXPECT_TRUE(error_envelope(absent.status, absent.body, 422, 1101));
   auto removed = call(port(), "PATCH", base + a, R"({"quantity":0})");
   ASSERT_EQ(removed.status, 200) << removed.body;
-  EXPECT_EQ(removed.json()["data"]["cart"]["items"].Size(), 1u);
+  EXPECT_TRUE(json_expect::has_size(removed.json(), "data.cart.items", 1));
   auto deleted = call(port(), "DELETE", base + b);
   ASSERT_EQ(deleted.status, 200) << deleted.body;
-  EXPECT_EQ(deleted.json()["data"]["cart"]["items"].Size(), 0u);
-  expect_error(call(port(), "DELETE", base + b), 422, 1101);
+  EXPECT_TRUE(json_expect::has_size(deleted.json(), "data.cart.items", 0));
+  auto twice = call(port(), "DELETE", base + b);
+  EXPECT_TRUE(error_envelope(twice.status, twice.body, 422, 1101));
   // Stored, not just answered: a fresh read shows the same.
   auto got = call(port(), "GET", "/api/v1/cart/" + token);
-  EXPECT_EQ(got.json()["data"]["cart"]["items"].Size(), 0u);
+  ASSERT_EQ(got.status, 200) << got.body;
+  EXPECT_TRUE(json_expect::has_size(got.json(), "data.cart.items", 0));
 }
 
 TEST_F(cart_e2e, billing_drives_the_tax) {
@@ -76,18 +69,20 @@ TEST_F(cart_e2e, billing_drives_the_tax) {
   // Same state as the seller (default KA): CGST 9% + SGST 9%, each half-up.
   ASSERT_EQ(call(port(), "PUT", billing, R"({"country":"IN","state":"KA"})").status, 200);
   auto same = estimate();
-  ASSERT_EQ(same["data"]["tax_breakdown"].Size(), 2u);
-  EXPECT_EQ(str(same["data"]["tax_breakdown"][0], "name"), "CGST");
-  EXPECT_EQ(same["data"]["tax_breakdown"][0]["amount"].GetInt64(), 1510);
-  EXPECT_EQ(same["data"]["tax_total"].GetInt64(), 3020);
+  ASSERT_TRUE(json_expect::has_size(same, "data.tax_breakdown", 2));
+  EXPECT_TRUE(json_expect::at(same, "data.tax_breakdown[0].name", "CGST"));
+  EXPECT_TRUE(json_expect::at(same, "data.tax_breakdown[0].amount", 1510));
+  EXPECT_TRUE(json_expect::at(same, "data.tax_total", 3020));
   ASSERT_EQ(call(port(), "PUT", billing, R"({"country":"IN","state":"MH"})").status, 200);
   auto other = estimate();
-  EXPECT_EQ(str(other["data"]["tax_breakdown"][0], "name"), "IGST");
-  EXPECT_EQ(other["data"]["total"].GetInt64(), 19796);
+  EXPECT_TRUE(json_expect::at(other, "data.tax_breakdown[0].name", "IGST"));
+  EXPECT_TRUE(json_expect::at(other, "data.total", 19796));
   ASSERT_EQ(call(port(), "PUT", billing, R"({"country":"US"})").status, 200);
-  EXPECT_EQ(estimate()["data"]["tax_total"].GetInt64(), 0);
-  expect_error(call(port(), "PUT", billing, R"({"country":"india"})"), 422, 1000);
-  expect_error(call(port(), "PUT", billing, R"({"state":"KA"})"), 422, 1000);
+  EXPECT_TRUE(json_expect::at(estimate(), "data.tax_total", 0));
+  auto not_iso = call(port(), "PUT", billing, R"({"country":"india"})");
+  EXPECT_TRUE(error_envelope(not_iso.status, not_iso.body, 422, 1000));
+  auto no_country = call(port(), "PUT", billing, R"({"state":"KA"})");
+  EXPECT_TRUE(error_envelope(no_country.status, no_country.body, 422, 1000));
 }
 
 TEST_F(cart_e2e, sign_in_attaches_or_merges_the_guest_cart) {
@@ -99,31 +94,36 @@ TEST_F(cart_e2e, sign_in_attaches_or_merges_the_guest_cart) {
   auto guest = cart({a});
   auto check = call(port(), "POST", "/api/v1/cart/" + guest + "/auth/check");
   ASSERT_EQ(check.status, 200) << check.body;
-  EXPECT_FALSE(check.json()["data"]["authenticated"].GetBool());
+  EXPECT_TRUE(json_expect::at(check.json(), "data.authenticated", false));
   auto check_signed = call(port(), "POST", "/api/v1/cart/" + guest + "/auth/check", {}, auth);
-  EXPECT_TRUE(check_signed.json()["data"]["authenticated"].GetBool());
-  EXPECT_FALSE(check_signed.json()["data"]["owns_cart"].GetBool());
+  ASSERT_EQ(check_signed.status, 200) << check_signed.body;
+  EXPECT_TRUE(json_expect::at(check_signed.json(), "data.authenticated", true));
+  EXPECT_TRUE(json_expect::at(check_signed.json(), "data.owns_cart", false));
 
-  expect_error(call(port(), "POST", "/api/v1/cart/" + guest + "/auth/login"), 401, 1401);
+  auto anonymous = call(port(), "POST", "/api/v1/cart/" + guest + "/auth/login");
+  EXPECT_TRUE(error_envelope(anonymous.status, anonymous.body, 401, 1401));
   auto attached = call(port(), "POST", "/api/v1/cart/" + guest + "/auth/login", {}, auth);
   ASSERT_EQ(attached.status, 200) << attached.body;
-  EXPECT_EQ(str(attached.json()["data"]["cart"], "user_id"), user_id);
+  EXPECT_TRUE(json_expect::at(attached.json(), "data.cart.user_id", user_id));
   auto owns = call(port(), "POST", "/api/v1/cart/" + guest + "/auth/check", {}, auth);
-  EXPECT_TRUE(owns.json()["data"]["owns_cart"].GetBool());
+  ASSERT_EQ(owns.status, 200) << owns.body;
+  EXPECT_TRUE(json_expect::at(owns.json(), "data.owns_cart", true));
   // Now the user's: invisible to guests and to other users.
-  expect_error(call(port(), "GET", "/api/v1/cart/" + guest), 404, 1001);
-  expect_error(call(port(), "PATCH", "/api/v1/cart/" + guest + "/items/" + a, R"({"quantity":2})"),
-               404, 1001);
+  auto read = call(port(), "GET", "/api/v1/cart/" + guest);
+  EXPECT_TRUE(error_envelope(read.status, read.body, 404, 1001));
+  auto write = call(port(), "PATCH", "/api/v1/cart/" + guest + "/items/" + a, R"({"quantity":2})");
+  EXPECT_TRUE(error_envelope(write.status, write.body, 404, 1001));
 
   // A second guest cart signed in by the same user merges into the first.
   auto second = cart({b});
   auto merged = call(port(), "POST", "/api/v1/cart/" + second + "/auth/login", {}, auth);
   ASSERT_EQ(merged.status, 200) << merged.body;
   auto m = merged.json();
-  EXPECT_EQ(str(m["data"]["cart"], "token"), guest);
-  EXPECT_EQ(m["data"]["cart"]["items"].Size(), 2u);
-  EXPECT_EQ(m["data"]["cart"]["totals"]["sub_total"].GetInt64(), 3000);
-  expect_error(call(port(), "GET", "/api/v1/cart/" + second), 410, 1002);
+  EXPECT_TRUE(json_expect::at(m, "data.cart.token", guest));
+  EXPECT_TRUE(json_expect::has_size(m, "data.cart.items", 2));
+  EXPECT_TRUE(json_expect::at(m, "data.cart.totals.sub_total", 3000));
+  auto gone = call(port(), "GET", "/api/v1/cart/" + second);
+  EXPECT_TRUE(error_envelope(gone.status, gone.body, 410, 1002));
 }
 
 TEST_F(cart_e2e, converted_cart_is_read_only) {
@@ -136,11 +136,11 @@ TEST_F(cart_e2e, converted_cart_is_read_only) {
   auto got =
       call(port(), "GET", "/api/v1/cart/" + token, {}, {{"Authorization", "Bearer " + user}});
   ASSERT_EQ(got.status, 200) << got.body;
-  EXPECT_EQ(str(got.json()["data"]["cart"], "status"), "converted");
-  expect_error(call(port(), "POST", "/api/v1/cart/" + token + "/items",
-                    R"({"internship_id":")" + id + R"(","quantity":1})",
-                    {{"Authorization", "Bearer " + user}}),
-               409, 1003);
+  EXPECT_TRUE(json_expect::at(got.json(), "data.cart.status", "converted"));
+  auto add = call(port(), "POST", "/api/v1/cart/" + token + "/items",
+                  R"({"internship_id":")" + id + R"(","quantity":1})",
+                  {{"Authorization", "Bearer " + user}});
+  EXPECT_TRUE(error_envelope(add.status, add.body, 409, 1003));
 }
 
 }  // namespace

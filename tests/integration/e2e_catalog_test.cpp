@@ -1,8 +1,9 @@
 // Catalog listing end to end through the real binary: GET /api/v1/internships
 // pages by id with an opaque cursor, filters by category, hides inactive
 // internships from everyone but an admin who asks, and refuses bad parameters.
-// Every test makes its own categories (e2e::unique), so the rows other tests
-// leave in the shared database cannot change what it sees.
+// The suite's tests share one database, so each test makes its own categories
+// and ids of its own prefix (e2e::unique), and checks only those: what the
+// other tests created cannot change what it sees.
 #include <gtest/gtest.h>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
@@ -12,13 +13,12 @@
 #include <string>
 #include <vector>
 
-#include "e2e_support.hpp"
+#include "e2e_shop.hpp"
+#include "support/json_expect.hpp"
 
 namespace {
 
 using e2e::call;
-
-using e2e::str;
 
 std::string to_json(const rapidjson::Value& v) {
   rapidjson::StringBuffer buf;
@@ -30,19 +30,15 @@ std::string to_json(const rapidjson::Value& v) {
 class catalog_e2e : public e2e::shared_server<catalog_e2e> {
  protected:
   unsigned short port() const { return srv->port(); }
-  std::string admin = e2e::token_for("e2e-catalog-admin", true);
+  e2e::shop shop{srv->port()};
+  std::string admin = shop.admin;
+  // This test's ids start with it.
+  std::string prefix = e2e::unique("catalog");
 
-  // Creates an internship and answers its id. Ids share one prefix and end in
-  // random hex of one length, so every collation orders them like std::sort.
+  // Creates an internship and answers its id. Ids share this test's prefix and
+  // end in random hex of one length, so every collation orders them like std::sort.
   std::string create(const std::string& category, bool active = true) {
-    auto id = e2e::unique("catalog");
-    auto r = call(port(), "POST", "/api/v1/admin/internships",
-                  R"({"id":")" + id + R"(","title":"Listed internship","category":")" + category +
-                      R"(","price":1500,"currency":"INR","seats":5,"active":)" +
-                      (active ? "true" : "false") + "}",
-                  {{"Authorization", "Bearer " + admin}});
-    EXPECT_EQ(r.status, 201) << r.body;
-    return id;
+    return shop.internship(1500, "5", category, active ? "" : R"(,"active":false)", prefix);
   }
 
   std::vector<std::string> create_many(const std::string& category, int n, bool active = true) {
@@ -50,6 +46,14 @@ class catalog_e2e : public e2e::shared_server<catalog_e2e> {
     for (int i = 0; i < n; ++i) ids.push_back(create(category, active));
     std::sort(ids.begin(), ids.end());
     return ids;
+  }
+
+  // Of `ids`, the ones this test made, in the order given.
+  std::vector<std::string> mine(const std::vector<std::string>& ids) const {
+    std::vector<std::string> out;
+    for (auto& id : ids)
+      if (id.compare(0, prefix.size() + 1, prefix + "-") == 0) out.push_back(id);
+    return out;
   }
 
   e2e::reply list(const std::string& query, const std::string& token = {}) {
@@ -75,25 +79,27 @@ class catalog_e2e : public e2e::shared_server<catalog_e2e> {
       EXPECT_EQ(r.status, 200) << r.body;
       if (r.status != 200) break;
       auto d = r.json();
+      EXPECT_TRUE(json_expect::at(d, "success", true));
+      if (auto listed = json_expect::is(d, "data.internships", json_expect::kind::array); !listed) {
+        ADD_FAILURE() << listed.message();
+        break;
+      }
       auto& data = d["data"];
-      EXPECT_TRUE(data["internships"].IsArray()) << r.body;
-      EXPECT_TRUE(data.HasMember("next_cursor")) << r.body;
       auto& items = data["internships"];
       EXPECT_LE(items.Size(), limit) << r.body;
       out.page_sizes.push_back(items.Size());
       for (auto& item : items.GetArray()) {
-        out.ids.push_back(str(item, "id"));
-        out.categories.insert(str(item, "category"));
-        if (!item["active"].GetBool()) out.all_active = false;
+        out.ids.push_back(json_expect::string_at(item, "id"));
+        out.categories.insert(json_expect::string_at(item, "category"));
+        EXPECT_TRUE(json_expect::is(item, "active", json_expect::kind::boolean));
+        if (!json_expect::at(item, "active", true)) out.all_active = false;
       }
-      if (data["next_cursor"].IsNull()) return out;
-      EXPECT_TRUE(data["next_cursor"].IsString()) << r.body;
-      // A page that promises more is full.
+      if (json_expect::is(d, "data.next_cursor", json_expect::kind::null)) return out;
+      // A page that promises more is full, and says where to go on.
       EXPECT_EQ(items.Size(), limit) << r.body;
-      std::string next = data["next_cursor"].GetString();
-      EXPECT_FALSE(next.empty());
-      if (next == cursor) {
-        ADD_FAILURE() << "next_cursor did not move on: " << next;
+      std::string next = json_expect::string_at(d, "data.next_cursor");
+      if (next.empty() || next == cursor) {
+        ADD_FAILURE() << "next_cursor did not move on: \"" << next << "\" in " << r.body;
         return out;
       }
       cursor = std::move(next);
@@ -102,15 +108,15 @@ class catalog_e2e : public e2e::shared_server<catalog_e2e> {
     return out;
   }
 
+  // 422 code 1000 with a validation message that starts with `parameter`.
   static void expect_invalid(const e2e::reply& r, const std::string& parameter) {
-    EXPECT_EQ(r.status, 422) << r.body;
+    EXPECT_TRUE(json_expect::error_envelope(r.status, r.body, 422, 1000)) << parameter;
     auto d = r.json();
-    ASSERT_TRUE(d.IsObject()) << r.body;
-    EXPECT_FALSE(d["success"].GetBool());
-    EXPECT_EQ(d["error"]["code"].GetInt(), 1000) << r.body;
+    auto messages = json_expect::is(d, "error.validation_messages", json_expect::kind::array);
+    ASSERT_TRUE(messages);
     bool named = false;
     for (auto& m : d["error"]["validation_messages"].GetArray())
-      if (std::string(m.GetString()).rfind(parameter + " ", 0) == 0) named = true;
+      if (m.IsString() && std::string(m.GetString()).rfind(parameter + " ", 0) == 0) named = true;
     EXPECT_TRUE(named) << parameter << " not named in " << r.body;
   }
 };
@@ -142,15 +148,16 @@ TEST_F(catalog_e2e, items_have_the_shape_of_get_internship) {
   auto r = list("?category=" + category);
   ASSERT_EQ(r.status, 200) << r.body;
   auto d = r.json();
-  EXPECT_TRUE(d["success"].GetBool());
-  ASSERT_EQ(d["data"]["internships"].Size(), 1u) << r.body;
-  EXPECT_TRUE(d["data"]["next_cursor"].IsNull());
+  EXPECT_TRUE(json_expect::at(d, "success", true));
+  ASSERT_TRUE(json_expect::has_size(d, "data.internships", 1));
+  EXPECT_TRUE(json_expect::is(d, "data.next_cursor", json_expect::kind::null));
 
   auto one = call(port(), "GET", "/api/v1/internships/" + id);
   ASSERT_EQ(one.status, 200) << one.body;
   auto o = one.json();
+  ASSERT_TRUE(json_expect::is(o, "data.internship", json_expect::kind::object));
   EXPECT_EQ(to_json(d["data"]["internships"][0]), to_json(o["data"]["internship"]));
-  EXPECT_EQ(str(d["data"]["internships"][0], "id"), id);
+  EXPECT_TRUE(json_expect::at(d, "data.internships[0].id", id));
 }
 
 TEST_F(catalog_e2e, limit_defaults_to_20) {
@@ -159,18 +166,18 @@ TEST_F(catalog_e2e, limit_defaults_to_20) {
   auto first = list("?category=" + category);
   ASSERT_EQ(first.status, 200) << first.body;
   auto d = first.json();
-  EXPECT_EQ(d["data"]["internships"].Size(), 20u);
-  ASSERT_TRUE(d["data"]["next_cursor"].IsString());
+  EXPECT_TRUE(json_expect::has_size(d, "data.internships", 20));
+  ASSERT_TRUE(json_expect::is(d, "data.next_cursor", json_expect::kind::string));
   auto rest = list("?category=" + category + "&cursor=" + d["data"]["next_cursor"].GetString());
   ASSERT_EQ(rest.status, 200) << rest.body;
   auto r = rest.json();
-  ASSERT_EQ(r["data"]["internships"].Size(), 1u);
-  EXPECT_EQ(str(r["data"]["internships"][0], "id"), ids.back());
-  EXPECT_TRUE(r["data"]["next_cursor"].IsNull());
+  ASSERT_TRUE(json_expect::has_size(r, "data.internships", 1));
+  EXPECT_TRUE(json_expect::at(r, "data.internships[0].id", ids.back()));
+  EXPECT_TRUE(json_expect::is(r, "data.next_cursor", json_expect::kind::null));
   // An empty value counts as absent.
   auto empty = list("?category=" + category + "&limit=&cursor=");
   ASSERT_EQ(empty.status, 200) << empty.body;
-  EXPECT_EQ(empty.json()["data"]["internships"].Size(), 20u);
+  EXPECT_TRUE(json_expect::has_size(empty.json(), "data.internships", 20));
 }
 
 TEST_F(catalog_e2e, inactive_ones_are_listed_only_for_an_admin_who_asks) {
@@ -192,11 +199,9 @@ TEST_F(catalog_e2e, inactive_ones_are_listed_only_for_an_admin_who_asks) {
 
   // Anyone else asking is refused rather than quietly shown the active ones.
   auto guest = list("?" + q + "&include_inactive=true");
-  EXPECT_EQ(guest.status, 401) << guest.body;
-  EXPECT_EQ(guest.json()["error"]["code"].GetInt(), 1401);
+  EXPECT_TRUE(json_expect::error_envelope(guest.status, guest.body, 401, 1401));
   auto user = list("?" + q + "&include_inactive=true", e2e::token_for(e2e::unique("student")));
-  EXPECT_EQ(user.status, 403) << user.body;
-  EXPECT_EQ(user.json()["error"]["code"].GetInt(), 1403);
+  EXPECT_TRUE(json_expect::error_envelope(user.status, user.body, 403, 1403));
   expect_invalid(list("?" + q + "&include_inactive=yes", admin), "include_inactive");
 
   // Deactivating one takes it out of the public list at once.
@@ -209,16 +214,23 @@ TEST_F(catalog_e2e, inactive_ones_are_listed_only_for_an_admin_who_asks) {
 TEST_F(catalog_e2e, without_a_category_every_active_internship_is_listed_once_in_order) {
   auto a = e2e::unique("cat");
   auto b = e2e::unique("cat");
-  auto mine = create_many(a, 2);
-  auto theirs = create_many(b, 2);
+  auto in_a = create_many(a, 2);
+  auto in_b = create_many(b, 2);
   auto hidden = create(a, false);
 
+  // The walk passes the other tests' internships too; of those only the
+  // product's own promises are checked (each once, all active), never what
+  // or how many they are.
   auto w = walk_pages("limit=100", 100);
-  EXPECT_TRUE(std::is_sorted(w.ids.begin(), w.ids.end()));
-  EXPECT_EQ(std::adjacent_find(w.ids.begin(), w.ids.end()), w.ids.end()) << "an id twice";
+  EXPECT_EQ(std::set<std::string>(w.ids.begin(), w.ids.end()).size(), w.ids.size())
+      << "an id twice";
   EXPECT_TRUE(w.all_active);
-  for (auto& id : mine) EXPECT_EQ(std::count(w.ids.begin(), w.ids.end(), id), 1) << id;
-  for (auto& id : theirs) EXPECT_EQ(std::count(w.ids.begin(), w.ids.end(), id), 1) << id;
+  // This test's own: each active one exactly once, in id order, across both
+  // categories; the inactive one not at all.
+  std::vector<std::string> expected = in_a;
+  expected.insert(expected.end(), in_b.begin(), in_b.end());
+  std::sort(expected.begin(), expected.end());
+  EXPECT_EQ(mine(w.ids), expected);
   EXPECT_EQ(std::count(w.ids.begin(), w.ids.end(), hidden), 0);
 }
 
@@ -241,7 +253,8 @@ TEST_F(catalog_e2e, bad_limit_or_cursor_is_422_naming_it) {
   // A cursor from a real page still works on the next request.
   auto first = list("?category=" + category + "&limit=1");
   ASSERT_EQ(first.status, 200) << first.body;
-  std::string next = first.json()["data"]["next_cursor"].GetString();
+  std::string next = json_expect::string_at(first.json(), "data.next_cursor");
+  ASSERT_FALSE(next.empty());
   EXPECT_EQ(list("?category=" + category + "&limit=1&cursor=" + next).status, 200);
 }
 
@@ -251,8 +264,8 @@ TEST_F(catalog_e2e, a_category_that_is_not_text_is_422_not_a_database_error) {
   expect_invalid(list("?category=" + std::string(101, 'c')), "category");
   auto none = list("?category=" + e2e::unique("cat"));
   ASSERT_EQ(none.status, 200) << none.body;
-  EXPECT_EQ(none.json()["data"]["internships"].Size(), 0u);
-  EXPECT_TRUE(none.json()["data"]["next_cursor"].IsNull());
+  EXPECT_TRUE(json_expect::has_size(none.json(), "data.internships", 0));
+  EXPECT_TRUE(json_expect::is(none.json(), "data.next_cursor", json_expect::kind::null));
 }
 
 }  // namespace

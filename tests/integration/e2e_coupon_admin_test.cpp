@@ -6,12 +6,14 @@
 #include <string>
 
 #include "e2e_support.hpp"
+#include "support/json_expect.hpp"
 
 namespace {
 
 using e2e::call;
-
-using e2e::str;
+using json_expect::at;
+using json_expect::error_envelope;
+using json_expect::kind;
 
 std::string upper(std::string s) {
   for (auto& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
@@ -43,14 +45,6 @@ class coupon_admin_e2e : public e2e::shared_server<coupon_admin_e2e> {
     return call(srv->port(), "PATCH", "/api/v1/admin/coupons/" + code, body,
                 {{"Authorization", "Bearer " + (token.empty() ? admin : token)}});
   }
-
-  static void expect_error(const e2e::reply& r, int status, int code) {
-    EXPECT_EQ(r.status, status) << r.body;
-    auto d = r.json();
-    ASSERT_TRUE(d.IsObject()) << r.body;
-    EXPECT_FALSE(d["success"].GetBool());
-    EXPECT_EQ(d["error"]["code"].GetInt(), code) << r.body;
-  }
 };
 
 TEST_F(coupon_admin_e2e, creates_a_percentage_coupon_with_every_field) {
@@ -64,26 +58,28 @@ TEST_F(coupon_admin_e2e, creates_a_percentage_coupon_with_every_field) {
                   slug + R"(","unknown_field":{"ignored":true}})");
   ASSERT_EQ(r.status, 201) << r.body;
   auto d = r.json();
-  EXPECT_TRUE(d["success"].GetBool());
+  EXPECT_TRUE(at(d, "success", true));
+  ASSERT_TRUE(json_expect::is(d, "data.coupon", kind::object));
   auto& c = d["data"]["coupon"];
-  EXPECT_EQ(str(c, "code"), upper(code));
-  EXPECT_EQ(str(c, "type"), "percentage");
-  EXPECT_EQ(c["value"].GetInt64(), 20);
-  EXPECT_EQ(str(c, "currency"), "INR");
-  EXPECT_EQ(c["tiers"].Size(), 0u);
-  EXPECT_EQ(c["max_discount"].GetInt64(), 50000);
-  EXPECT_EQ(c["min_order_value"].GetInt64(), 100000);
-  EXPECT_EQ(str(c, "valid_from"), "2026-11-22T10:00:00.000Z");
-  EXPECT_EQ(str(c, "valid_until"), "2026-12-01T10:00:00.000Z");  // stored in UTC
-  EXPECT_EQ(c["usage_limit_total"].GetInt64(), 100);
-  EXPECT_EQ(c["usage_limit_per_user"].GetInt64(), 1);
-  ASSERT_EQ(c["internship_ids"].Size(), 2u);
-  EXPECT_EQ(std::string(c["internship_ids"][1].GetString()), "i-2");
-  ASSERT_EQ(c["categories"].Size(), 1u);
-  EXPECT_TRUE(c["combinable"].GetBool());
-  EXPECT_TRUE(c["first_order_only"].GetBool());
-  EXPECT_EQ(str(c, "sale_slug"), slug);
-  EXPECT_TRUE(c["active"].GetBool());
+  EXPECT_TRUE(at(c, "code", upper(code)));
+  EXPECT_TRUE(at(c, "type", "percentage"));
+  EXPECT_TRUE(at(c, "value", 20));
+  EXPECT_TRUE(at(c, "currency", "INR"));
+  EXPECT_TRUE(json_expect::has_size(c, "tiers", 0));
+  EXPECT_TRUE(at(c, "max_discount", 50000));
+  EXPECT_TRUE(at(c, "min_order_value", 100000));
+  EXPECT_TRUE(at(c, "valid_from", "2026-11-22T10:00:00.000Z"));
+  EXPECT_TRUE(at(c, "valid_until", "2026-12-01T10:00:00.000Z"));  // stored in UTC
+  EXPECT_TRUE(at(c, "usage_limit_total", 100));
+  EXPECT_TRUE(at(c, "usage_limit_per_user", 1));
+  ASSERT_TRUE(json_expect::has_size(c, "internship_ids", 2));
+  EXPECT_TRUE(at(c, "internship_ids[1]", "i-2"));
+  ASSERT_TRUE(json_expect::has_size(c, "categories", 1));
+  EXPECT_TRUE(at(c, "categories[0]", "data"));
+  EXPECT_TRUE(at(c, "combinable", true));
+  EXPECT_TRUE(at(c, "first_order_only", true));
+  EXPECT_TRUE(at(c, "sale_slug", slug));
+  EXPECT_TRUE(at(c, "active", true));
 }
 
 TEST_F(coupon_admin_e2e, creates_fixed_free_and_tiered_coupons_with_nulls_for_unset_fields) {
@@ -91,42 +87,40 @@ TEST_F(coupon_admin_e2e, creates_fixed_free_and_tiered_coupons_with_nulls_for_un
                       R"(","type":"fixed","value":50000,"currency":"INR"})");
   ASSERT_EQ(fixed.status, 201) << fixed.body;
   auto f = fixed.json();
-  auto& fc = f["data"]["coupon"];
-  EXPECT_EQ(str(fc, "type"), "fixed");
-  EXPECT_EQ(fc["value"].GetInt64(), 50000);
-  for (auto key : {"max_discount", "min_order_value", "valid_from", "valid_until",
-                   "usage_limit_total", "usage_limit_per_user", "sale_slug"})
-    EXPECT_TRUE(fc[key].IsNull()) << key;
-  EXPECT_FALSE(fc["combinable"].GetBool());
-  EXPECT_FALSE(fc["first_order_only"].GetBool());
+  EXPECT_TRUE(at(f, "data.coupon.type", "fixed"));
+  EXPECT_TRUE(at(f, "data.coupon.value", 50000));
+  for (std::string key : {"max_discount", "min_order_value", "valid_from", "valid_until",
+                          "usage_limit_total", "usage_limit_per_user", "sale_slug"})
+    EXPECT_TRUE(json_expect::is(f, "data.coupon." + key, kind::null));
+  EXPECT_TRUE(at(f, "data.coupon.combinable", false));
+  EXPECT_TRUE(at(f, "data.coupon.first_order_only", false));
 
   // A free coupon ignores any value; it has no currency of its own.
   auto free = create(R"({"code":")" + e2e::unique("free") + R"(","type":"free","value":100})");
   ASSERT_EQ(free.status, 201) << free.body;
   auto fr = free.json();
-  EXPECT_EQ(str(fr["data"]["coupon"], "type"), "free");
-  EXPECT_EQ(fr["data"]["coupon"]["value"].GetInt64(), 0);
-  EXPECT_TRUE(fr["data"]["coupon"]["currency"].IsNull());
+  EXPECT_TRUE(at(fr, "data.coupon.type", "free"));
+  EXPECT_TRUE(at(fr, "data.coupon.value", 0));
+  EXPECT_TRUE(json_expect::is(fr, "data.coupon.currency", kind::null));
 
   auto tiered = create(R"({"code":")" + e2e::unique("tier") +
                        R"(","type":"tiered","tiers":[{"min_quantity":2,"percentage":10},
                           {"min_quantity":5,"percentage":25}]})");
   ASSERT_EQ(tiered.status, 201) << tiered.body;
   auto t = tiered.json();
-  auto& tiers = t["data"]["coupon"]["tiers"];
-  ASSERT_EQ(tiers.Size(), 2u);
-  EXPECT_EQ(tiers[1]["min_quantity"].GetInt(), 5);
-  EXPECT_EQ(tiers[1]["percentage"].GetInt(), 25);
+  ASSERT_TRUE(json_expect::has_size(t, "data.coupon.tiers", 2));
+  EXPECT_TRUE(at(t, "data.coupon.tiers[1].min_quantity", 5));
+  EXPECT_TRUE(at(t, "data.coupon.tiers[1].percentage", 25));
 }
 
 TEST_F(coupon_admin_e2e, codes_are_case_insensitive_and_duplicates_are_refused) {
   auto code = e2e::unique("dup");
   auto first = create(R"({"code":")" + code + R"(","type":"percentage","value":5})");
   ASSERT_EQ(first.status, 201) << first.body;
-  EXPECT_EQ(str(first.json()["data"]["coupon"], "code"), upper(code));
+  EXPECT_TRUE(at(first.json(), "data.coupon.code", upper(code)));
 
   auto again = create(R"({"code":")" + upper(code) + R"(","type":"percentage","value":7})");
-  expect_error(again, 422, 1000);
+  EXPECT_TRUE(error_envelope(again.status, again.body, 422, 1000));
   EXPECT_TRUE(says(again, "code " + upper(code) + " exists")) << again.body;
 
   auto slug = e2e::unique("slug");
@@ -136,13 +130,14 @@ TEST_F(coupon_admin_e2e, codes_are_case_insensitive_and_duplicates_are_refused) 
             201);
   auto same_slug = create(R"({"code":")" + e2e::unique("s2") + R"(","type":"free","sale_slug":")" +
                           slug + R"("})");
-  expect_error(same_slug, 422, 1000);
+  EXPECT_TRUE(error_envelope(same_slug.status, same_slug.body, 422, 1000));
   EXPECT_TRUE(says(same_slug, "sale_slug")) << same_slug.body;
 
   // The PATCH path matches in any case too.
   auto patched = patch(upper(code), R"({"active":false})");
   ASSERT_EQ(patched.status, 200) << patched.body;
-  EXPECT_EQ(patched.json()["data"]["coupon"]["value"].GetInt64(), 5);  // the first one kept
+  EXPECT_TRUE(at(patched.json(), "data.coupon.value", 5));  // the first one kept
+  EXPECT_TRUE(at(patched.json(), "data.coupon.active", false));
 }
 
 TEST_F(coupon_admin_e2e, bad_input_is_422_naming_each_field) {
@@ -206,21 +201,28 @@ TEST_F(coupon_admin_e2e, bad_input_is_422_naming_each_field) {
   };
   for (auto& c : cases) {
     auto r = create(c.body);
-    expect_error(r, 422, 1000);
+    EXPECT_TRUE(error_envelope(r.status, r.body, 422, 1000)) << c.body;
     for (auto& text : c.named) EXPECT_TRUE(says(r, text)) << text << " in " << r.body;
   }
-  expect_error(create("{not json"), 400, 1000);
-  expect_error(create("[1]"), 400, 1000);
+  for (auto body : {"{not json", "[1]"}) {
+    auto r = create(body);
+    EXPECT_TRUE(error_envelope(r.status, r.body, 400, 1000)) << body;
+  }
 }
 
 TEST_F(coupon_admin_e2e, admin_role_is_required) {
   auto body = R"({"code":")" + e2e::unique("auth") + R"(","type":"percentage","value":10})";
-  expect_error(create(body, ""), 401, 1401);
-  expect_error(create(body, "not.a.token"), 401, 1401);
-  expect_error(create(body, e2e::token_for("student")), 403, 1403);
-  expect_error(patch("ANY", R"({"active":false})", e2e::token_for("student")), 403, 1403);
-  expect_error(call(srv->port(), "PATCH", "/api/v1/admin/coupons/ANY", R"({"active":false})"), 401,
-               1401);
+  auto no_token = create(body, "");
+  EXPECT_TRUE(error_envelope(no_token.status, no_token.body, 401, 1401));
+  auto bad_token = create(body, "not.a.token");
+  EXPECT_TRUE(error_envelope(bad_token.status, bad_token.body, 401, 1401));
+  auto student = create(body, e2e::token_for("student"));
+  EXPECT_TRUE(error_envelope(student.status, student.body, 403, 1403));
+  auto student_patch = patch("ANY", R"({"active":false})", e2e::token_for("student"));
+  EXPECT_TRUE(error_envelope(student_patch.status, student_patch.body, 403, 1403));
+  auto anonymous_patch =
+      call(srv->port(), "PATCH", "/api/v1/admin/coupons/ANY", R"({"active":false})");
+  EXPECT_TRUE(error_envelope(anonymous_patch.status, anonymous_patch.body, 401, 1401));
   // Nothing was created by the refused request.
   EXPECT_EQ(create(body).status, 201);
 }
@@ -236,42 +238,43 @@ TEST_F(coupon_admin_e2e, patch_changes_active_valid_until_and_usage_limit) {
                  R"({"active":false,"valid_until":"2027-01-01T00:00:00Z","usage_limit_total":50})");
   ASSERT_EQ(r.status, 200) << r.body;
   auto d = r.json();
-  auto& c = d["data"]["coupon"];
-  EXPECT_EQ(str(c, "code"), upper(code));
-  EXPECT_FALSE(c["active"].GetBool());
-  EXPECT_EQ(str(c, "valid_until"), "2027-01-01T00:00:00.000Z");
-  EXPECT_EQ(c["usage_limit_total"].GetInt64(), 50);
+  EXPECT_TRUE(at(d, "data.coupon.code", upper(code)));
+  EXPECT_TRUE(at(d, "data.coupon.active", false));
+  EXPECT_TRUE(at(d, "data.coupon.valid_until", "2027-01-01T00:00:00.000Z"));
+  EXPECT_TRUE(at(d, "data.coupon.usage_limit_total", 50));
   // Untouched fields stay.
-  EXPECT_EQ(c["value"].GetInt64(), 15);
-  EXPECT_EQ(str(c, "valid_from"), "2026-01-01T00:00:00.000Z");
-  EXPECT_EQ(c["usage_limit_per_user"].GetInt64(), 2);
+  EXPECT_TRUE(at(d, "data.coupon.value", 15));
+  EXPECT_TRUE(at(d, "data.coupon.valid_from", "2026-01-01T00:00:00.000Z"));
+  EXPECT_TRUE(at(d, "data.coupon.usage_limit_per_user", 2));
 
   // null clears; absent leaves alone.
   r = patch(code, R"({"valid_until":null,"usage_limit_total":null})");
   ASSERT_EQ(r.status, 200) << r.body;
   d = r.json();
-  EXPECT_TRUE(d["data"]["coupon"]["valid_until"].IsNull());
-  EXPECT_TRUE(d["data"]["coupon"]["usage_limit_total"].IsNull());
-  EXPECT_FALSE(d["data"]["coupon"]["active"].GetBool());
+  EXPECT_TRUE(json_expect::is(d, "data.coupon.valid_until", kind::null));
+  EXPECT_TRUE(json_expect::is(d, "data.coupon.usage_limit_total", kind::null));
+  EXPECT_TRUE(at(d, "data.coupon.active", false));
+  EXPECT_TRUE(at(d, "data.coupon.usage_limit_per_user", 2));
 
   r = patch(code, R"({"active":true})");
   ASSERT_EQ(r.status, 200) << r.body;
-  EXPECT_TRUE(r.json()["data"]["coupon"]["active"].GetBool());
+  EXPECT_TRUE(at(r.json(), "data.coupon.active", true));
 
   auto bad = patch(code, R"({"active":"no","valid_until":"tomorrow","usage_limit_total":0})");
-  expect_error(bad, 422, 1000);
+  EXPECT_TRUE(error_envelope(bad.status, bad.body, 422, 1000));
   EXPECT_TRUE(says(bad, "active must be a boolean")) << bad.body;
   EXPECT_TRUE(says(bad, "valid_until must be an RFC 3339")) << bad.body;
   EXPECT_TRUE(says(bad, "usage_limit_total must be")) << bad.body;
 
   auto before_start = patch(code, R"({"valid_until":"2025-12-31T00:00:00Z"})");
-  expect_error(before_start, 422, 1000);
+  EXPECT_TRUE(error_envelope(before_start.status, before_start.body, 422, 1000));
   EXPECT_TRUE(says(before_start, "valid_until must be after valid_from")) << before_start.body;
 
   auto unknown = patch(e2e::unique("none"), R"({"active":false})");
-  expect_error(unknown, 422, 1000);
+  EXPECT_TRUE(error_envelope(unknown.status, unknown.body, 422, 1000));
   EXPECT_TRUE(says(unknown, "unknown coupon")) << unknown.body;
-  expect_error(patch(code, "{oops"), 400, 1000);
+  auto malformed = patch(code, "{oops");
+  EXPECT_TRUE(error_envelope(malformed.status, malformed.body, 400, 1000));
 }
 
 }  // namespace
