@@ -175,8 +175,17 @@ void apply_event(self_ptr self, const actor_context& ctx, order_steps::event_inp
       [=](caf::error& err) { done(err); });
 }
 
-order_steps::event_input captured_from_gateway(const payment::remote_payment& rp) {
+// A change no request caused (the payment window, the payment sync) still
+// carries a correlation id into its events and logs (CONTRACT §1, §9): a new
+// one of its own.
+order_steps::event_input background_input() {
   order_steps::event_input in;
+  in.correlation_id = new_uuid();
+  return in;
+}
+
+order_steps::event_input captured_from_gateway(const payment::remote_payment& rp) {
+  auto in = background_input();
   in.event = capture_of(rp.amount, rp.currency);
   in.payment_id = rp.payment_id;
   in.reason = "payment " + rp.payment_id + " captured (learned from the gateway)";
@@ -222,7 +231,7 @@ void ask_gateway(self_ptr self, const actor_context& ctx, Otherwise otherwise, O
 void expire_now(self_ptr self, const actor_context& ctx) {
   auto& o = *self->state.order;
   auto close_window = [=] {
-    order_steps::event_input in;
+    auto in = background_input();
     in.event = event_of(order_event_kind::window_closed);
     in.reason = "payment window closed";
     apply_event(self, ctx, in, log_if_failed(o.token, "expiry"));
@@ -300,7 +309,7 @@ void sync(self_ptr self, const actor_context& ctx) {
       self, ctx,
       [=](payment::remote_state state) {
         if (state != payment::remote_state::failed) return;
-        order_steps::event_input in;
+        auto in = background_input();
         in.event = event_of(order_event_kind::failed);
         in.reason = "payment failed (learned from the gateway)";
         apply_event(self, ctx, in, reconciled("failure_learned", log_if_failed(token, "sync")));

@@ -191,8 +191,9 @@ void add_order_routes(router& r, const api_ptr& api) {
   r.add("POST", "/api/v1/order", place);
   r.add("GET", "/api/v1/orders",
         [api](request&& req, responder out) { list_orders(api, std::move(req), out); });
-  r.add("GET", "/api/v1/orders/{order_token}",
-        [api](request&& req, responder out) { get_order(api, std::move(req), out); });
+  auto get = [api](request&& req, responder out) { get_order(api, std::move(req), out); };
+  r.add("GET", "/api/v1/orders/{order_token}", get);
+  r.add("GET", "/api/v1/order/{order_token}", get);  // seed 003's alias (CONTRACT §16)
   r.add("POST", "/api/v1/orders/{order_token}/payments",
         [api](request&& req, responder out) { retry_payment(api, std::move(req), out); });
   r.add("POST", "/api/v1/admin/orders/{order_token}/refund",
