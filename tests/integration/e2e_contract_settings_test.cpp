@@ -1,0 +1,132 @@
+// CONTRACT §12 through the binary itself: a bad value of a setting, from the
+// environment or from the `--config` file, stops start-up with a non-zero
+// exit and a message on stderr naming the setting; the same settings without
+// it are accepted. (Each setting's parsing: tests/unit/config_settings_test.cpp;
+// production's refusals: e2e_owasp_forgery_test.cpp.)
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <fstream>
+#include <sstream>
+
+#include "e2e_support.hpp"
+
+using namespace std::chrono_literals;
+
+namespace {
+
+struct run_result {
+  int code = -1;  // the exit status; -1 when it was still running after 15 s
+  std::string output;
+};
+
+// Runs checkoutd with exactly `env` and `args` until it exits, or kills it
+// after 15 s: a binary that accepted its settings goes on to serve.
+run_result run(const std::map<std::string, std::string>& env, std::vector<std::string> args = {}) {
+  char path[] = "/tmp/checkoutd-settings-XXXXXX";
+  int fd = ::mkstemp(path);
+  std::vector<std::string> flat;
+  for (const auto& [k, v] : env) flat.push_back(k + "=" + v);
+  std::vector<char*> envp;
+  for (auto& s : flat) envp.push_back(s.data());
+  envp.push_back(nullptr);
+  const char* bin_env = std::getenv("CHECKOUTD_BIN");
+  std::string bin = bin_env ? bin_env : CHECKOUTD_DEFAULT_BIN;
+  std::vector<char*> argv{bin.data()};
+  for (auto& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  pid_t pid = ::fork();
+  if (pid == 0) {
+    ::dup2(fd, STDOUT_FILENO);
+    ::dup2(fd, STDERR_FILENO);
+    ::execve(bin.c_str(), argv.data(), envp.data());
+    ::_exit(127);
+  }
+  ::close(fd);
+  run_result out;
+  int status = 0;
+  if (!e2e::eventually([&] { return ::waitpid(pid, &status, WNOHANG) == pid; }, 15s)) {
+    ::kill(pid, SIGKILL);
+    ::waitpid(pid, &status, 0);
+  } else if (WIFEXITED(status)) {
+    out.code = WEXITSTATUS(status);
+  }
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  out.output = text.str();
+  ::unlink(path);
+  return out;
+}
+
+// What a development instance of this test process would start with.
+std::map<std::string, std::string> good_env() {
+  return {{"CHECKOUT_ENV", "development"},
+          {"CHECKOUT_LISTEN", "127.0.0.1:0"},
+          {"DATABASE_URL", test_services::database_url()},
+          {"AMQP_URL", test_services::amqp_url()},
+          {"JWT_SECRET", e2e::jwt_signing_secret()},
+          {"PAYMENT_GATEWAY", "sandbox"},
+          {"LOG_LEVEL", "warn"}};
+}
+
+TEST(contract_settings, the_good_settings_are_accepted) {
+  // --issue-token reads every setting, then prints a token and exits: the
+  // settings the cases below spoil are accepted as they are.
+  auto r = run(good_env(), {"--issue-token", "settings-check"});
+  EXPECT_EQ(r.code, 0) << r.output;
+  EXPECT_EQ(std::count(r.output.begin(), r.output.end(), '.'), 2) << r.output;  // a JWT
+}
+
+TEST(contract_settings, a_bad_value_in_the_environment_stops_start_up_naming_it) {
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"CHECKOUT_LISTEN", "no-port-here"},
+      {"AMQP_URL", "http://127.0.0.1:5673/"},
+      {"PAYMENT_GATEWAY", "paypal"},
+      {"RAZORPAY_API_BASE", "ftp://api.razorpay.com"},
+      {"FX_RATES", "USD-INR=83"},
+      {"ORDER_PAYMENT_TIMEOUT", "soon"},
+      {"CART_TTL", "24 hours"},
+      {"CART_CLEANUP_INTERVAL", "-15m"},
+      {"ORDER_EXPIRY_SCAN_INTERVAL", "0s"},
+      {"PAYMENT_SYNC_INTERVAL", "1y"},
+      {"ALLOWED_REDIRECT_ORIGINS", "shop.example"},
+      {"ACTOR_IDLE_TIMEOUT", "5"},
+      {"ENROLLMENT_MAX_DELIVERIES", "0"},
+  };
+  for (const auto& [name, value] : cases) {
+    auto env = good_env();
+    env[name] = value;
+    auto r = run(env);
+    EXPECT_NE(r.code, -1) << name << "=" << value << ": it started";
+    EXPECT_NE(r.code, 0) << name << "=" << value << ": " << r.output;
+    EXPECT_NE(r.code, 127) << "checkoutd could not be run";
+    EXPECT_NE(r.output.find(name), std::string::npos) << name << "=" << value << ": " << r.output;
+  }
+}
+
+TEST(contract_settings, a_bad_value_in_the_config_file_stops_start_up_naming_it_and_the_file) {
+  char path[] = "/tmp/checkoutd-settings-XXXXXX.toml";
+  int fd = ::mkstemps(path, 5);
+  ASSERT_GE(fd, 0);
+  ::close(fd);
+  auto with_file = [&](const std::string& toml, std::vector<std::string> args) {
+    std::ofstream(path) << toml;
+    args.insert(args.begin(), {"--config", path});
+    return run(good_env(), args);
+  };
+  // The good file is read and accepted (--issue-token exits after the settings).
+  auto good = with_file("CART_TTL = \"2h\"\n", {"--issue-token", "settings-check"});
+  auto bad = with_file("CART_TTL = \"two hours\"\n", {});
+  ::unlink(path);
+  EXPECT_EQ(good.code, 0) << good.output;
+  EXPECT_NE(bad.code, -1) << "it started";
+  EXPECT_NE(bad.code, 0) << bad.output;
+  EXPECT_NE(bad.output.find("CART_TTL"), std::string::npos) << bad.output;
+  EXPECT_NE(bad.output.find(path), std::string::npos) << bad.output;
+}
+
+}  // namespace
