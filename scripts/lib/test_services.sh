@@ -12,7 +12,6 @@
 
 TEST_DB_USER=checkout_test
 TEST_DB_PASS=checkout_test
-TEST_DB_TEMPLATE=checkout_test_template
 TEST_BROKER_PORT=5673
 TEST_BROKER_API_PORT=15673
 TEST_BROKER_DIR=/var/lib/rabbitmq/checkout-test
@@ -65,8 +64,8 @@ CONF
   )
 }
 
-# The role and the migrated template, made anew each run so a migration added
-# since the last run is in it.
+# The role and the migrated template, made anew each run (named after the run,
+# so two runs at once do not replace each other's) with every migration in it.
 prepare_test_database() {
   su postgres -c "psql -qtAc \"SELECT 1 FROM pg_roles WHERE rolname='$TEST_DB_USER'\"" | grep -q 1 ||
     su postgres -c "psql -qc \"CREATE ROLE $TEST_DB_USER LOGIN CREATEDB PASSWORD '$TEST_DB_PASS'\""
@@ -82,9 +81,10 @@ prepare_test_database() {
 # AMQP_URL are unset so nothing falls back to the demo's.
 prepare_test_services() {
   start_test_broker
+  export CHECKOUT_TEST_PREFIX="ct_$(date +%s)_$$"
+  TEST_DB_TEMPLATE="${CHECKOUT_TEST_PREFIX}_template"
   prepare_test_database
   test_broker_env
-  export CHECKOUT_TEST_PREFIX="ct_$(date +%s)_$$"
   export CHECKOUT_TEST_DATABASE_ADMIN_URL="postgresql://$TEST_DB_USER:$TEST_DB_PASS@127.0.0.1:5432/postgres"
   export CHECKOUT_TEST_DATABASE_TEMPLATE=$TEST_DB_TEMPLATE
   export CHECKOUT_TEST_BROKER_URL="amqp://guest:guest@127.0.0.1:$TEST_BROKER_PORT"
@@ -98,6 +98,8 @@ drop_test_services() {
   local prefix=${CHECKOUT_TEST_PREFIX:?} left=0 name
   # The broker may have been left stopped by a failed fault test.
   rabbitmqctl -q start_app >/dev/null 2>&1 || true
+  psql -q "$CHECKOUT_TEST_DATABASE_ADMIN_URL" \
+    -c "DROP DATABASE IF EXISTS \"$CHECKOUT_TEST_DATABASE_TEMPLATE\" WITH (FORCE)" >/dev/null
   for name in $(psql -qtA "$CHECKOUT_TEST_DATABASE_ADMIN_URL" \
     -c "SELECT datname FROM pg_database WHERE datname LIKE '${prefix}\_%'"); do
     psql -q "$CHECKOUT_TEST_DATABASE_ADMIN_URL" -c "DROP DATABASE IF EXISTS \"$name\" WITH (FORCE)" >/dev/null

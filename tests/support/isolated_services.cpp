@@ -113,9 +113,7 @@ class isolated_services : public ::testing::Environment {
     }
     if (database_created_) {
       try {
-        pqxx::connection c(admin_url_);
-        pqxx::nontransaction t(c);
-        t.exec0("DROP DATABASE IF EXISTS " + c.quote_name(name_) + " WITH (FORCE)");
+        drop_database();
       } catch (const std::exception& e) {
         ADD_FAILURE() << "dropping database " << name_ << ": " << e.what();
       }
@@ -123,6 +121,24 @@ class isolated_services : public ::testing::Environment {
   }
 
  private:
+  // A plain DROP ends autovacuum workers itself; FORCE also ends sessions a
+  // killed checkoutd left half-closed, but may not end an autovacuum worker
+  // (it runs as superuser), so the two take turns until one succeeds.
+  void drop_database() {
+    pqxx::connection c(admin_url_);
+    for (int attempt = 0;; ++attempt) {
+      try {
+        pqxx::nontransaction t(c);
+        t.exec0("DROP DATABASE IF EXISTS " + c.quote_name(name_) +
+                (attempt % 2 ? " WITH (FORCE)" : ""));
+        return;
+      } catch (const pqxx::sql_error&) {
+        if (attempt >= 40) throw;
+        std::this_thread::sleep_for(std::chrono::milliseconds(250));
+      }
+    }
+  }
+
   void create_database(const std::string& template_db) {
     pqxx::connection c(admin_url_);
     // Cloning fails while another session is connected to the template (a

@@ -208,7 +208,9 @@ std::int64_t int_at(const rapidjson::Value& root, std::string_view path) {
     return ::testing::AssertionFailure() << "not a JSON object: " << body;
   for (auto r :
        {at(d, "status", status), at(d, "success", false), is(d, "error", kind::object),
-        is(d, "error.message", kind::string), is(d, "error.correlation_id", kind::string)}) {
+        is(d, "error.message", kind::string), is(d, "error.validation_messages", kind::array),
+        is(d, "error.correlation_id", kind::string), is(d, "error.retryable", kind::boolean),
+        is(d, "error.suggested_action", kind::string)}) {
     if (!r) return r;
   }
   if (code != 0) {

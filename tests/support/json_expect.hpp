@@ -46,7 +46,8 @@ std::int64_t int_at(const rapidjson::Value& root, std::string_view path);
 
 // The contract's error envelope (§1): the HTTP status, `status` equal to it,
 // `success:false`, and `error` with the integer `code` (unless 0 is passed), a
-// non-empty `message` and a `correlation_id`.
+// non-empty `message`, `validation_messages` (an array), `correlation_id`,
+// `retryable` (a boolean) and `suggested_action`.
 ::testing::AssertionResult error_envelope(int http_status, const std::string& body, int status,
                                           int code);
 
