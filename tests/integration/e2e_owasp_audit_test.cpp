@@ -2,13 +2,14 @@
 // catalog and coupon change, refund and DLQ replay an admin makes is listed by
 // GET /api/v1/admin/audit with the admin's sub, the action, its target and the
 // request's correlation id, newest first, a page at a time; refused requests
-// leave no entry. Other suites (and other tests) write entries to the same
-// database, so each test acts as an admin of its own and looks for that
-// admin's entries while walking the pages.
+// leave no entry. The suite's tests share one server and one database, so
+// each test acts as an admin of its own and looks for that admin's entries,
+// newer than the newest entry before it began, while walking the pages.
 #include <amqp.h>
 #include <gtest/gtest.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
 
-#include <cstdlib>
 #include <map>
 #include <set>
 #include <string>
@@ -19,11 +20,16 @@
 #include "messaging/amqp_connection.hpp"
 #include "messaging/confirm_publisher.hpp"
 #include "messaging/topology.hpp"
+#include "support/json_expect.hpp"
+#include "support/test_services.hpp"
 
 namespace {
 
 using e2e::call;
-using e2e::str;
+using json_expect::error_envelope;
+using json_expect::int_at;
+using json_expect::kind;
+using json_expect::string_at;
 using namespace std::chrono_literals;
 using headers = std::vector<std::pair<std::string, std::string>>;
 
@@ -46,13 +52,13 @@ class OwaspAudit : public e2e::shared_server<OwaspAudit> {
     auto r = audit_page("?limit=1", as_admin());
     ASSERT_EQ(r.status, 200) << r.body;
     auto d = r.json();
-    auto& entries = d["data"]["entries"];
-    if (entries.Size() > 0) watermark = entries[0]["id"].GetInt64();
+    ASSERT_TRUE(json_expect::is(d, "data.entries", kind::array));
+    if (d["data"]["entries"].Size() > 0) watermark = int_at(d, "data.entries[0].id");
   }
 
   void TearDown() override {
     // A replayed message comes back rejected (its order does not exist): take
-    // it out again, so the shared DLQ holds nothing of these tests.
+    // it out again, so the suite's DLQ holds nothing of an earlier test.
     for (const auto& id : dead_letters) {
       bool gone = e2e::eventually([&] { return remove_from_dlq(id) > 0; }, 20s);
       if (!gone) ADD_FAILURE() << "dead letter " << id << " did not come back to be removed";
@@ -84,11 +90,16 @@ class OwaspAudit : public e2e::shared_server<OwaspAudit> {
       EXPECT_EQ(r.status, 200) << r.body;
       if (r.status != 200) break;
       auto d = r.json();
+      EXPECT_TRUE(json_expect::is(d, "data.entries", kind::array)) << r.body;
+      EXPECT_TRUE(json_expect::has(d, "data.next_cursor")) << r.body;
+      if (!json_expect::is(d, "data.entries", kind::array)) break;
       auto& entries = d["data"]["entries"];
       EXPECT_LE(entries.Size(), static_cast<unsigned>(limit));
       for (auto& e : entries.GetArray()) {
-        audit_entry a{e["id"].GetInt64(),  str(e, "at"),     str(e, "admin"),
-                      str(e, "action"),    str(e, "target"), str(e, "correlation_id"),
+        EXPECT_TRUE(json_expect::is(e, "detail", kind::object)) << to_json(e);
+        audit_entry a{int_at(e, "id"),        string_at(e, "at"),
+                      string_at(e, "admin"),  string_at(e, "action"),
+                      string_at(e, "target"), string_at(e, "correlation_id"),
                       to_json(e["detail"])};
         if (last_id != 0) {
           EXPECT_LT(a.id, last_id) << "entries must come newest first";
@@ -98,13 +109,13 @@ class OwaspAudit : public e2e::shared_server<OwaspAudit> {
         if (a.admin == admin_sub) out.push_back(a);
       }
       if (out.size() >= want) break;
-      auto& next = d["data"]["next_cursor"];
-      if (next.IsNull()) break;
-      cursor = next.GetString();
+      if (!json_expect::is(d, "data.next_cursor", kind::string)) break;
+      cursor = string_at(d, "data.next_cursor");
     }
     return out;
   }
 
+  // An internship made under `correlation_id` (the shop's helper sends none).
   std::string internship(const std::string& correlation_id) {
     auto id = e2e::unique("audit-intern");
     auto r = call(srv->port(), "POST", "/api/v1/admin/internships",
@@ -130,10 +141,10 @@ class OwaspAudit : public e2e::shared_server<OwaspAudit> {
     auto r = shop.place(user, shop.cart(user, internship_id), e2e::unique("key"));
     EXPECT_EQ(r.status, 201) << r.body;
     auto d = r.json();
-    auto& o = d["data"]["order"];
-    auto token = str(o, "order_token");
-    auto paid = shop.razorpay_event("payment.captured", str(o["payment"], "gateway_order_id"),
-                                    o["total"].GetInt64());
+    auto token = string_at(d, "data.order.order_token");
+    auto paid =
+        shop.razorpay_event("payment.captured", string_at(d, "data.order.payment.gateway_order_id"),
+                            int_at(d, "data.order.total"));
     EXPECT_EQ(paid.status, 200) << paid.body;
     EXPECT_TRUE(e2e::eventually(
         [&] {
@@ -144,15 +155,10 @@ class OwaspAudit : public e2e::shared_server<OwaspAudit> {
     return token;
   }
 
-  static std::string amqp_url() {
-    const char* v = std::getenv("AMQP_URL");
-    return v != nullptr && *v != '\0' ? v : "amqp://guest:guest@127.0.0.1:5672/%2f";
-  }
-
   static std::unique_ptr<checkout::messaging::amqp_connection> connect() {
     std::string error;
-    auto conn =
-        checkout::messaging::amqp_connection::open(amqp_url(), "checkout e2e audit", &error);
+    auto conn = checkout::messaging::amqp_connection::open(test_services::amqp_url(),
+                                                           "checkout e2e audit", &error);
     if (!conn || !conn->open_channel(1, &error)) throw std::runtime_error(error);
     return conn;
   }
@@ -202,13 +208,6 @@ class OwaspAudit : public e2e::shared_server<OwaspAudit> {
     }
     if (last_held != 0) amqp_basic_nack(conn->state(), 1, last_held, /*multiple=*/1, 1);
     return removed;
-  }
-
-  static void expect_error(const e2e::reply& r, int status, int code) {
-    EXPECT_EQ(r.status, status) << r.body;
-    auto d = r.json();
-    ASSERT_TRUE(d.IsObject()) << r.body;
-    EXPECT_EQ(d["error"]["code"].GetInt(), code) << r.body;
   }
 
   std::string admin_sub = e2e::unique("audit-admin");
@@ -274,35 +273,40 @@ TEST_F(OwaspAudit, every_admin_action_is_listed_newest_first_with_who_what_and_t
 
 TEST_F(OwaspAudit, refused_and_idempotent_requests_leave_no_entry) {
   auto id = internship("");  // the one entry this test expects
+  auto refused = [](const e2e::reply& r, int status, int code) {
+    return error_envelope(r.status, r.body, status, code);
+  };
   // 422: a coupon that cannot exist.
-  auto bad_coupon =
-      call(srv->port(), "POST", "/api/v1/admin/coupons",
-           R"({"code":")" + code() + R"(","type":"percentage","value":500})", as_admin());
-  expect_error(bad_coupon, 422, 1000);
+  EXPECT_TRUE(
+      refused(call(srv->port(), "POST", "/api/v1/admin/coupons",
+                   R"({"code":")" + code() + R"(","type":"percentage","value":500})", as_admin()),
+              422, 1000));
   // 409: a taken id; 404: an unknown internship; 422: an unknown coupon.
-  expect_error(call(srv->port(), "POST", "/api/v1/admin/internships",
-                    R"({"id":")" + id +
-                        R"(","title":"x","category":"data","price":1,"currency":"INR","seats":1})",
-                    as_admin()),
-               409, 1105);
-  expect_error(call(srv->port(), "PATCH", "/api/v1/admin/internships/" + e2e::unique("none"),
-                    R"({"price":1})", as_admin()),
-               404, 1104);
-  expect_error(call(srv->port(), "PATCH", "/api/v1/admin/coupons/" + code(), R"({"active":false})",
-                    as_admin()),
-               422, 1000);
+  EXPECT_TRUE(
+      refused(call(srv->port(), "POST", "/api/v1/admin/internships",
+                   R"({"id":")" + id +
+                       R"(","title":"x","category":"data","price":1,"currency":"INR","seats":1})",
+                   as_admin()),
+              409, 1105));
+  EXPECT_TRUE(refused(call(srv->port(), "PATCH", "/api/v1/admin/internships/" + e2e::unique("none"),
+                           R"({"price":1})", as_admin()),
+                      404, 1104));
+  EXPECT_TRUE(refused(call(srv->port(), "PATCH", "/api/v1/admin/coupons/" + code(),
+                           R"({"active":false})", as_admin()),
+                      422, 1000));
   // 409: an unpaid order cannot be refunded.
   auto user = e2e::unique("audit-unpaid");
   auto placed = shop.place(user, shop.cart(user, id), e2e::unique("key"));
   ASSERT_EQ(placed.status, 201) << placed.body;
-  auto unpaid = str(placed.json()["data"]["order"], "order_token");
-  expect_error(
+  auto unpaid = string_at(placed.json(), "data.order.order_token");
+  EXPECT_TRUE(refused(
       call(srv->port(), "POST", "/api/v1/admin/orders/" + unpaid + "/refund", "{}", as_admin()),
-      409, 5005);
+      409, 5005));
   // 404: no such dead letter.
-  expect_error(call(srv->port(), "POST", "/api/v1/admin/dlq/replay",
-                    R"({"message_id":")" + e2e::unique("audit-missing") + R"("})", as_admin()),
-               404, 9404);
+  EXPECT_TRUE(
+      refused(call(srv->port(), "POST", "/api/v1/admin/dlq/replay",
+                   R"({"message_id":")" + e2e::unique("audit-missing") + R"("})", as_admin()),
+              404, 9404));
 
   auto entries = mine(2);
   ASSERT_EQ(entries.size(), 1u);
@@ -320,51 +324,54 @@ TEST_F(OwaspAudit, refused_and_idempotent_requests_leave_no_entry) {
 }
 
 TEST_F(OwaspAudit, pages_follow_the_cursor_without_gaps_or_repeats) {
+  // 21 entries of this admin: more than the default page of 20, so that page
+  // must be full and followed by a cursor whatever the other tests wrote.
   std::vector<std::string> ids;
-  for (int i = 0; i < 5; ++i) ids.push_back(internship(""));
-  // Two per page: this admin's five entries span at least three pages.
-  auto entries = mine(5, 2);
-  ASSERT_EQ(entries.size(), 5u);
-  for (int i = 0; i < 5; ++i) EXPECT_EQ(entries[i].target, ids[4 - i]) << i;
+  for (int i = 0; i < 21; ++i) ids.push_back(internship(""));
+  // Two per page: this admin's 21 entries span eleven pages.
+  auto entries = mine(21, 2);
+  ASSERT_EQ(entries.size(), 21u);
+  for (int i = 0; i < 21; ++i) EXPECT_EQ(entries[i].target, ids[20 - i]) << i;
 
   auto first = audit_page("?limit=2", as_admin());
   ASSERT_EQ(first.status, 200) << first.body;
   auto d = first.json();
-  EXPECT_EQ(d["data"]["entries"].Size(), 2u);
-  ASSERT_TRUE(d["data"]["next_cursor"].IsString());
-  // The default page is 20 entries: full whenever another page follows.
+  EXPECT_TRUE(json_expect::has_size(d, "data.entries", 2));
+  EXPECT_TRUE(json_expect::at(d, "data.entries[0].target", ids[20]));
+  EXPECT_TRUE(json_expect::is(d, "data.next_cursor", kind::string));
+  // The default page is 20 entries, and another page follows it.
   auto plain = audit_page("", as_admin());
-  ASSERT_EQ(plain.status, 200);
+  ASSERT_EQ(plain.status, 200) << plain.body;
   auto pd = plain.json();
-  auto n = pd["data"]["entries"].Size();
-  EXPECT_LE(n, 20u);
-  if (pd["data"]["next_cursor"].IsString()) {
-    EXPECT_EQ(n, 20u);
-  }
+  EXPECT_TRUE(json_expect::has_size(pd, "data.entries", 20));
+  EXPECT_TRUE(json_expect::is(pd, "data.next_cursor", kind::string));
 }
 
 TEST_F(OwaspAudit, only_admins_read_the_audit) {
-  expect_error(audit_page("", {}), 401, 1401);
-  expect_error(audit_page("", {{"Authorization", "Bearer not-a-token"}}), 401, 1401);
-  expect_error(audit_page("", {{"Authorization", shop.bearer(e2e::unique("audit-user"))}}), 403,
-               1403);
+  auto none = audit_page("", {});
+  EXPECT_TRUE(error_envelope(none.status, none.body, 401, 1401));
+  auto garbage = audit_page("", {{"Authorization", "Bearer not-a-token"}});
+  EXPECT_TRUE(error_envelope(garbage.status, garbage.body, 401, 1401));
+  auto user = audit_page("", {{"Authorization", shop.bearer(e2e::unique("audit-user"))}});
+  EXPECT_TRUE(error_envelope(user.status, user.body, 403, 1403));
   // Authentication comes before the parameters.
-  expect_error(audit_page("?limit=0", {{"Authorization", shop.bearer("audit-user")}}), 403, 1403);
+  auto bad = audit_page("?limit=0", {{"Authorization", shop.bearer("audit-user")}});
+  EXPECT_TRUE(error_envelope(bad.status, bad.body, 403, 1403));
 }
 
 TEST_F(OwaspAudit, bad_parameters_are_refused_all_at_once) {
   for (const char* limit : {"0", "101", "abc", "-1", "1.5", "1000"}) {
-    SCOPED_TRACE(limit);
-    expect_error(audit_page(std::string("?limit=") + limit, as_admin()), 422, 1000);
+    auto r = audit_page(std::string("?limit=") + limit, as_admin());
+    EXPECT_TRUE(error_envelope(r.status, r.body, 422, 1000)) << limit;
   }
   // Not a cursor of this listing: garbage, a catalog cursor ("v1:42"), id 0.
   for (const char* cursor : {"nonsense", "djE6NDI", "djE6YXVkaXQ6MA"}) {
-    SCOPED_TRACE(cursor);
-    expect_error(audit_page(std::string("?cursor=") + cursor, as_admin()), 422, 1000);
+    auto r = audit_page(std::string("?cursor=") + cursor, as_admin());
+    EXPECT_TRUE(error_envelope(r.status, r.body, 422, 1000)) << cursor;
   }
   auto both = audit_page("?limit=0&cursor=nonsense", as_admin());
-  expect_error(both, 422, 1000);
-  EXPECT_EQ(both.json()["error"]["validation_messages"].Size(), 2u) << both.body;
+  EXPECT_TRUE(error_envelope(both.status, both.body, 422, 1000));
+  EXPECT_TRUE(json_expect::has_size(both.json(), "error.validation_messages", 2));
 }
 
 }  // namespace

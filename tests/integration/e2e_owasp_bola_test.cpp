@@ -21,16 +21,18 @@ namespace {
 
 using e2e::call;
 using e2e::reply;
-using e2e::str;
 using e2e::owasp::as;
 using e2e::owasp::as_admin;
 using e2e::owasp::as_guest;
-using e2e::owasp::code_of;
 using e2e::owasp::error_shape;
 using e2e::owasp::fill;
 using e2e::owasp::headers;
 using e2e::owasp::missing_token;
 using e2e::owasp::refusal;
+using json_expect::error_envelope;
+using json_expect::int_at;
+using json_expect::kind;
+using json_expect::string_at;
 
 // One route: method, path and body with "{t}" where the object's token goes.
 struct probe {
@@ -104,8 +106,7 @@ class OwaspBola : public e2e::shared_server<OwaspBola> {
       return false;
     }
     auto what = p.label() + " as " + who_name;
-    EXPECT_EQ(theirs.status, status) << what << ": " << theirs.body;
-    EXPECT_EQ(code_of(theirs), code) << what << ": " << theirs.body;
+    EXPECT_TRUE(error_envelope(theirs.status, theirs.body, status, code)) << what;
     EXPECT_EQ(error_shape(theirs), error_shape(absent)) << what;
     return true;
   }
@@ -133,27 +134,40 @@ class OwaspBola : public e2e::shared_server<OwaspBola> {
   std::string place_ok(const std::string& user, const std::string& cart) {
     auto r = shop.place(user, cart, e2e::unique("key"));
     EXPECT_EQ(r.status, 201) << r.body;
-    return str(r.json()["data"]["order"], "order_token");
+    return string_at(r.json(), "data.order.order_token");
   }
 
-  std::vector<std::string> order_tokens_of(const std::string& user, const std::string& query) {
-    auto r = call(port(), "GET", "/api/v1/orders" + query, {}, as(user));
+  // The `key` of each element of the array at `path` of a 200 answer; a
+  // missing array is a failure, not an empty list.
+  static std::vector<std::string> listed(const reply& r, const char* path, const char* key) {
     EXPECT_EQ(r.status, 200) << r.body;
     std::vector<std::string> out;
     auto d = r.json();
-    if (r.status == 200)
-      for (auto& o : d["data"]["orders"].GetArray()) out.push_back(str(o, "order_token"));
+    if (r.status != 200 || !json_expect::is(d, path, kind::array)) {
+      ADD_FAILURE() << path << " is not an array: " << r.body;
+      return out;
+    }
+    for (auto& item : json_expect::find(d, path)->GetArray()) out.push_back(string_at(item, key));
     return out;
   }
 
+  std::vector<std::string> order_tokens_of(const std::string& user, const std::string& query) {
+    return listed(call(port(), "GET", "/api/v1/orders" + query, {}, as(user)), "data.orders",
+                  "order_token");
+  }
+
   std::set<std::string> enrollment_orders_of(const std::string& user) {
-    auto r = call(port(), "GET", "/api/v1/enrollments", {}, as(user));
-    EXPECT_EQ(r.status, 200) << r.body;
-    std::set<std::string> out;
-    auto d = r.json();
-    if (r.status == 200)
-      for (auto& e : d["data"]["enrollments"].GetArray()) out.insert(str(e, "order_token"));
-    return out;
+    auto tokens = listed(call(port(), "GET", "/api/v1/enrollments", {}, as(user)),
+                         "data.enrollments", "order_token");
+    return {tokens.begin(), tokens.end()};
+  }
+
+  // How many entries the order's history has, as its owner reads it.
+  std::size_t history_size(const std::string& user, const std::string& order) {
+    auto d = shop.order(user, order).json();
+    EXPECT_TRUE(json_expect::is(d, "data.order.history", kind::array));
+    auto h = json_expect::find(d, "data.order.history");
+    return h && h->IsArray() ? h->Size() : 0;
   }
 };
 
@@ -191,8 +205,7 @@ TEST_F(OwaspBola, a_users_cart_is_not_found_for_anyone_else_on_every_cart_route)
   auto upper = cart;
   for (auto& ch : upper) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
   auto shouted = call(port(), "GET", "/api/v1/cart/" + upper, {}, as(mallory));
-  EXPECT_EQ(shouted.status, 404) << shouted.body;
-  EXPECT_EQ(code_of(shouted), 1001);
+  EXPECT_TRUE(error_envelope(shouted.status, shouted.body, 404, 1001));
 
   // The owner succeeds on every one of them, with the same bodies.
   for (auto& p : routes) {
@@ -200,7 +213,7 @@ TEST_F(OwaspBola, a_users_cart_is_not_found_for_anyone_else_on_every_cart_route)
     auto r = call(port(), p.method, fill(p.path, cart), fill(p.body, cart), as(alice));
     EXPECT_EQ(r.status, 200) << p.label() << ": " << r.body;
     if (p.path == "/api/v1/cart/{t}/auth/check") {
-      EXPECT_TRUE(r.json()["data"]["owns_cart"].GetBool()) << r.body;
+      EXPECT_TRUE(json_expect::at(r.json(), "data.owns_cart", true));
     }
   }
   EXPECT_EQ(owner_of(cart), alice);
@@ -216,11 +229,11 @@ TEST_F(OwaspBola, a_guest_cart_token_is_the_capability_until_a_user_claims_it) {
   EXPECT_EQ(call(port(), "GET", "/api/v1/cart/" + cart).status, 200);
   auto peek = call(port(), "POST", "/api/v1/cart/" + cart + "/auth/check", {}, as(mallory));
   ASSERT_EQ(peek.status, 200) << peek.body;
-  EXPECT_FALSE(peek.json()["data"]["owns_cart"].GetBool());
+  EXPECT_TRUE(json_expect::at(peek.json(), "data.owns_cart", false));
 
   auto claimed = call(port(), "POST", "/api/v1/cart/" + cart + "/auth/login", {}, as(alice));
   ASSERT_EQ(claimed.status, 200) << claimed.body;
-  EXPECT_EQ(str(claimed.json()["data"]["cart"], "user_id"), alice);
+  EXPECT_TRUE(json_expect::at(claimed.json(), "data.cart.user_id", alice));
   auto before = e2e::owasp::cart_json(port(), cart, as(alice));
 
   // Claimed, the old token is worth nothing to the guest who made it, or to
@@ -256,9 +269,9 @@ TEST_F(OwaspBola, an_order_cannot_be_placed_with_someone_elses_cart) {
   EXPECT_EQ(owner_of(guest_cart), mallory);
   // Ordered (converted) carts stay private to their owners too.
   auto seen = call(port(), "GET", "/api/v1/cart/" + cart, {}, as(mallory));
-  EXPECT_EQ(seen.status, 404) << seen.body;
-  EXPECT_EQ(code_of(seen), 1001);
-  EXPECT_EQ(shop.order(alice, hers).status, 404);
+  EXPECT_TRUE(error_envelope(seen.status, seen.body, 404, 1001));
+  auto not_hers = shop.order(alice, hers);
+  EXPECT_TRUE(error_envelope(not_hers.status, not_hers.body, 404, 5001));
 }
 
 TEST_F(OwaspBola, an_order_is_found_listed_and_retried_only_by_its_owner) {
@@ -266,9 +279,9 @@ TEST_F(OwaspBola, an_order_is_found_listed_and_retried_only_by_its_owner) {
   auto placed = shop.place(alice, cart, e2e::unique("key"));
   ASSERT_EQ(placed.status, 201) << placed.body;
   auto pd = placed.json();
-  auto order = str(pd["data"]["order"], "order_token");
-  auto gateway_order = str(pd["data"]["order"]["payment"], "gateway_order_id");
-  auto total = pd["data"]["order"]["total"].GetInt64();
+  auto order = string_at(pd, "data.order.order_token");
+  auto gateway_order = string_at(pd, "data.order.payment.gateway_order_id");
+  auto total = int_at(pd, "data.order.total");
   auto before = e2e::owasp::data_of(shop.order(alice, order));
 
   std::vector<probe> routes = {
@@ -290,22 +303,21 @@ TEST_F(OwaspBola, an_order_is_found_listed_and_retried_only_by_its_owner) {
     EXPECT_FALSE(contains(order_tokens_of(mallory, query), order)) << query;
   }
   auto guest_list = call(port(), "GET", "/api/v1/orders");
-  EXPECT_EQ(guest_list.status, 401);
-  EXPECT_EQ(code_of(guest_list), 1401);
+  EXPECT_TRUE(error_envelope(guest_list.status, guest_list.body, 401, 1401));
 
   // A failed order: only its owner opens a new payment attempt.
   ASSERT_EQ(shop.razorpay_event("payment.failed", gateway_order, total).status, 200);
   ASSERT_EQ(shop.status_of(alice, order), "failed");
-  auto history = shop.order(alice, order).json()["data"]["order"]["history"].Size();
+  auto history = history_size(alice, order);
   probe retry{"POST", "/api/v1/orders/{t}/payments", "{}", true};
   expect_hidden(retry, order, as(mallory), "user " + mallory, 404, 5001, true);
   expect_hidden(retry, order, as_guest(), "a guest", 401, 1401, true);
   EXPECT_EQ(shop.status_of(alice, order), "failed");
-  EXPECT_EQ(shop.order(alice, order).json()["data"]["order"]["history"].Size(), history);
+  EXPECT_EQ(history_size(alice, order), history);
 
   auto mine = call(port(), "POST", "/api/v1/orders/" + order + "/payments", "{}", keyed(as(alice)));
   ASSERT_EQ(mine.status, 201) << mine.body;
-  EXPECT_EQ(str(mine.json()["data"]["order"], "status"), "awaiting_payment");
+  EXPECT_TRUE(json_expect::at(mine.json(), "data.order.status", "awaiting_payment"));
 }
 
 TEST_F(OwaspBola, enrollments_invoices_and_refunds_of_a_paid_order_stay_with_their_owner) {
@@ -313,20 +325,19 @@ TEST_F(OwaspBola, enrollments_invoices_and_refunds_of_a_paid_order_stay_with_the
   auto placed = shop.place(alice, cart, e2e::unique("key"));
   ASSERT_EQ(placed.status, 201) << placed.body;
   auto pd = placed.json();
-  auto order = str(pd["data"]["order"], "order_token");
-  ASSERT_EQ(shop.razorpay_event("payment.captured",
-                                str(pd["data"]["order"]["payment"], "gateway_order_id"),
-                                pd["data"]["order"]["total"].GetInt64())
-                .status,
-            200);
+  auto order = string_at(pd, "data.order.order_token");
+  ASSERT_EQ(
+      shop.razorpay_event("payment.captured", string_at(pd, "data.order.payment.gateway_order_id"),
+                          int_at(pd, "data.order.total"))
+          .status,
+      200);
   ASSERT_TRUE(e2e::eventually([&] { return shop.status_of(alice, order) == "completed"; }, 3s));
 
   // GET /enrollments is the caller's own list.
   ASSERT_TRUE(e2e::eventually([&] { return enrollment_orders_of(alice).count(order) == 1; }, 3s));
   EXPECT_EQ(enrollment_orders_of(mallory).count(order), 0u);
   auto guest_list = call(port(), "GET", "/api/v1/enrollments");
-  EXPECT_EQ(guest_list.status, 401);
-  EXPECT_EQ(code_of(guest_list), 1401);
+  EXPECT_TRUE(error_envelope(guest_list.status, guest_list.body, 401, 1401));
 
   // Reading a paid order (and its invoice, when served) is the owner's.
   for (auto& p : std::vector<probe>{{"GET", "/api/v1/orders/{t}", "", true},
@@ -343,14 +354,12 @@ TEST_F(OwaspBola, enrollments_invoices_and_refunds_of_a_paid_order_stay_with_the
   for (auto& no : std::vector<refusal>{
            {as(alice), 403, 1403}, {as(mallory), 403, 1403}, {as_guest(), 401, 1401}}) {
     auto r = call(port(), "POST", path, "{}", no.who);
-    EXPECT_EQ(r.status, no.status) << r.body;
-    EXPECT_EQ(code_of(r), no.code) << r.body;
+    EXPECT_TRUE(error_envelope(r.status, r.body, no.status, no.code));
   }
   EXPECT_EQ(shop.status_of(alice, order), "completed");
   auto absent = call(port(), "POST", "/api/v1/admin/orders/" + missing_token() + "/refund", "{}",
                      as_admin(shop));
-  EXPECT_EQ(absent.status, 404) << absent.body;
-  EXPECT_EQ(code_of(absent), 5001);
+  EXPECT_TRUE(error_envelope(absent.status, absent.body, 404, 5001));
   auto refund = call(port(), "POST", path, "{}", as_admin(shop));
   ASSERT_EQ(refund.status, 200) << refund.body;
   EXPECT_EQ(shop.status_of(alice, order), "refunded");
@@ -368,12 +377,12 @@ TEST_F(OwaspBola, idempotency_keys_never_replay_someone_elses_answer) {
   auto cart_key = e2e::unique("key");
   auto hers = call(port(), "POST", "/api/v1/cart", cart_body, with_key(as(alice), cart_key));
   ASSERT_EQ(hers.status, 201) << hers.body;
-  auto cart = str(hers.json()["data"]["cart"], "token");
+  auto cart = string_at(hers.json(), "data.cart.token");
   auto other = call(port(), "POST", "/api/v1/cart", cart_body, with_key(as(mallory), cart_key));
   ASSERT_EQ(other.status, 201) << other.body;
   EXPECT_EQ(other.headers.count("idempotent-replayed"), 0u);
   EXPECT_EQ(other.body.find(cart), std::string::npos) << other.body;
-  EXPECT_EQ(str(other.json()["data"]["cart"], "user_id"), mallory);
+  EXPECT_TRUE(json_expect::at(other.json(), "data.cart.user_id", mallory));
 
   // POST /orders: Alice's key and body from Mallory are Mallory's request, about
   // a cart that is not hers, never a replay of Alice's order.
@@ -381,17 +390,16 @@ TEST_F(OwaspBola, idempotency_keys_never_replay_someone_elses_answer) {
   auto placed = shop.place(alice, cart, order_key);
   ASSERT_EQ(placed.status, 201) << placed.body;
   auto pd = placed.json();
-  auto order = str(pd["data"]["order"], "order_token");
+  auto order = string_at(pd, "data.order.order_token");
   auto stolen = shop.place(mallory, cart, order_key);
-  EXPECT_EQ(stolen.status, 404) << stolen.body;
-  EXPECT_EQ(code_of(stolen), 1001);
+  EXPECT_TRUE(error_envelope(stolen.status, stolen.body, 404, 1001));
   EXPECT_EQ(stolen.headers.count("idempotent-replayed"), 0u);
   EXPECT_EQ(stolen.body.find(order), std::string::npos) << stolen.body;
 
   // POST /orders/{token}/payments likewise.
   ASSERT_EQ(
-      shop.razorpay_event("payment.failed", str(pd["data"]["order"]["payment"], "gateway_order_id"),
-                          pd["data"]["order"]["total"].GetInt64())
+      shop.razorpay_event("payment.failed", string_at(pd, "data.order.payment.gateway_order_id"),
+                          int_at(pd, "data.order.total"))
           .status,
       200);
   auto retry_key = e2e::unique("key");
@@ -399,8 +407,7 @@ TEST_F(OwaspBola, idempotency_keys_never_replay_someone_elses_answer) {
   auto retried = call(port(), "POST", path, "{}", with_key(as(alice), retry_key));
   ASSERT_EQ(retried.status, 201) << retried.body;
   auto replay = call(port(), "POST", path, "{}", with_key(as(mallory), retry_key));
-  EXPECT_EQ(replay.status, 404) << replay.body;
-  EXPECT_EQ(code_of(replay), 5001);
+  EXPECT_TRUE(error_envelope(replay.status, replay.body, 404, 5001));
   EXPECT_EQ(replay.headers.count("idempotent-replayed"), 0u);
   EXPECT_EQ(replay.body.find(order), std::string::npos) << replay.body;
 }
@@ -423,8 +430,7 @@ TEST_F(OwaspBola, admin_routes_naming_an_object_refuse_users_and_guests) {
   for (auto& p : routes) {
     for (auto& no : std::vector<refusal>{{as(alice), 403, 1403}, {as_guest(), 401, 1401}}) {
       auto r = call(port(), p.method, p.path, p.body, no.who);
-      EXPECT_EQ(r.status, no.status) << p.label() << ": " << r.body;
-      EXPECT_EQ(code_of(r), no.code) << p.label() << ": " << r.body;
+      EXPECT_TRUE(error_envelope(r.status, r.body, no.status, no.code)) << p.label();
     }
   }
   // Nothing changed: the internship as it was, the coupon still applies.
@@ -440,8 +446,8 @@ TEST_F(OwaspBola, payment_pages_know_only_real_payment_tokens) {
   auto placed = shop.place(alice, cart, e2e::unique("key"));
   ASSERT_EQ(placed.status, 201) << placed.body;
   auto pd = placed.json();
-  auto order = str(pd["data"]["order"], "order_token");
-  auto payment = str(pd["data"]["order"]["payment"], "payment_token");
+  auto order = string_at(pd, "data.order.order_token");
+  auto payment = string_at(pd, "data.order.payment.payment_token");
   ASSERT_FALSE(payment.empty());
 
   // The hosted page is the gateway's: the payment token (random, handed only to

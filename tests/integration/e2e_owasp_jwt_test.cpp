@@ -6,6 +6,7 @@
 
 #include "e2e_jwt.hpp"
 #include "e2e_support.hpp"
+#include "support/json_expect.hpp"
 
 namespace {
 
@@ -128,10 +129,7 @@ TEST_F(OwaspJwt, refusals_are_the_contract_envelope_and_echo_no_token) {
   auto bad =
       jwt(hs256, claims(e2e::unique("jwt")), EVP_sha256(), "an-attackers-own-secret-0123456789");
   auto r = call(srv->port(), "GET", "/api/v1/orders", {}, {{"Authorization", "Bearer " + bad}});
-  ASSERT_EQ(r.status, 401);
-  auto d = r.json();
-  EXPECT_FALSE(d["success"].GetBool());
-  EXPECT_EQ(d["error"]["code"].GetInt(), 1401);
+  EXPECT_TRUE(json_expect::error_envelope(r.status, r.body, 401, 1401));
   EXPECT_EQ(r.body.find(bad), std::string::npos);
   EXPECT_EQ(r.body.find(bad.substr(bad.rfind('.') + 1)), std::string::npos);
 }

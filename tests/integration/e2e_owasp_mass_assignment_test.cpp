@@ -15,7 +15,6 @@ namespace {
 
 using e2e::call;
 using e2e::reply;
-using e2e::str;
 using e2e::owasp::as;
 using e2e::owasp::as_admin;
 using e2e::owasp::as_guest;
@@ -25,6 +24,10 @@ using e2e::owasp::headers;
 using e2e::owasp::missing_token;
 using e2e::owasp::order_content;
 using e2e::owasp::without;
+using json_expect::at;
+using json_expect::int_at;
+using json_expect::kind;
+using json_expect::string_at;
 
 // Fields no client controls, as they would be written into a cart or order.
 std::string forged_figures(const std::string& victim) {
@@ -90,17 +93,17 @@ TEST_F(OwaspMassAssignment, cart_creation_ignores_figures_owners_and_state_in_th
   ASSERT_EQ(guest.status, 201) << guest.body;  // 200 would be a merge into the victim's cart
   EXPECT_EQ(content_of(guest), content_of(control));
   auto g = guest.json();
-  auto& gc = g["data"]["cart"];
-  EXPECT_TRUE(gc["user_id"].IsNull()) << guest.body;
-  EXPECT_EQ(str(gc, "status"), "active");
-  EXPECT_NE(str(gc, "token"), chosen_token);
-  EXPECT_EQ(gc["coupons"].Size(), 0u);
-  EXPECT_EQ(gc["items"][0]["unit_price"].GetInt64(), 10000);
-  EXPECT_EQ(gc["totals"]["sub_total"].GetInt64(), 20000);
-  EXPECT_NE(str(gc, "expires_at").substr(0, 4), "2099") << str(gc, "expires_at");
-  EXPECT_EQ(str(gc["billing"], "country"),
-            str(control.json()["data"]["cart"]["billing"], "country"));
-  auto token = str(gc, "token");
+  EXPECT_TRUE(json_expect::is(g, "data.cart.user_id", kind::null));
+  EXPECT_TRUE(at(g, "data.cart.status", "active"));
+  auto token = string_at(g, "data.cart.token");
+  EXPECT_NE(token, chosen_token);
+  EXPECT_TRUE(json_expect::has_size(g, "data.cart.coupons", 0));
+  EXPECT_TRUE(at(g, "data.cart.items[0].unit_price", 10000));
+  EXPECT_TRUE(at(g, "data.cart.totals.sub_total", 20000));
+  auto expires = string_at(g, "data.cart.expires_at");
+  EXPECT_NE(expires.substr(0, 4), "2099") << expires;
+  EXPECT_TRUE(
+      at(g, "data.cart.billing.country", string_at(control.json(), "data.cart.billing.country")));
   EXPECT_EQ(e2e::db_value("SELECT COALESCE(user_id, '') || '/' || status || '/' || version::text "
                           "FROM carts WHERE token = $1::uuid",
                           token),
@@ -111,7 +114,7 @@ TEST_F(OwaspMassAssignment, cart_creation_ignores_figures_owners_and_state_in_th
   auto proxied = call(port(), "POST", "/api-proxy/api/cart", forged, as_guest());
   ASSERT_EQ(proxied.status, 201) << proxied.body;
   EXPECT_EQ(content_of(proxied), content_of(control));
-  EXPECT_TRUE(proxied.json()["data"]["cart"]["user_id"].IsNull()) << proxied.body;
+  EXPECT_TRUE(json_expect::is(proxied.json(), "data.cart.user_id", kind::null));
 
   // A signed-in user: her own new cart, then a merge into it, never the victim's.
   auto alice = e2e::unique("alice");
@@ -121,12 +124,13 @@ TEST_F(OwaspMassAssignment, cart_creation_ignores_figures_owners_and_state_in_th
   ASSERT_EQ(control_user.status, 201) << control_user.body;
   ASSERT_EQ(first.status, 201) << first.body;
   EXPECT_EQ(content_of(first), content_of(control_user));
-  EXPECT_EQ(str(first.json()["data"]["cart"], "user_id"), alice);
+  EXPECT_TRUE(at(first.json(), "data.cart.user_id", alice));
   auto again = create(forged, as(alice));
   ASSERT_EQ(again.status, 200) << again.body;
-  EXPECT_EQ(str(again.json()["data"]["cart"], "token"), str(first.json()["data"]["cart"], "token"));
-  EXPECT_EQ(str(again.json()["data"]["cart"], "user_id"), alice);
-  EXPECT_EQ(again.json()["data"]["cart"]["items"][0]["quantity"].GetInt(), 4);
+  auto ad = again.json();
+  EXPECT_TRUE(at(ad, "data.cart.token", string_at(first.json(), "data.cart.token")));
+  EXPECT_TRUE(at(ad, "data.cart.user_id", alice));
+  EXPECT_TRUE(at(ad, "data.cart.items[0].quantity", 4));
 
   // The victim's cart and the catalog are untouched.
   EXPECT_EQ(e2e::owasp::cart_json(port(), victims_cart, as(victim)), victims_before);
@@ -161,18 +165,19 @@ TEST_F(OwaspMassAssignment, cart_line_and_billing_changes_ignore_client_figures)
     ASSERT_EQ(f.status, 200) << s.method << " " << s.suffix << ": " << f.body;
     EXPECT_EQ(content_of(f), content_of(c)) << s.method << " " << s.suffix;
     auto d = f.json();
-    EXPECT_TRUE(d["data"]["cart"]["user_id"].IsNull()) << f.body;
-    EXPECT_EQ(str(d["data"]["cart"], "status"), "active");
-    EXPECT_EQ(str(d["data"]["cart"], "currency"), "INR");
+    EXPECT_TRUE(json_expect::is(d, "data.cart.user_id", kind::null));
+    EXPECT_TRUE(at(d, "data.cart.status", "active"));
+    EXPECT_TRUE(at(d, "data.cart.currency", "INR"));
   }
   // As stored: 3 × 10000 + 1 × 7000 at the catalog's prices, still a guest cart.
   auto stored = call(port(), "GET", "/api/v1/cart/" + forged);
   ASSERT_EQ(stored.status, 200) << stored.body;
   EXPECT_EQ(content_of(stored), content_of(call(port(), "GET", "/api/v1/cart/" + control)));
   auto d = stored.json();
-  EXPECT_EQ(d["data"]["cart"]["totals"]["base_total"].GetInt64(), 37000);
+  EXPECT_TRUE(at(d, "data.cart.totals.base_total", 37000));
+  ASSERT_TRUE(json_expect::has_size(d, "data.cart.items", 2));
   for (auto& item : d["data"]["cart"]["items"].GetArray())
-    EXPECT_EQ(item["unit_price"].GetInt64(), str(item, "internship_id") == x ? 10000 : 7000);
+    EXPECT_TRUE(at(item, "unit_price", string_at(item, "internship_id") == x ? 10000 : 7000));
   EXPECT_EQ(e2e::db_value("SELECT COALESCE(user_id, '') FROM carts WHERE token = $1::uuid", forged),
             "");
   EXPECT_EQ(e2e::owasp::cart_json(port(), victims_cart, as(victim)), victims_before);
@@ -200,8 +205,8 @@ TEST_F(OwaspMassAssignment, coupon_estimate_and_validation_figures_are_the_serve
   ASSERT_EQ(f.status, 200) << f.body;
   EXPECT_EQ(without(f.json()["data"], {"cart"}), without(c.json()["data"], {"cart"}));
   EXPECT_EQ(content_of(f), content_of(c));
-  EXPECT_EQ(f.json()["data"]["discount_amount"].GetInt64(), 1000);
-  EXPECT_EQ(f.json()["data"]["cart"]["coupons"].Size(), 1u);
+  EXPECT_TRUE(at(f.json(), "data.discount_amount", 1000));
+  EXPECT_TRUE(json_expect::has_size(f.json(), "data.cart.coupons", 1));
 
   // An estimate takes the cart token and nothing else: no billing, no coupon, no figures.
   auto ce = call(port(), "POST", "/api/v1/cart/estimate", R"({"cart_token":")" + control + R"("})");
@@ -214,7 +219,7 @@ TEST_F(OwaspMassAssignment, coupon_estimate_and_validation_figures_are_the_serve
   ASSERT_EQ(ce.status, 200) << ce.body;
   ASSERT_EQ(fe.status, 200) << fe.body;
   EXPECT_EQ(data_of(fe), data_of(ce));
-  EXPECT_EQ(fe.json()["data"]["total"].GetInt64(), 10620);  // (10000 - 1000) + 18% IGST
+  EXPECT_TRUE(at(fe.json(), "data.total", 10620));  // (10000 - 1000) + 18% IGST
 
   // Validation: the verdict and the amount are computed, whatever the body claims.
   auto validate = [&](const std::string& cart, const std::string& code, const std::string& extra) {
@@ -229,10 +234,10 @@ TEST_F(OwaspMassAssignment, coupon_estimate_and_validation_figures_are_the_serve
     ASSERT_EQ(fv.status, 200) << fv.body;
     EXPECT_EQ(data_of(fv), data_of(cv)) << code;
   }
-  EXPECT_TRUE(validate(forged, five_hundred, claims).json()["data"]["valid"].GetBool());
-  EXPECT_EQ(validate(forged, five_hundred, claims).json()["data"]["discount_amount"].GetInt64(),
-            500);
-  EXPECT_FALSE(validate(forged, out_of_reach, claims).json()["data"]["valid"].GetBool());
+  auto applies = validate(forged, five_hundred, claims).json();
+  EXPECT_TRUE(at(applies, "data.valid", true));
+  EXPECT_TRUE(at(applies, "data.discount_amount", 500));
+  EXPECT_TRUE(at(validate(forged, out_of_reach, claims).json(), "data.valid", false));
 
   // Validating applies nothing; the stored carts are still alike.
   EXPECT_EQ(content_of(call(port(), "GET", "/api/v1/cart/" + forged)),
@@ -265,23 +270,22 @@ TEST_F(OwaspMassAssignment, an_order_is_priced_by_the_server_and_starts_awaiting
   auto& co = cd["data"]["order"];
   auto& fo = fd["data"]["order"];
   EXPECT_EQ(order_content(fo), order_content(co));
-  EXPECT_EQ(str(fo, "status"), "awaiting_payment");
-  EXPECT_EQ(str(fo, "currency"), "INR");
-  EXPECT_EQ(fo["total"].GetInt64(), 23600);  // 2 × 10000 + 18% IGST
-  EXPECT_NE(str(fo, "order_token"), chosen_order);
-  EXPECT_FALSE(fo.HasMember("enrollment_id")) << forged.body;
-  EXPECT_EQ(fo["enrollment_ids"].Size(), 0u);
-  auto& pay = fo["payment"];
-  ASSERT_TRUE(pay.IsObject()) << forged.body;
-  EXPECT_EQ(str(pay, "status"), "created");
-  EXPECT_EQ(pay["amount"].GetInt64(), fo["total"].GetInt64());
-  EXPECT_EQ(str(pay, "currency"), "INR");
-  EXPECT_EQ(str(pay, "gateway"), str(co["payment"], "gateway"));
-  EXPECT_NE(str(pay, "gateway_order_id"), "order_forged");
-  EXPECT_NE(str(pay, "payment_token"), chosen_payment);
+  EXPECT_TRUE(at(fo, "status", "awaiting_payment"));
+  EXPECT_TRUE(at(fo, "currency", "INR"));
+  EXPECT_TRUE(at(fo, "total", 23600));  // 2 × 10000 + 18% IGST
+  auto token = string_at(fo, "order_token");
+  EXPECT_NE(token, chosen_order);
+  EXPECT_TRUE(json_expect::absent(fo, "enrollment_id"));
+  EXPECT_TRUE(json_expect::has_size(fo, "enrollment_ids", 0));
+  ASSERT_TRUE(json_expect::is(fo, "payment", kind::object));
+  EXPECT_TRUE(at(fo, "payment.status", "created"));
+  EXPECT_TRUE(at(fo, "payment.amount", 23600));
+  EXPECT_TRUE(at(fo, "payment.currency", "INR"));
+  EXPECT_TRUE(at(fo, "payment.gateway", string_at(co, "payment.gateway")));
+  EXPECT_NE(string_at(fo, "payment.gateway_order_id"), "order_forged");
+  EXPECT_NE(string_at(fo, "payment.payment_token"), chosen_payment);
 
   // As stored: the forger's order, awaiting payment, at the server's total.
-  auto token = str(fo, "order_token");
   EXPECT_EQ(e2e::db_value("SELECT user_id || '/' || status || '/' || total::text FROM orders "
                           "WHERE token = $1::uuid",
                           token),
@@ -300,11 +304,10 @@ TEST_F(OwaspMassAssignment, a_payment_retry_takes_nothing_but_the_gateway_from_t
   auto placed = shop.place(user, shop.cart(user, shop.internship(10000)), e2e::unique("key"));
   ASSERT_EQ(placed.status, 201) << placed.body;
   auto pd = placed.json();
-  auto& order = pd["data"]["order"];
-  auto token = str(order, "order_token");
-  auto first_attempt = str(order["payment"], "gateway_order_id");
-  ASSERT_EQ(shop.razorpay_event("payment.failed", first_attempt, order["total"].GetInt64()).status,
-            200);
+  auto token = string_at(pd, "data.order.order_token");
+  auto first_attempt = string_at(pd, "data.order.payment.gateway_order_id");
+  auto total = int_at(pd, "data.order.total");
+  ASSERT_EQ(shop.razorpay_event("payment.failed", first_attempt, total).status, 200);
   ASSERT_EQ(shop.status_of(user, token), "failed");
   auto before = shop.order(user, token).json();
 
@@ -315,17 +318,16 @@ TEST_F(OwaspMassAssignment, a_payment_retry_takes_nothing_but_the_gateway_from_t
            {{"Authorization", e2e::shop::bearer(user)}, {"Idempotency-Key", e2e::unique("key")}});
   ASSERT_EQ(retry.status, 201) << retry.body;
   auto rd = retry.json();
-  auto& o = rd["data"]["order"];
-  EXPECT_EQ(str(o, "order_token"), token);
-  EXPECT_EQ(str(o, "status"), "awaiting_payment");
-  EXPECT_EQ(without(o, {"status", "payment", "history", "expires_at"}),
+  EXPECT_TRUE(at(rd, "data.order.order_token", token));
+  EXPECT_TRUE(at(rd, "data.order.status", "awaiting_payment"));
+  EXPECT_EQ(without(rd["data"]["order"], {"status", "payment", "history", "expires_at"}),
             without(before["data"]["order"], {"status", "payment", "history", "expires_at"}));
-  auto& pay = o["payment"];
-  EXPECT_EQ(str(pay, "status"), "created");
-  EXPECT_EQ(pay["amount"].GetInt64(), order["total"].GetInt64());
-  EXPECT_EQ(str(pay, "currency"), "INR");
-  EXPECT_NE(str(pay, "gateway_order_id"), "order_forged");
-  EXPECT_NE(str(pay, "gateway_order_id"), first_attempt);
+  EXPECT_TRUE(at(rd, "data.order.payment.status", "created"));
+  EXPECT_TRUE(at(rd, "data.order.payment.amount", total));
+  EXPECT_TRUE(at(rd, "data.order.payment.currency", "INR"));
+  auto attempt = string_at(rd, "data.order.payment.gateway_order_id");
+  EXPECT_NE(attempt, "order_forged");
+  EXPECT_NE(attempt, first_attempt);
   EXPECT_EQ(
       e2e::db_value("SELECT user_id || '/' || status FROM orders WHERE token = $1::uuid", token),
       user + "/awaiting_payment");
@@ -363,13 +365,12 @@ TEST_F(OwaspMassAssignment, admin_catalog_bodies_cannot_set_derived_or_fixed_fie
   auto got = call(port(), "GET", "/api/v1/internships/" + forged_id);
   ASSERT_EQ(got.status, 200) << got.body;
   auto g = got.json();
-  auto& item = g["data"]["internship"];
-  EXPECT_EQ(item["price"].GetInt64(), 12000);
-  EXPECT_EQ(str(item, "currency"), "INR");
-  EXPECT_EQ(str(item, "category"), "data");
-  EXPECT_EQ(item["seats_total"].GetInt(), 10);
-  EXPECT_EQ(item["seats_available"].GetInt(), 10);
-  EXPECT_FALSE(item["is_free"].GetBool());
+  EXPECT_TRUE(at(g, "data.internship.price", 12000));
+  EXPECT_TRUE(at(g, "data.internship.currency", "INR"));
+  EXPECT_TRUE(at(g, "data.internship.category", "data"));
+  EXPECT_TRUE(at(g, "data.internship.seats_total", 10));
+  EXPECT_TRUE(at(g, "data.internship.seats_available", 10));
+  EXPECT_TRUE(at(g, "data.internship.is_free", false));
   EXPECT_EQ(call(port(), "GET", "/api/v1/internships/" + other_id).status, 404);
 }
 
@@ -397,7 +398,7 @@ TEST_F(OwaspMassAssignment, admin_coupon_bodies_cannot_set_usage_or_fixed_terms)
   auto cart = shop.cart(user, x);
   auto applied = shop.apply_coupon(cart, user, code);
   ASSERT_EQ(applied.status, 200) << applied.body;
-  EXPECT_EQ(applied.json()["data"]["discount_amount"].GetInt64(), 1000);
+  EXPECT_TRUE(at(applied.json(), "data.discount_amount", 1000));
 
   // PATCH changes active, valid_until and usage_limit_total (CONTRACT §4): nothing else.
   auto patched = call(port(), "PATCH", "/api/v1/admin/coupons/" + code,
@@ -412,8 +413,9 @@ TEST_F(OwaspMassAssignment, admin_coupon_bodies_cannot_set_usage_or_fixed_terms)
   auto cart2 = shop.cart(user2, x);
   auto again = shop.apply_coupon(cart2, user2, code);
   ASSERT_EQ(again.status, 200) << again.body;
-  EXPECT_EQ(again.json()["data"]["discount_amount"].GetInt64(), 1000);
-  EXPECT_EQ(shop.apply_coupon(cart2, user2, "OTHER_CODE").status, 422);
+  EXPECT_TRUE(at(again.json(), "data.discount_amount", 1000));
+  auto renamed = shop.apply_coupon(cart2, user2, "OTHER_CODE");
+  EXPECT_TRUE(json_expect::error_envelope(renamed.status, renamed.body, 422, 2004));
 }
 
 }  // namespace

@@ -15,6 +15,7 @@
 
 #include "actors/common/ids.hpp"
 #include "e2e_shop.hpp"
+#include "support/json_expect.hpp"
 
 namespace e2e::owasp {
 
@@ -43,9 +44,14 @@ inline std::string to_json(const rapidjson::Value& v) {
   return {buf.GetString(), buf.GetSize()};
 }
 
-// `v` (an object) as JSON without the top-level members named in `drop`.
+// `v` (an object) as JSON without the top-level members named in `drop`. Not
+// an object (a member that is missing reads as null) is a test failure: two
+// answers that both lack it would otherwise compare equal.
 inline std::string without(const rapidjson::Value& v, std::initializer_list<const char*> drop) {
-  if (!v.IsObject()) return to_json(v);
+  if (!v.IsObject()) {
+    ADD_FAILURE() << "expected an object, got " << to_json(v);
+    return to_json(v);
+  }
   rapidjson::Document copy;
   copy.CopyFrom(v, copy.GetAllocator());
   for (auto key : drop) copy.RemoveMember(key);
@@ -78,10 +84,14 @@ inline std::string fill(std::string text, const std::string& token) {
   return text;
 }
 
-// The "data" member of a success envelope as JSON ("" when there is none).
+// The "data" member of a success envelope as JSON; "" and a test failure when
+// there is none (two answers without data must not compare equal unnoticed).
 inline std::string data_of(const reply& r) {
   auto d = r.json();
-  if (d.HasParseError() || !d.IsObject() || !d.HasMember("data")) return {};
+  if (d.HasParseError() || !d.IsObject() || !d.HasMember("data")) {
+    ADD_FAILURE() << "no data in " << r.status << " " << r.body;
+    return {};
+  }
   return to_json(d["data"]);
 }
 
@@ -99,14 +109,19 @@ inline std::string guest_cart(unsigned short port, const std::string& internship
                 R"({"products":[{"internship_id":")" + internship_id + R"(","quantity":)" +
                     std::to_string(quantity) + "}]}");
   if (r.status != 201) throw std::runtime_error("guest cart: " + r.body);
-  return str(r.json()["data"]["cart"], "token");
+  return json_expect::string_at(r.json(), "data.cart.token");
 }
 
-// A cart as its holder reads it (the "data.cart" object as JSON, "" when not 200).
+// A cart as its holder reads it (the "data.cart" object as JSON); "" and a test
+// failure when it is not 200 with a cart object.
 inline std::string cart_json(unsigned short port, const std::string& token, const headers& who) {
   auto r = call(port, "GET", "/api/v1/cart/" + token, {}, who);
-  if (r.status != 200) return {};
   auto d = r.json();
+  auto cart = json_expect::is(d, "data.cart", json_expect::kind::object);
+  if (r.status != 200 || !cart) {
+    ADD_FAILURE() << "the cart's holder cannot read it: " << r.status << " " << r.body;
+    return {};
+  }
   return to_json(d["data"]["cart"]);
 }
 
