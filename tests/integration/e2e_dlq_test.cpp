@@ -2,11 +2,11 @@
 // listing checkout.enrollment.dlq without consuming it, replaying one message
 // by id, authorization and bad input. Messages are put into the DLQ straight
 // through checkout.dlx, each with a unique message_id, and taken out again at
-// the end, so the shared queue holds nothing of these tests afterwards.
+// the end of each test, so the next test of the suite (same vhost) starts
+// from an empty queue.
 #include <amqp.h>
 #include <gtest/gtest.h>
 
-#include <cstdlib>
 #include <set>
 #include <string>
 
@@ -15,6 +15,8 @@
 #include "messaging/amqp_connection.hpp"
 #include "messaging/confirm_publisher.hpp"
 #include "messaging/topology.hpp"
+#include "support/json_expect.hpp"
+#include "support/test_services.hpp"
 
 namespace {
 
@@ -22,14 +24,10 @@ using e2e::call;
 using e2e::str;
 using namespace std::chrono_literals;
 
-std::string amqp_url() {
-  const char* v = std::getenv("AMQP_URL");
-  return v != nullptr && *v != '\0' ? v : "amqp://guest:guest@127.0.0.1:5672/%2f";
-}
-
 std::unique_ptr<checkout::messaging::amqp_connection> connect() {
   std::string error;
-  auto conn = checkout::messaging::amqp_connection::open(amqp_url(), "checkout e2e dlq", &error);
+  auto conn = checkout::messaging::amqp_connection::open(test_services::amqp_url(),
+                                                         "checkout e2e dlq", &error);
   if (!conn || !conn->open_channel(1, &error)) throw std::runtime_error(error);
   return conn;
 }
@@ -131,11 +129,7 @@ class dlq_e2e : public e2e::shared_server<dlq_e2e> {
   }
 
   static void expect_error(const e2e::reply& r, int status, int code) {
-    EXPECT_EQ(r.status, status) << r.body;
-    auto d = r.json();
-    ASSERT_TRUE(d.IsObject()) << r.body;
-    EXPECT_FALSE(d["success"].GetBool());
-    EXPECT_EQ(d["error"]["code"].GetInt(), code) << r.body;
+    EXPECT_TRUE(json_expect::error_envelope(r.status, r.body, status, code));
   }
 
   std::string admin = e2e::token_for("dlq-admin", true);
@@ -150,21 +144,21 @@ TEST_F(dlq_e2e, lists_a_dead_letter_and_leaves_it_in_the_queue) {
     auto r = list();
     ASSERT_EQ(r.status, 200) << r.body;
     auto d = r.json();
-    const auto& data = d["data"];
-    EXPECT_EQ(str(data, "queue"), "checkout.enrollment.dlq");
-    ASSERT_TRUE(data["messages"].IsArray());
-    EXPECT_EQ(data["count"].GetUint64(), data["messages"].Size());
+    EXPECT_TRUE(json_expect::at(d, "data.queue", "checkout.enrollment.dlq"));
+    ASSERT_TRUE(json_expect::is(d, "data.messages", json_expect::kind::array));
+    EXPECT_TRUE(
+        json_expect::at(d, "data.count", static_cast<std::int64_t>(d["data"]["messages"].Size())));
     auto m = find(r, id);
-    ASSERT_TRUE(m.HasMember("message_id")) << "round " << round << ": " << r.body;
-    EXPECT_EQ(str(m, "event_type"), "order.paid");
-    EXPECT_EQ(str(m, "routing_key"), "order.paid");
-    EXPECT_EQ(str(m, "correlation_id"), "corr-" + id);
+    ASSERT_TRUE(json_expect::at(m, "message_id", id)) << "round " << round << ": " << r.body;
+    EXPECT_TRUE(json_expect::at(m, "event_type", "order.paid"));
+    EXPECT_TRUE(json_expect::at(m, "routing_key", "order.paid"));
+    EXPECT_TRUE(json_expect::at(m, "correlation_id", "corr-" + id));
     // Published straight to checkout.dlx, it never died anywhere.
-    EXPECT_EQ(str(m, "reason"), "");
-    EXPECT_EQ(str(m, "source_queue"), "");
-    EXPECT_EQ(m["death_count"].GetInt64(), 0);
-    EXPECT_EQ(str(m, "order_token"), token);
-    EXPECT_EQ(str(m, "body"), order_paid_body(id, token));
+    EXPECT_TRUE(json_expect::at(m, "reason", ""));
+    EXPECT_TRUE(json_expect::at(m, "source_queue", ""));
+    EXPECT_TRUE(json_expect::at(m, "death_count", 0));
+    EXPECT_TRUE(json_expect::at(m, "order_token", token));
+    EXPECT_TRUE(json_expect::at(m, "body", order_paid_body(id, token)));
   }
   EXPECT_EQ(remove_from_dlq(id), 1);  // listing twice consumed nothing
   put.erase(id);
@@ -176,8 +170,8 @@ TEST_F(dlq_e2e, the_limit_caps_the_listing) {
   auto r = get("/api/v1/admin/dlq?limit=1", admin);
   ASSERT_EQ(r.status, 200) << r.body;
   auto d = r.json();
-  EXPECT_EQ(d["data"]["messages"].Size(), 1u);
-  EXPECT_EQ(d["data"]["count"].GetUint64(), 1u);
+  EXPECT_TRUE(json_expect::has_size(d, "data.messages", 1));
+  EXPECT_TRUE(json_expect::at(d, "data.count", 1));
 }
 
 // The replayed message goes to checkout.events -> checkout.enrollment, whose
@@ -192,7 +186,7 @@ TEST_F(dlq_e2e, replays_one_message_by_id_and_the_consumer_rejects_it_back) {
 
   auto r = replay(R"({"message_id":")" + id + R"("})", admin);
   ASSERT_EQ(r.status, 200) << r.body;
-  EXPECT_EQ(r.json()["data"]["replayed"].GetUint64(), 1u);
+  EXPECT_TRUE(json_expect::at(r.json(), "data.replayed", 1));
 
   rapidjson::Document back;
   ASSERT_TRUE(e2e::eventually(
@@ -202,15 +196,16 @@ TEST_F(dlq_e2e, replays_one_message_by_id_and_the_consumer_rejects_it_back) {
       },
       20s))
       << "the replayed message did not come back rejected";
-  EXPECT_EQ(str(back, "source_queue"), "checkout.enrollment");
-  EXPECT_EQ(back["death_count"].GetInt64(), 1);  // the replay started its history afresh
-  EXPECT_EQ(str(back, "order_token"), token);
-  EXPECT_EQ(str(back, "correlation_id"), "corr-" + id);
+  EXPECT_TRUE(json_expect::at(back, "source_queue", "checkout.enrollment"));
+  // The replay started its history afresh.
+  EXPECT_TRUE(json_expect::at(back, "death_count", 1));
+  EXPECT_TRUE(json_expect::at(back, "order_token", token));
+  EXPECT_TRUE(json_expect::at(back, "correlation_id", "corr-" + id));
 
   auto after = list();
   auto untouched = find(after, other);
-  ASSERT_TRUE(untouched.HasMember("message_id")) << after.body;
-  EXPECT_EQ(str(untouched, "reason"), "");
+  ASSERT_TRUE(json_expect::at(untouched, "message_id", other)) << after.body;
+  EXPECT_TRUE(json_expect::at(untouched, "reason", ""));
 }
 
 TEST_F(dlq_e2e, replaying_an_unknown_message_id_is_404) {

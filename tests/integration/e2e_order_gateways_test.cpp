@@ -12,6 +12,7 @@
 
 #include "e2e_shop.hpp"
 #include "support/fake_gateway.hpp"
+#include "support/json_expect.hpp"
 
 using namespace std::chrono_literals;
 using checkout::testing::fake_gateway;
@@ -55,8 +56,26 @@ struct gateways {
 };
 
 std::string order_token_of(const e2e::reply& r) {
-  return str(r.json()["data"]["order"], "order_token");
+  return json_expect::string_at(r.json(), "data.order.order_token");
 }
+
+std::string gateway_order_of(const e2e::reply& r) {
+  return json_expect::string_at(r.json(), "data.order.payment.gateway_order_id");
+}
+
+// The statuses an order went through, oldest first.
+std::vector<std::string> history_of(e2e::shop& shop, const std::string& user,
+                                    const std::string& token) {
+  // The document outlives the loop over its array (a temporary would not).
+  auto d = shop.order(user, token).json();
+  std::vector<std::string> out;
+  EXPECT_TRUE(json_expect::is(d, "data.order.history", json_expect::kind::array));
+  if (!json_expect::is(d, "data.order.history", json_expect::kind::array)) return out;
+  for (auto& h : d["data"]["order"]["history"].GetArray()) out.push_back(str(h, "status"));
+  return out;
+}
+
+using history = std::vector<std::string>;
 
 TEST(order_gateways, a_capture_learned_only_from_the_api_pays_the_order) {
   gateways g;
@@ -66,11 +85,11 @@ TEST(order_gateways, a_capture_learned_only_from_the_api_pays_the_order) {
   auto r = shop.place(user, shop.cart(user, shop.internship(30000)), e2e::unique("key"));
   ASSERT_EQ(r.status, 201) << r.body;
   auto d = r.json();
-  auto& payment = d["data"]["order"]["payment"];
-  EXPECT_EQ(str(payment, "gateway"), "razorpay");
-  auto gateway_order = str(payment, "gateway_order_id");
-  EXPECT_EQ(str(payment, "checkout_url").find("/api/v1/checkout/razorpay/") != std::string::npos,
-            true);
+  EXPECT_TRUE(json_expect::at(d, "data.order.payment.gateway", "razorpay"));
+  auto gateway_order = gateway_order_of(r);
+  EXPECT_NE(json_expect::string_at(d, "data.order.payment.checkout_url")
+                .find("/api/v1/checkout/razorpay/"),
+            std::string::npos);
   auto token = order_token_of(r);
   ASSERT_EQ(g.sessions_for(token), 1);
 
@@ -78,9 +97,9 @@ TEST(order_gateways, a_capture_learned_only_from_the_api_pays_the_order) {
   ASSERT_FALSE(g.razorpay->capture(gateway_order).empty());
   EXPECT_TRUE(e2e::eventually([&] { return shop.status_of(user, token) == "completed"; }, 10s));
   auto h = shop.order(user, token).json();
-  EXPECT_NE(std::string(h["data"]["order"]["history"][1]["reason"].GetString())
-                .find("learned from the gateway"),
-            std::string::npos);
+  EXPECT_NE(
+      json_expect::string_at(h, "data.order.history[1].reason").find("learned from the gateway"),
+      std::string::npos);
 }
 
 TEST(order_gateways, the_check_before_expiry_finds_a_capture_and_does_not_expire) {
@@ -91,11 +110,10 @@ TEST(order_gateways, the_check_before_expiry_finds_a_capture_and_does_not_expire
   auto r = shop.place(user, shop.cart(user, shop.internship(30000)), e2e::unique("key"));
   ASSERT_EQ(r.status, 201) << r.body;
   auto token = order_token_of(r);
-  ASSERT_FALSE(
-      g.razorpay->capture(str(r.json()["data"]["order"]["payment"], "gateway_order_id")).empty());
+  ASSERT_FALSE(g.razorpay->capture(gateway_order_of(r)).empty());
   EXPECT_TRUE(e2e::eventually([&] { return shop.status_of(user, token) == "completed"; }, 10s));
-  for (auto& h : shop.order(user, token).json()["data"]["order"]["history"].GetArray())
-    EXPECT_NE(str(h, "status"), "expired");
+  // Never expired on the way: the capture was found before the window closed.
+  EXPECT_EQ(history_of(shop, user, token), (history{"awaiting_payment", "paid", "completed"}));
 }
 
 TEST(order_gateways, a_capture_after_expiry_with_the_seat_gone_is_refunded_at_the_gateway) {
@@ -107,8 +125,8 @@ TEST(order_gateways, a_capture_after_expiry_with_the_seat_gone_is_refunded_at_th
   auto r = shop.place(user, shop.cart(user, internship), e2e::unique("key"));
   ASSERT_EQ(r.status, 201) << r.body;
   auto token = order_token_of(r);
-  auto gateway_order = str(r.json()["data"]["order"]["payment"], "gateway_order_id");
-  auto total = r.json()["data"]["order"]["total"].GetInt64();
+  auto gateway_order = gateway_order_of(r);
+  auto total = json_expect::int_at(r.json(), "data.order.total");
   ASSERT_TRUE(e2e::eventually([&] { return shop.status_of(user, token) == "expired"; }, 10s));
   auto other = e2e::unique("fast");
   ASSERT_EQ(shop.place(other, shop.cart(other, internship), e2e::unique("key")).status, 201);
@@ -138,8 +156,8 @@ TEST(order_gateways, a_stripe_session_is_expired_when_the_window_closes) {
   ASSERT_EQ(r.status, 201) << r.body;
   auto token = order_token_of(r);
   auto d = r.json();
-  EXPECT_EQ(str(d["data"]["order"]["payment"], "gateway"), "stripe");
-  EXPECT_EQ(str(d["data"]["order"]["payment"], "gateway_order_id").rfind("cs_", 0), 0u);
+  EXPECT_TRUE(json_expect::at(d, "data.order.payment.gateway", "stripe"));
+  EXPECT_EQ(gateway_order_of(r).rfind("cs_", 0), 0u);
   auto sessions = g.stripe->orders();
   ASSERT_EQ(sessions.size(), 1u);
   // Stripe refuses windows under 30 minutes: the session lasts longer and we close it.
@@ -163,24 +181,19 @@ TEST(order_gateways, the_breaker_opens_the_fallback_pays_and_no_order_gets_two_s
   };
   std::vector<attempt> attempts;
   for (int i = 0; i < 6; ++i) {
-    attempt a{e2e::unique("brk"), "", e2e::unique("key")};
+    attempt a;
+    a.user = e2e::unique("brk");
+    a.key = e2e::unique("key");
     a.cart = shop.cart(a.user, internship);
-    auto started = std::chrono::steady_clock::now();
     auto r = shop.place(a.user, a.cart, a.key);
-    auto took = std::chrono::steady_clock::now() - started;
     a.status = r.status;
     if (r.status == 201) {
       a.token = order_token_of(r);
-      a.gateway = str(r.json()["data"]["order"]["payment"], "gateway");
+      a.gateway = json_expect::string_at(r.json(), "data.order.payment.gateway");
     } else {
-      ASSERT_EQ(r.status, 503) << r.body;
-      auto e = r.json();
-      EXPECT_EQ(e["error"]["code"].GetInt(), 4001);
-      EXPECT_TRUE(e["error"]["retryable"].GetBool());
+      ASSERT_TRUE(json_expect::error_envelope(r.status, r.body, 503, 4001));
+      EXPECT_TRUE(json_expect::at(r.json(), "error.retryable", true));
     }
-    std::printf("order %d: %d %s in %lld ms\n", i, a.status, a.gateway.c_str(),
-                static_cast<long long>(
-                    std::chrono::duration_cast<std::chrono::milliseconds>(took).count()));
     attempts.push_back(a);
   }
   // Three failures open Razorpay's breaker; the orders after them go to Stripe at once.
@@ -192,26 +205,28 @@ TEST(order_gateways, the_breaker_opens_the_fallback_pays_and_no_order_gets_two_s
   auto razorpay_calls = g.razorpay->requests();
 
   // A failed order's attempt stays with Razorpay: retrying it while the breaker
-  // is open fails fast, without a call.
-  auto started = std::chrono::steady_clock::now();
+  // is open fails without a call (the gateway's request count proves it; how
+  // fast is not measured here, the machine may be loaded).
   auto fast = shop.place(attempts[0].user, attempts[0].cart, attempts[0].key);
-  auto took = std::chrono::duration_cast<std::chrono::milliseconds>(
-      std::chrono::steady_clock::now() - started);
-  std::printf("retry while open: %d in %lld ms\n", fast.status,
-              static_cast<long long>(took.count()));
-  EXPECT_EQ(fast.status, 503) << fast.body;
-  EXPECT_EQ(fast.json()["error"]["code"].GetInt(), 4001);
-  EXPECT_LT(took.count(), 500);
+  EXPECT_TRUE(json_expect::error_envelope(fast.status, fast.body, 503, 4001));
   EXPECT_EQ(g.razorpay->requests(), razorpay_calls);
 
-  // Razorpay recovers; after the cool-down the same requests resume their orders.
+  // Razorpay recovers; once the cool-down is over the same requests resume
+  // their orders. Until then each retry is refused as above, without a call.
   g.razorpay->fail_all(false);
-  std::this_thread::sleep_for(2500ms);
+  e2e::reply resumed;
+  ASSERT_TRUE(e2e::eventually(
+      [&] {
+        resumed = shop.place(attempts[0].user, attempts[0].cart, attempts[0].key);
+        return resumed.status != 503;
+      },
+      10s))
+      << resumed.body;
   for (int i = 0; i < 3; ++i) {
-    auto r = shop.place(attempts[i].user, attempts[i].cart, attempts[i].key);
+    auto r = i == 0 ? resumed : shop.place(attempts[i].user, attempts[i].cart, attempts[i].key);
     ASSERT_EQ(r.status, 201) << r.body;
     attempts[i].token = order_token_of(r);
-    EXPECT_EQ(str(r.json()["data"]["order"]["payment"], "gateway"), "razorpay");
+    EXPECT_TRUE(json_expect::at(r.json(), "data.order.payment.gateway", "razorpay"));
   }
   for (auto& a : attempts) {
     EXPECT_EQ(g.sessions_for(a.token), 1) << a.token;
@@ -234,7 +249,8 @@ TEST(order_gateways, kill_9_between_the_order_row_and_the_gateway_call) {
 
   // The gateway is slow: the order row is committed, the gateway call is in
   // flight, and the process dies.
-  g.razorpay->delay(3s);
+  g.razorpay->delay(3s);  // the fault: the gateway holds the call
+  auto calls_before = g.razorpay->requests();
   auto pending = std::async(std::launch::async, [&] {
     try {
       return shop.place(user, cart, key).status;
@@ -248,9 +264,10 @@ TEST(order_gateways, kill_9_between_the_order_row_and_the_gateway_call) {
         "o.token = p.order_token WHERE o.cart_token = $1::uuid",
         cart);
   };
-  // The order row is committed with its attempt pending; the slow call is under way.
+  // The order row is committed with its attempt pending; the slow call has
+  // reached the gateway, which holds it.
   ASSERT_TRUE(e2e::eventually([&] { return attempt_status() == "pending"; }, 10s));
-  std::this_thread::sleep_for(300ms);
+  ASSERT_TRUE(e2e::eventually([&] { return g.razorpay->requests() > calls_before; }, 10s));
   srv.kill_hard();
   EXPECT_EQ(pending.get(), 0);
   g.razorpay->delay(0ms);
@@ -260,19 +277,16 @@ TEST(order_gateways, kill_9_between_the_order_row_and_the_gateway_call) {
   // The dead request's key stays taken until its lease runs out (409 6002,
   // retryable); the client retries as told, and the retry resumes the order.
   e2e::reply r;
-  int conflicts = 0;
   ASSERT_TRUE(e2e::eventually(
       [&] {
         r = shop.place(user, cart, key);
         if (r.status == 409) {
-          EXPECT_EQ(r.json()["error"]["code"].GetInt(), 6002);
-          ++conflicts;
-          std::this_thread::sleep_for(500ms);
+          EXPECT_TRUE(json_expect::error_envelope(r.status, r.body, 409, 6002));
+          EXPECT_TRUE(json_expect::at(r.json(), "error.retryable", true));
         }
         return r.status != 409;
       },
       30s));
-  std::printf("retried %d time(s) while the key's lease ran out\n", conflicts);
   ASSERT_EQ(r.status, 201) << r.body;
   auto token = order_token_of(r);
   EXPECT_EQ(g.sessions_for(token), 1);
@@ -289,8 +303,7 @@ TEST(order_gateways, a_gateway_order_made_but_never_answered_is_found_again) {
   // Razorpay makes the order, and the answer is lost on the way.
   g.razorpay->create_then_drop(1);
   auto first = shop.place(user, cart, key);
-  ASSERT_EQ(first.status, 503) << first.body;
-  EXPECT_EQ(first.json()["error"]["code"].GetInt(), 4001);
+  ASSERT_TRUE(json_expect::error_envelope(first.status, first.body, 503, 4001));
   ASSERT_EQ(g.razorpay->orders().size(), 1u);
 
   // A restart, then the same request: the gateway's order is found, not made again.
@@ -299,8 +312,7 @@ TEST(order_gateways, a_gateway_order_made_but_never_answered_is_found_again) {
   auto again = shop.place(user, cart, key);
   ASSERT_EQ(again.status, 201) << again.body;
   EXPECT_EQ(g.razorpay->orders().size(), 1u);
-  EXPECT_EQ(str(again.json()["data"]["order"]["payment"], "gateway_order_id"),
-            g.razorpay->orders()[0].id);
+  EXPECT_EQ(gateway_order_of(again), g.razorpay->orders()[0].id);
 }
 
 TEST(order_gateways, fifty_requests_with_one_key_make_one_gateway_order) {
@@ -326,7 +338,7 @@ TEST(order_gateways, fifty_requests_with_one_key_make_one_gateway_order) {
     if (r.status == 201)
       tokens.insert(order_token_of(r));
     else
-      EXPECT_EQ(r.json()["error"]["code"].GetInt(), 6002) << r.body;
+      EXPECT_TRUE(json_expect::error_envelope(r.status, r.body, 409, 6002));
   }
   ASSERT_EQ(tokens.size(), 1u);
   EXPECT_EQ(g.sessions_for(*tokens.begin()), 1);
