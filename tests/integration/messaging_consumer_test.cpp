@@ -78,6 +78,15 @@ class Consumer : public ::testing::Test {
                    R"({"id":")" + id + R"("})", id, {{"correlation_id", "corr-" + id}});
   }
 
+  // Publishes a marker behind the test's messages and waits until the
+  // consumer handled it: what the consumer was going to do with the earlier
+  // ones (handle one twice, retry it) it has done by then. The handlers ack
+  // the marker.
+  bool pass_marker() {
+    publish("marker");
+    return eventually([&] { return seen.count("marker") == 1; }, 10s);
+  }
+
   scratch_topology topology{3};
   test_client client;
   calls seen;
@@ -91,9 +100,11 @@ TEST_F(Consumer, AcknowledgedMessagesAreHandledOnce) {
   publish("a");
   publish("b");
   ASSERT_TRUE(eventually([&] { return seen.size() == 2; }, 5s));
-  std::this_thread::sleep_for(300ms);
+  ASSERT_TRUE(pass_marker());
   c.stop();
-  EXPECT_EQ(seen.size(), 2u);
+  EXPECT_EQ(seen.size(), 3u);
+  EXPECT_EQ(seen.count("a"), 1u);
+  EXPECT_EQ(seen.count("b"), 1u);
   EXPECT_EQ(seen.seen[0].message_id, "a");
   EXPECT_EQ(seen.seen[0].correlation_id, "corr-a");
   EXPECT_EQ(seen.seen[0].routing_key, topology.names.binding_key);
@@ -132,13 +143,14 @@ TEST_F(Consumer, RetryRedeliversWithGrowingBackoffUntilTheDeadLetterQueue) {
 }
 
 TEST_F(Consumer, RejectDeadLettersAtOnceWithReasonRejected) {
-  consumer c(options([](const delivery&) { return outcome::reject; }));
+  consumer c(options(
+      [](const delivery& d) { return d.message_id == "marker" ? outcome::ack : outcome::reject; }));
   c.start();
   publish("hopeless");
   ASSERT_TRUE(eventually([&] { return client.message_count(topology.names.dlq) == 1; }, 5s));
-  std::this_thread::sleep_for(300ms);  // room for a wrong second attempt
+  ASSERT_TRUE(pass_marker());  // a wrong second attempt would have come first
   c.stop();
-  EXPECT_EQ(seen.size(), 1u);  // no retries spent on it
+  EXPECT_EQ(seen.count("hopeless"), 1u);  // no retries spent on it
   EXPECT_EQ(rejected, 1);
   EXPECT_EQ(redelivered, 0);
   EXPECT_EQ(client.message_count(topology.names.queue), 0u);
@@ -162,9 +174,10 @@ TEST_F(Consumer, RejectingOneMessageLeavesTheOthersAlone) {
   publish("good-2");
   ASSERT_TRUE(eventually([&] { return seen.size() == 3; }, 5s));
   ASSERT_TRUE(eventually([&] { return client.message_count(topology.names.dlq) == 1; }, 5s));
-  std::this_thread::sleep_for(300ms);
+  ASSERT_TRUE(pass_marker());
   c.stop();
-  EXPECT_EQ(seen.size(), 3u);
+  EXPECT_EQ(seen.size(), 4u);
+  for (std::string id : {"good-1", "bad", "good-2"}) EXPECT_EQ(seen.count(id), 1u) << id;
   EXPECT_EQ(rejected, 1);
   EXPECT_EQ(only_dead_letter().message_id, "bad");
   EXPECT_EQ(client.message_count(topology.names.queue), 0u);
@@ -176,9 +189,9 @@ TEST_F(Consumer, ARetriedMessageIsHandledAgainAndThenAcked) {
   c.start();
   publish("flaky");
   ASSERT_TRUE(eventually([&] { return seen.size() == 2; }, 5s));
-  std::this_thread::sleep_for(300ms);
+  ASSERT_TRUE(pass_marker());
   c.stop();
-  EXPECT_EQ(seen.size(), 2u);
+  EXPECT_EQ(seen.count("flaky"), 2u);
   EXPECT_EQ(redelivered, 1);
   EXPECT_EQ(client.message_count(topology.names.queue), 0u);
   EXPECT_EQ(client.message_count(topology.names.dlq), 0u);
@@ -199,30 +212,31 @@ TEST_F(Consumer, AThrowingHandlerCountsAsRetry) {
 }
 
 TEST_F(Consumer, AMessageInBackoffDoesNotHoldUpTheOthers) {
+  // A back-off of a minute: far beyond what load can add to the waits below,
+  // so "before the back-off is over" cannot be confused with "after it".
   auto o = options(
       [](const delivery& d) { return d.message_id == "slow" ? outcome::retry : outcome::ack; });
-  o.initial_backoff = 3s;
-  o.max_backoff = 3s;
+  o.initial_backoff = 60s;
+  o.max_backoff = 60s;
   consumer c(o);
   c.start();
   publish("slow");
-  ASSERT_TRUE(eventually([&] { return seen.size() == 1; }, 5s));
+  ASSERT_TRUE(eventually([&] { return seen.size() == 1; }, 10s));
   auto start = clock_type::now();
   publish("fast");
-  ASSERT_TRUE(eventually([&] { return seen.count("fast") == 1; }, 1s));
-  EXPECT_LT(clock_type::now() - start, 1s);
+  ASSERT_TRUE(eventually([&] { return seen.count("fast") == 1; }, 20s));
+  EXPECT_EQ(redelivered, 0) << "\"fast\" came only after \"slow\"'s back-off";
 
-  // stop() does not wait out the back-off either.
-  start = clock_type::now();
+  // stop() does not wait out the back-off either (a third of it at most).
   c.stop();
-  EXPECT_LT(clock_type::now() - start, 1s);
+  EXPECT_LT(clock_type::now() - start, 40s);
   EXPECT_EQ(redelivered, 0);
 }
 
 TEST_F(Consumer, ReconnectsAfterLosingTheBroker) {
-  testing::tcp_proxy proxy(5672);
+  testing::tcp_proxy proxy(testing::address_of(testing::amqp_url()));
   auto o = options([](const delivery&) { return outcome::ack; });
-  o.amqp_url = testing::amqp_url_for_port(proxy.port());
+  o.amqp_url = testing::url_via(testing::amqp_url(), proxy.port());
   consumer c(o);
   c.start();
   publish("before");
@@ -235,16 +249,31 @@ TEST_F(Consumer, ReconnectsAfterLosingTheBroker) {
   c.stop();
 }
 
+// The service may start before anyone declared its queue: the consumer keeps
+// trying, and consumes once the queue is there.
 TEST_F(Consumer, KeepsRetryingToConnectUntilTheQueueExists) {
+  scratch_topology later{3};  // names of its own, declared only below
+  // Each try is a connection of its own (a consume of a missing queue closes
+  // the channel, and the consumer starts over), so the proxy counts them.
+  testing::tcp_proxy proxy(testing::address_of(testing::amqp_url()));
   auto o = options([](const delivery&) { return outcome::ack; });
-  o.queue = "test.missing." + testing::unique_suffix();
+  o.amqp_url = testing::url_via(testing::amqp_url(), proxy.port());
+  o.queue = later.names.queue;
   consumer c(o);
   c.start();
-  std::this_thread::sleep_for(300ms);
-  auto start = clock_type::now();
-  c.stop();
-  EXPECT_LT(clock_type::now() - start, 1s);
+  ASSERT_TRUE(eventually([&] { return proxy.accepted() >= 3; }, 20s))
+      << "the consumer tried " << proxy.accepted() << " time(s) and gave up";
   EXPECT_EQ(seen.size(), 0u);
+
+  std::string error;
+  ASSERT_TRUE(later.declare(&error)) << error;
+  client.publish(later.names.events_exchange, later.names.binding_key, R"({"id":"late"})", "late");
+  // Its back-off between tries is at most 5 s.
+  EXPECT_TRUE(eventually([&] { return seen.count("late") == 1; }, 30s))
+      << "not consumed after " << proxy.accepted() << " connections";
+  c.stop();
+  EXPECT_EQ(seen.size(), 1u);
+  EXPECT_EQ(client.message_count(later.names.queue), 0u);
 }
 
 }  // namespace

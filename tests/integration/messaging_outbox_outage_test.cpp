@@ -5,9 +5,12 @@
 // reached a queue at least once: duplicates are allowed (and counted), losses
 // are not. The relay is never restarted: it has to resume by itself.
 //
-// These touch the shared broker, so they need its CLI (the tests run as root
-// where scripts/test started RabbitMQ) and fail, rather than skip, without it;
-// TearDown leaves a running broker behind even when a test failed.
+// These stop the test broker node (the one of scripts/test, never the demo's:
+// rabbitmqctl addresses RABBITMQ_NODENAME, which prepare_test_services sets),
+// so the suite runs alone; they need the CLI (as root) and fail, rather than
+// skip, without it. TearDown leaves a running broker behind even when a test
+// failed. The relay reaches the broker through a tcp_proxy, which counts its
+// connection attempts while the broker is away.
 #include <gtest/gtest.h>
 #include <sys/wait.h>
 
@@ -20,6 +23,7 @@
 
 #include "integration/messaging_outbox_schema.hpp"
 #include "integration/messaging_support.hpp"
+#include "integration/messaging_tcp_proxy.hpp"
 #include "messaging/outbox_relay.hpp"
 #include "messaging/topology.hpp"
 
@@ -102,7 +106,7 @@ class OutboxRelayOutage : public ::testing::Test {
   outbox_relay_options options() {
     outbox_relay_options o;
     o.database_url = schema.url();
-    o.amqp_url = testing::amqp_url();
+    o.amqp_url = testing::url_via(testing::amqp_url(), proxy.port());
     o.poll_interval = 200ms;
     // Small batches: the outage then falls between or inside batches rather
     // than after one big one.
@@ -121,7 +125,7 @@ class OutboxRelayOutage : public ::testing::Test {
         std::lock_guard<std::mutex> lock(mutex);
         inserted.insert(inserted.end(), rows.begin(), rows.end());
       }
-      std::this_thread::sleep_for(5ms);
+      std::this_thread::sleep_for(5ms);  // the pace of the load, not a wait for anything
     }
   }
 
@@ -202,6 +206,7 @@ class OutboxRelayOutage : public ::testing::Test {
   }
 
   outbox_schema schema;
+  testing::tcp_proxy proxy{testing::address_of(testing::amqp_url())};
   std::string routing_key = "test.outage." + testing::unique_suffix();
   std::string queue = "test.outage." + testing::unique_suffix();
   bool queue_declared = false;
@@ -219,7 +224,10 @@ TEST_F(OutboxRelayOutage, BrokerStopAndStartMidStreamLosesNothing) {
     EXPECT_FALSE(broker_answers());
     // Events committed while the broker is down wait in the outbox.
     insert_paced(rows_while_stopped);
-    std::this_thread::sleep_for(1s);  // the relay keeps trying meanwhile
+    // The relay keeps trying meanwhile: two more attempts, refused.
+    auto tried = proxy.attempts();
+    ASSERT_TRUE(eventually([&] { return proxy.attempts() >= tried + 2; }, broker_wait))
+        << "the relay stopped trying while the broker was down";
     auto start = run("rabbitmqctl -q start_app");
     ASSERT_EQ(start.status, 0) << "rabbitmqctl start_app: " << start.output;
     app_stopped = false;

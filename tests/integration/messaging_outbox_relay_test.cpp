@@ -39,6 +39,27 @@ class OutboxRelay : public ::testing::Test {
     return o;
   }
 
+  // Publishes a marker straight to the listener's routing key and collects
+  // everything that arrives up to it (the marker not included): whatever
+  // reached the queue before the marker was confirmed is in there, so an
+  // empty answer is a positive "nothing was published", not a timeout.
+  std::map<std::string, testing::received> receive_until_marker() {
+    const std::string marker = "marker-" + testing::unique_suffix();
+    test_client publisher;  // the listener's connection consumes: not that one
+    publisher.publish(events_exchange, routing_key, "{}", marker);
+    std::map<std::string, testing::received> out;
+    auto deadline = std::chrono::steady_clock::now() + 10s;
+    while (std::chrono::steady_clock::now() < deadline) {
+      auto m = listener.next(50ms);
+      if (!m) continue;
+      if (m->message_id == marker) return out;
+      ++received_total;
+      out.emplace(m->message_id, *m);
+    }
+    ADD_FAILURE() << "the marker never arrived";
+    return out;
+  }
+
   // Collects `n` messages (or what arrived before the timeout), by message id.
   std::map<std::string, testing::received> receive(std::size_t n,
                                                    std::chrono::milliseconds timeout) {
@@ -119,7 +140,7 @@ TEST_F(OutboxRelay, RowsCommittedWhileStoppedArePublishedAfterARestart) {
     relay.stop();
   }
   auto rows = schema.insert(routing_key, 3);
-  EXPECT_TRUE(receive(1, 300ms).empty());
+  EXPECT_TRUE(receive_until_marker().empty());
   EXPECT_EQ(schema.published(rows), 0u);
 
   outbox_relay relay(options());
@@ -140,9 +161,16 @@ TEST_F(OutboxRelay, UncommittedRowsAreNotPublished) {
           .exec1("INSERT INTO outbox (event_id, event_type, body) VALUES (gen_random_uuid(), '" +
                  routing_key + "', '{}') RETURNING event_id::text")[0]
           .as<std::string>();
-  EXPECT_TRUE(receive(1, 600ms).empty());
+  // A row committed after the open one (a later id) is published: the relay
+  // has looked at the outbox since the open insert, and passed it by.
+  auto later = schema.insert(routing_key, 1);
+  auto got = receive(1, 10s);
+  ASSERT_EQ(got.count(later[0].event_id), 1u);
+  EXPECT_TRUE(eventually([&] { return schema.published(later) == 1; }, 5s));
+  EXPECT_EQ(got.count(event_id), 0u);
+  EXPECT_TRUE(receive_until_marker().empty()) << "the uncommitted row was published";
   open_txn.commit();
-  auto got = receive(1, 3s);
+  got = receive(1, 10s);
   EXPECT_EQ(got.count(event_id), 1u);
 }
 
@@ -169,17 +197,21 @@ TEST_F(OutboxRelay, ARowTheBrokerNacksStaysPendingAndIsRetried) {
 }
 
 TEST_F(OutboxRelay, KeepsRowsPendingWhileTheBrokerIsAwayAndCatchesUp) {
-  testing::tcp_proxy proxy(5672);
+  testing::tcp_proxy proxy(testing::address_of(testing::amqp_url()));
   proxy.set_accepting(false);
   auto o = options();
-  o.amqp_url = testing::amqp_url_for_port(proxy.port());
+  o.amqp_url = testing::url_via(testing::amqp_url(), proxy.port());
   outbox_relay relay(o);
   relay.start();
 
   auto rows = schema.insert(routing_key, 2);
-  EXPECT_TRUE(eventually([&] { return relay.pending() == 2; }, 3s)) << relay.pending();
-  EXPECT_TRUE(receive(1, 300ms).empty());
+  EXPECT_TRUE(eventually([&] { return relay.pending() == 2; }, 10s)) << relay.pending();
+  // It tried the broker again after the rows were committed, and could not.
+  auto tried = proxy.attempts();
+  EXPECT_TRUE(eventually([&] { return proxy.attempts() > tried; }, 20s));
+  EXPECT_TRUE(receive_until_marker().empty());
   EXPECT_EQ(schema.published(rows), 0u);
+  EXPECT_EQ(proxy.accepted(), 0);
 
   proxy.set_accepting(true);
   ASSERT_EQ(receive(2, 8s).size(), 2u);
@@ -195,10 +227,9 @@ TEST_F(OutboxRelay, KeepsRowsPendingWhileTheBrokerIsAwayAndCatchesUp) {
 }
 
 TEST_F(OutboxRelay, ReconnectsAfterLosingThePostgresConnection) {
-  testing::tcp_proxy proxy(5432);
+  testing::tcp_proxy proxy(testing::address_of(testing::database_url()));
   auto o = options();
-  o.database_url = schema.url_via_port(proxy.port());
-  if (o.database_url.empty()) GTEST_SKIP() << "database is not on 127.0.0.1:5432";
+  o.database_url = testing::url_via(schema.url(), proxy.port());
   outbox_relay relay(o);
   relay.start();
   auto first = schema.insert(routing_key, 1);
@@ -243,10 +274,10 @@ TEST_F(OutboxRelay, AReturnedEventStaysPendingAndTheTopologyIsDeclaredAgain) {
 
 TEST_F(OutboxRelay, AfterReconnectingTheTopologyIsDeclaredAgain) {
   testing::scratch_topology topology(3);
-  testing::tcp_proxy proxy(5672);
+  testing::tcp_proxy proxy(testing::address_of(testing::amqp_url()));
   test_client admin;
   auto o = options();
-  o.amqp_url = testing::amqp_url_for_port(proxy.port());
+  o.amqp_url = testing::url_via(testing::amqp_url(), proxy.port());
   o.names = topology.names;
   o.topology = topology.opts;
   outbox_relay relay(o);
@@ -278,11 +309,13 @@ TEST_F(OutboxRelay, TwoRelaysNeverPublishTheSameRow) {
   auto rows = schema.insert(routing_key, 200);
   first.start();
   second.start();
-  auto got = receive(200, 15s);
+  auto got = receive(200, 30s);
   EXPECT_EQ(got.size(), 200u);
-  receive(1, 300ms);  // give duplicates a chance to show up
+  // A row is marked only after its publish was confirmed, so once all are
+  // marked any duplicate is in the queue ahead of the marker.
+  EXPECT_TRUE(eventually([&] { return schema.published(rows) == 200u; }, 10s));
+  receive_until_marker();
   EXPECT_EQ(received_total, 200u) << "a row was published twice";
-  EXPECT_EQ(schema.published(rows), 200u);
 }
 
 }  // namespace

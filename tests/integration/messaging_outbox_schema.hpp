@@ -1,8 +1,8 @@
 // A private PostgreSQL schema holding an outbox table exactly like the
 // migration's, for one test. The relay finds it through search_path, so it
-// sees only this test's rows: it neither publishes nor marks rows that other
-// suites left in the shared table, and nothing here depends on whether the
-// real migration has run yet.
+// sees only this test's rows: it neither publishes nor marks rows that earlier
+// tests of the suite left in this process's database, and nothing here
+// depends on the real migration.
 #pragma once
 
 #include <pqxx/pqxx>
@@ -56,15 +56,6 @@ class outbox_schema {
     std::string base = database_url();
     return base + (base.find('?') == std::string::npos ? "?" : "&") + "options=-csearch_path%3D" +
            name_;
-  }
-
-  // The same, but reaching PostgreSQL through 127.0.0.1:`port` (a proxy);
-  // empty if the configured database is not on 127.0.0.1:5432.
-  std::string url_via_port(std::uint16_t port) const {
-    std::string u = url();
-    auto at = u.find("@127.0.0.1:5432/");
-    if (at == std::string::npos) return {};
-    return u.replace(at, 16, "@127.0.0.1:" + std::to_string(port) + "/");
   }
 
   // Inserts rows in one committed transaction (one NOTIFY, like the service).

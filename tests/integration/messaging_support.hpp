@@ -1,6 +1,7 @@
-// Shared by the messaging integration suites: where the local broker and
-// database are, unique names, and a small synchronous AMQP client that the
-// tests use to look at what the code under test did.
+// Shared by the messaging integration suites: where the test broker and
+// database are (test_services: this process's own vhost and database), unique
+// names, and a small synchronous AMQP client that the tests use to look at
+// what the code under test did.
 #pragma once
 
 #include <amqp.h>
@@ -19,19 +20,13 @@
 #include "messaging/amqp_table.hpp"
 #include "messaging/confirm_publisher.hpp"
 #include "messaging/topology.hpp"
+#include "support/test_services.hpp"
 
 namespace checkout::messaging::testing {
 
-inline std::string env_or(const char* name, const char* fallback) {
-  const char* v = std::getenv(name);
-  return v != nullptr && *v != '\0' ? v : fallback;
-}
-inline std::string amqp_url() {
-  return env_or("AMQP_URL", "amqp://guest:guest@127.0.0.1:5672/%2f");
-}
-inline std::string database_url() {
-  return env_or("DATABASE_URL", "postgresql://checkout:checkout@127.0.0.1:5432/checkout");
-}
+using test_services::amqp_url;
+using test_services::database_url;
+using test_services::eventually;
 
 // Lower-case hex, unique enough to keep concurrent runs and reruns apart.
 inline std::string unique_suffix() {
@@ -39,10 +34,6 @@ inline std::string unique_suffix() {
   char buf[17];
   std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(rng()));
   return buf;
-}
-
-inline std::string amqp_url_for_port(std::uint16_t port) {
-  return "amqp://guest:guest@127.0.0.1:" + std::to_string(port) + "/%2f";
 }
 
 struct received {
@@ -242,16 +233,5 @@ struct scratch_topology {
   topology_names names;
   topology_options opts;
 };
-
-// Polls `condition` until it holds or `timeout` passes.
-template <typename F>
-bool eventually(F condition, std::chrono::milliseconds timeout) {
-  auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (condition()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
-  return condition();
-}
 
 }  // namespace checkout::messaging::testing

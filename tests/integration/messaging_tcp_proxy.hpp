@@ -1,9 +1,12 @@
-// A TCP forwarder between the code under test and the broker, so that tests
-// can take the broker "away" (refuse connections, cut open ones) without
-// touching the shared RabbitMQ.
+// A TCP forwarder between the code under test and the broker (or PostgreSQL),
+// so that tests can take the service "away" (refuse connections, cut open
+// ones) without touching the real one, and count how often the code under
+// test connected. Where the service is comes from its URL (the test
+// services' ports are whatever scripts/test chose).
 #pragma once
 
 #include <arpa/inet.h>
+#include <netdb.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <sys/socket.h>
@@ -11,15 +14,71 @@
 
 #include <atomic>
 #include <cstdint>
+#include <cstring>
 #include <stdexcept>
+#include <string>
 #include <thread>
 #include <vector>
 
 namespace checkout::messaging::testing {
 
+// host and port of a URL such as amqp://user:pw@host:port/vhost or
+// postgresql://user:pw@host:port/db?options.
+struct service_address {
+  std::string host;
+  std::uint16_t port = 0;
+};
+
+namespace detail {
+// [begin, end) of the authority's host:port part (after any user info).
+inline std::pair<std::size_t, std::size_t> host_port_span(const std::string& url) {
+  auto scheme = url.find("://");
+  if (scheme == std::string::npos) throw std::runtime_error("not a URL: " + url);
+  auto begin = scheme + 3;
+  auto end = url.find_first_of("/?", begin);
+  if (end == std::string::npos) end = url.size();
+  auto at = url.rfind('@', end);
+  if (at != std::string::npos && at >= begin) begin = at + 1;
+  return {begin, end};
+}
+}  // namespace detail
+
+inline service_address address_of(const std::string& url) {
+  auto [begin, end] = detail::host_port_span(url);
+  std::string hp = url.substr(begin, end - begin);
+  auto colon = hp.rfind(':');
+  if (colon == std::string::npos || hp.find(']', colon) != std::string::npos)
+    throw std::runtime_error("the URL names no port: " + url);
+  service_address a;
+  a.host = hp.substr(0, colon);
+  if (a.host.size() >= 2 && a.host.front() == '[') a.host = a.host.substr(1, a.host.size() - 2);
+  a.port = static_cast<std::uint16_t>(std::stoi(hp.substr(colon + 1)));
+  return a;
+}
+
+// `url` with its host:port replaced by 127.0.0.1:`port` (a tcp_proxy's),
+// everything else (credentials, vhost or database, options) kept.
+inline std::string url_via(const std::string& url, std::uint16_t port) {
+  auto [begin, end] = detail::host_port_span(url);
+  return url.substr(0, begin) + "127.0.0.1:" + std::to_string(port) + url.substr(end);
+}
+
 class tcp_proxy {
  public:
-  explicit tcp_proxy(std::uint16_t target_port) : target_port_(target_port) {
+  explicit tcp_proxy(const service_address& target) {
+    addrinfo hints{};
+    hints.ai_family = AF_UNSPEC;
+    hints.ai_socktype = SOCK_STREAM;
+    addrinfo* found = nullptr;
+    if (::getaddrinfo(target.host.c_str(), std::to_string(target.port).c_str(), &hints, &found) !=
+            0 ||
+        found == nullptr) {
+      throw std::runtime_error("tcp_proxy: cannot resolve " + target.host);
+    }
+    std::memcpy(&target_, found->ai_addr, found->ai_addrlen);
+    target_len_ = found->ai_addrlen;
+    target_family_ = found->ai_family;
+    ::freeaddrinfo(found);
     listen_fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
     int one = 1;
     ::setsockopt(listen_fd_, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
@@ -59,7 +118,11 @@ class tcp_proxy {
     drop_ = true;
     wake();
   }
+  // Connections forwarded to the service.
   int accepted() const { return accepted_.load(); }
+  // Connections the code under test opened, forwarded or not (while not
+  // accepting, or while the service refuses): its connection attempts.
+  int attempts() const { return attempts_.load(); }
 
  private:
   struct session {
@@ -81,12 +144,8 @@ class tcp_proxy {
   }
 
   int connect_target() {
-    int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    addr.sin_port = htons(target_port_);
-    if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+    int fd = ::socket(target_family_, SOCK_STREAM, 0);
+    if (::connect(fd, reinterpret_cast<const sockaddr*>(&target_), target_len_) != 0) {
       ::close(fd);
       return -1;
     }
@@ -138,6 +197,7 @@ class tcp_proxy {
       if (fds[1].revents != 0) {
         int client = ::accept(listen_fd_, nullptr, nullptr);
         if (client < 0) continue;
+        ++attempts_;
         int server = accepting_ ? connect_target() : -1;
         if (server < 0) {
           ::close(client);
@@ -149,7 +209,9 @@ class tcp_proxy {
     }
   }
 
-  std::uint16_t target_port_;
+  sockaddr_storage target_{};
+  socklen_t target_len_ = 0;
+  int target_family_ = AF_INET;
   std::uint16_t port_ = 0;
   int listen_fd_ = -1;
   int wake_[2] = {-1, -1};
@@ -157,6 +219,7 @@ class tcp_proxy {
   std::atomic<bool> accepting_{true};
   std::atomic<bool> drop_{false};
   std::atomic<int> accepted_{0};
+  std::atomic<int> attempts_{0};
   std::vector<session> sessions_;  // only touched by the proxy thread
   std::thread thread_;
 };

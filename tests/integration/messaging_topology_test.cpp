@@ -41,9 +41,14 @@ TEST(Topology, TheAuditQueueTakesEveryRoutingKeyAndDropsTheOldest) {
   EXPECT_EQ(c.message_count(t.names.audit_queue), 3u);
   // The work queue takes only its own binding key.
   EXPECT_TRUE(testing::eventually([&] { return c.message_count(t.names.queue) == 1; }, 2s));
+  // Exactly the three it holds (counted above), oldest first.
   c.consume(t.names.audit_queue, /*auto_ack=*/true);
   std::vector<std::string> kept;
-  while (auto m = c.next(500ms)) kept.push_back(m->message_id);
+  for (int i = 0; i < 3; ++i) {
+    auto m = c.next(10s);
+    ASSERT_TRUE(m) << "message " << i;
+    kept.push_back(m->message_id);
+  }
   EXPECT_EQ(kept, (std::vector<std::string>{"m-2", "m-3", "m-4"}));
 }
 
@@ -72,14 +77,23 @@ TEST(Topology, NackRequeueCountsTowardsTheDeliveryLimitAndDeadLetters) {
   ASSERT_TRUE(t.declare(&error)) << error;
 
   test_client c;
+  test_client observer;  // counts queues while `c` consumes
   c.publish(t.names.events_exchange, t.names.binding_key, R"({"n":1})", "m-1");
   c.consume(t.names.queue, /*auto_ack=*/false);
   std::vector<std::optional<std::int64_t>> counts;
-  while (auto m = c.next(1500ms)) {
-    counts.push_back(m->delivery_count);
-    c.nack(m->tag, /*requeue=*/true);
-    ASSERT_LT(counts.size(), 10u) << "never dead-lettered";
-  }
+  // NACK every delivery until the message is in the DLQ: from then on no
+  // delivery can come, so the count is final without waiting for quiet.
+  bool dead_lettered = testing::eventually(
+      [&] {
+        if (auto m = c.next(100ms)) {
+          counts.push_back(m->delivery_count);
+          c.nack(m->tag, /*requeue=*/true);
+          return false;
+        }
+        return observer.message_count(t.names.dlq) == 1;
+      },
+      20s);
+  ASSERT_TRUE(dead_lettered) << "never dead-lettered after " << counts.size() << " deliveries";
   std::string seen;
   for (auto& n : counts) seen += (n ? std::to_string(*n) : std::string("-")) + " ";
   std::cout << "x-delivery-count per delivery: " << seen << "\n";
@@ -87,8 +101,7 @@ TEST(Topology, NackRequeueCountsTowardsTheDeliveryLimitAndDeadLetters) {
   ASSERT_EQ(counts.size(), 2u) << seen;  // max_deliveries attempts, then the DLQ
   EXPECT_FALSE(counts[0].has_value());   // first delivery: no header
   EXPECT_EQ(counts[1], 1);
-  EXPECT_TRUE(testing::eventually([&] { return c.message_count(t.names.dlq) == 1; }, 3s));
-  EXPECT_EQ(c.message_count(t.names.queue), 0u);
+  EXPECT_EQ(observer.message_count(t.names.queue), 0u);
 }
 
 }  // namespace

@@ -1,12 +1,17 @@
 // Shared by the payment suite: attempts to pay, an actor system to ask the
-// gateway actors from a test thread, a stopwatch.
+// gateway actors from a test thread, a stopwatch, a clock the test moves.
 #pragma once
 
+#include <atomic>
 #include <caf/actor_system.hpp>
 #include <caf/actor_system_config.hpp>
 #include <caf/scoped_actor.hpp>
 #include <chrono>
+#include <functional>
+#include <future>
+#include <memory>
 #include <string>
+#include <utility>
 
 #include "actors/common/ids.hpp"
 #include "actors/common/time.hpp"
@@ -46,23 +51,61 @@ class stopwatch {
     return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() -
                                                                  start_);
   }
-  double elapsed_ms() const {
-    return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start_)
-        .count();
-  }
 
  private:
   std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
 };
 
-// Asks `target` and waits (this is a test thread): the value or the error.
+// Asks `target` and waits up to `limit` (this is a test thread): the value or
+// the error (sec::request_timeout when no answer came in time).
 template <class T, class... Ts>
-caf::expected<T> ask(caf::scoped_actor& self, const caf::actor& target, Ts&&... xs) {
+caf::expected<T> ask_within(caf::scoped_actor& self, std::chrono::milliseconds limit,
+                            const caf::actor& target, Ts&&... xs) {
   caf::expected<T> out = caf::make_error(caf::sec::request_timeout);
-  self->request(target, std::chrono::seconds(60), std::forward<Ts>(xs)...)
+  self->request(target, limit, std::forward<Ts>(xs)...)
       .receive([&](T& value) { out = std::move(value); },
                [&](caf::error& err) { out = std::move(err); });
   return out;
 }
+
+// The same with a minute, for calls that may take their full retries.
+template <class T, class... Ts>
+caf::expected<T> ask(caf::scoped_actor& self, const caf::actor& target, Ts&&... xs) {
+  return ask_within<T>(self, std::chrono::seconds(60), target, std::forward<Ts>(xs)...);
+}
+
+// Runs `call` on a thread of its own while `server` (a fake_http_server or
+// fake_gateway) holds every response, then releases them. Answers what the
+// call returned and whether it returned while the response was still held:
+// a client that gave up by its own deadline did; one that waited for the
+// answer gets it only after `give_up` (then fails instead of hanging).
+template <class Server, class F>
+auto while_held(Server& server, F call,
+                std::chrono::milliseconds give_up = std::chrono::seconds(20)) {
+  server.hold();
+  auto pending = std::async(std::launch::async, std::move(call));
+  bool returned_while_held = pending.wait_for(give_up) == std::future_status::ready;
+  server.release();
+  return std::make_pair(pending.get(), returned_while_held);
+}
+
+// A steady clock that moves only when the test says so, for the circuit
+// breaker's cool-down (gateway_actor_options::clock): the test passes the
+// cool-down by advancing it, never by sleeping through it. Shared, because
+// the gateway actor may call it until the actor system is gone.
+class manual_clock {
+ public:
+  using clock = std::chrono::steady_clock;
+
+  std::function<clock::time_point()> fn() const {
+    auto t = ticks_;
+    return [t] { return clock::time_point(clock::duration(t->load())); };
+  }
+  void advance(clock::duration d) { ticks_->fetch_add(d.count()); }
+
+ private:
+  std::shared_ptr<std::atomic<clock::rep>> ticks_ =
+      std::make_shared<std::atomic<clock::rep>>(clock::duration(std::chrono::hours(1)).count());
+};
 
 }  // namespace payment_test

@@ -1,18 +1,18 @@
 // A PostgreSQL schema of a test's own: the test migrates into it from nothing
 // and it is dropped afterwards, so tests neither see nor leave rows.
+// (The database itself is this test process's own: support/test_services.)
 #pragma once
 
-#include <cstdlib>
 #include <pqxx/pqxx>
 #include <random>
 #include <string>
 
+#include "support/test_services.hpp"
+
 namespace persistence_test {
 
-inline std::string database_url() {
-  const char* url = std::getenv("DATABASE_URL");
-  return url ? url : "postgresql://checkout:checkout@127.0.0.1:5432/checkout";
-}
+using test_services::database_url;
+using test_services::eventually;
 
 class scratch_schema {
  public:

@@ -96,7 +96,14 @@ TEST(idempotency, begin_replay_mismatch_and_release) {
   // A lease that ran out (the first request died) is taken over.
   idempotency_key_ref dead{"u1", "orders", "k3"};
   in_txn([&](auto& w) { return begin_request(w, dead, "h1", std::chrono::milliseconds(1)); });
-  std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  // Until the database's clock has passed the lease (no guess at how long).
+  ASSERT_TRUE(persistence_test::eventually(
+      [&] {
+        pqxx::read_transaction t(c);
+        return t.exec1("SELECT locked_until < now() FROM idempotency_keys WHERE key = 'k3'")[0]
+            .as<bool>();
+      },
+      std::chrono::seconds(10)));
   EXPECT_EQ(in_txn([&](auto& w) { return begin_request(w, dead, "h1", lease); }).what,
             idempotency_decision::proceed);
 }

@@ -24,6 +24,7 @@ namespace {
 
 using namespace checkout;
 using namespace std::chrono_literals;
+using persistence_test::eventually;
 using persistence_test::scratch_schema;
 
 struct seen_events {
@@ -45,16 +46,6 @@ caf::behavior counting_orders(caf::event_based_actor* self, seen_events* seen) {
         return make_error(errc::unavailable, "order busy");
       },
   };
-}
-
-template <class Pred>
-bool within(std::chrono::milliseconds limit, Pred pred) {
-  auto until = std::chrono::steady_clock::now() + limit;
-  while (std::chrono::steady_clock::now() < until) {
-    if (pred()) return true;
-    std::this_thread::sleep_for(20ms);
-  }
-  return pred();
 }
 
 class webhook_supervisor_test : public ::testing::Test {
@@ -103,18 +94,18 @@ class webhook_supervisor_test : public ::testing::Test {
 TEST_F(webhook_supervisor_test, a_dead_child_is_restarted_and_the_inbox_is_applied_again) {
   supervisor = spawn_webhook_supervisor(sys, ctx);
   // The worker's scan at start hands the unapplied event to its order.
-  ASSERT_TRUE(within(5s, [&] { return seen.count("evt_left") == 1; }));
+  ASSERT_TRUE(eventually([&] { return seen.count("evt_left") == 1; }, 5s));
   auto before = children();
   ASSERT_TRUE(before.intake);
   ASSERT_EQ(before.restarts, 0);
 
   self->send_exit(before.intake, caf::exit_reason::kill);
-  ASSERT_TRUE(within(5s, [&] { return children().restarts == 1; }));
+  ASSERT_TRUE(eventually([&] { return children().restarts == 1; }, 5s));
   auto after = children();
   EXPECT_NE(after.intake, before.intake);
   EXPECT_EQ(after.inbox, before.inbox);
   // The restart made the worker look at the inbox again.
-  EXPECT_TRUE(within(5s, [&] { return seen.count("evt_left") == 2; }));
+  EXPECT_TRUE(eventually([&] { return seen.count("evt_left") == 2; }, 5s));
 
   // The new intake answers: a delivery with a bad signature is refused.
   webhook_delivery d;
@@ -129,16 +120,16 @@ TEST_F(webhook_supervisor_test, a_dead_child_is_restarted_and_the_inbox_is_appli
 
   // A dead worker comes back too, and scans at its start.
   self->send_exit(after.inbox, caf::exit_reason::kill);
-  ASSERT_TRUE(within(5s, [&] { return children().restarts == 2; }));
+  ASSERT_TRUE(eventually([&] { return children().restarts == 2; }, 5s));
   EXPECT_NE(children().inbox, after.inbox);
-  EXPECT_TRUE(within(5s, [&] { return seen.count("evt_left") == 3; }));
+  EXPECT_TRUE(eventually([&] { return seen.count("evt_left") == 3; }, 5s));
   // Each failed try is recorded on the row for operators; it stays unapplied.
   pqxx::connection c(schema.url());
   auto row = [&] {
     pqxx::read_transaction t(c);
     return t.exec1("SELECT attempts, last_error, applied_at IS NULL FROM webhook_events");
   };
-  EXPECT_TRUE(within(5s, [&] { return row()[0].as<int>() == 3; }));
+  EXPECT_TRUE(eventually([&] { return row()[0].as<int>() == 3; }, 5s));
   EXPECT_NE(row()[1].as<std::string>().find("order busy"), std::string::npos);
   EXPECT_TRUE(row()[2].as<bool>());
 }

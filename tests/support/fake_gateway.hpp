@@ -58,6 +58,10 @@ class fake_gateway {
 
   // --- faults ---
   void delay(std::chrono::milliseconds d) { server_->set_delay(d); }
+  // Requests wait unanswered until release() (fake_http_server::hold).
+  void hold() { server_->hold(); }
+  void release() { server_->release(); }
+  int held() const { return server_->held(); }
   void fail_next(int n, int status = 500) { server_->fail_next(n, status); }
   void fail_all(bool on, int status = 500) { server_->fail_all(on, status); }
   void drop_next(int n) { server_->drop_next(n); }

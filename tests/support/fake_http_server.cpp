@@ -30,6 +30,18 @@ struct fake_http_server::impl {
   bool fail_always = false;
   int drop_count = 0;
   std::atomic<int> requests{0};
+  bool holding = false;
+  // Held requests, each the rest of its handling. Declared after the
+  // io_context: they own sockets of it and must go first.
+  std::vector<std::function<void()>> parked;
+
+  // Keeps `resume` for release() while holding; false when not holding.
+  bool park(std::function<void()> resume) {
+    std::lock_guard<std::mutex> guard(mu);
+    if (!holding) return false;
+    parked.push_back(std::move(resume));
+    return true;
+  }
 
   // What to do with a request that just arrived (under the lock).
   enum class fault { none, drop, fail };
@@ -73,11 +85,18 @@ struct connection : std::enable_shared_from_this<connection> {
     bhttp::async_read(socket, buffer, req, [self](beast::error_code ec, std::size_t) {
       if (ec) return self->close();
       self->server->requests.fetch_add(1);
-      auto delay = self->server->current_delay();
-      if (delay.count() <= 0) return self->process();
-      self->timer.expires_after(delay);
-      self->timer.async_wait([self](beast::error_code) { self->process(); });
+      if (self->server->park([self] { self->proceed(); })) return;
+      self->proceed();
     });
+  }
+
+  // The delay (if any), then the answer.
+  void proceed() {
+    auto delay = server->current_delay();
+    if (delay.count() <= 0) return process();
+    auto self = shared_from_this();
+    timer.expires_after(delay);
+    timer.async_wait([self](beast::error_code) { self->process(); });
   }
 
   void close() {
@@ -173,6 +192,7 @@ fake_http_server::fake_http_server(fake_handler handler) : impl_(std::make_uniqu
 fake_http_server::~fake_http_server() {
   impl_->ioc.stop();
   for (auto& t : impl_->threads) t.join();
+  impl_->parked.clear();  // held connections close here, while their io_context lives
   beast::error_code ignored;
   impl_->acceptor.close(ignored);
   // impl_ goes now: its io_context destroys the connections still pending.
@@ -189,6 +209,27 @@ std::string fake_http_server::base_url() const {
 void fake_http_server::set_delay(std::chrono::milliseconds delay) {
   std::lock_guard<std::mutex> guard(impl_->mu);
   impl_->delay = delay;
+}
+
+void fake_http_server::hold() {
+  std::lock_guard<std::mutex> guard(impl_->mu);
+  impl_->holding = true;
+}
+
+void fake_http_server::release() {
+  std::vector<std::function<void()>> resume;
+  {
+    std::lock_guard<std::mutex> guard(impl_->mu);
+    impl_->holding = false;
+    resume.swap(impl_->parked);
+  }
+  // On the server's threads, like every other step of a connection.
+  for (auto& r : resume) asio::post(impl_->ioc, std::move(r));
+}
+
+int fake_http_server::held() const {
+  std::lock_guard<std::mutex> guard(impl_->mu);
+  return static_cast<int>(impl_->parked.size());
 }
 
 void fake_http_server::fail_next(int n, int status) {

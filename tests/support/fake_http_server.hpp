@@ -1,7 +1,8 @@
 // A real HTTP/1.1 server on 127.0.0.1 for tests (port 0: any free port), with
 // faults that can be switched on from the test's thread: a delay before every
-// answer, 5xx answers, connections dropped without an answer. One request per
-// connection (the client under test opens a fresh one each time).
+// answer, answers held until the test releases them, 5xx answers, connections
+// dropped without an answer. One request per connection (the client under
+// test opens a fresh one each time).
 #pragma once
 
 #include <atomic>
@@ -49,6 +50,16 @@ class fake_http_server {
 
   // Every answer waits this long first (the request is handled after the wait).
   void set_delay(std::chrono::milliseconds delay);
+  // From now on requests that arrive wait, unhandled, until release(): a
+  // gateway that hangs for exactly as long as the test wants, so a test can
+  // show what happens *while* a call is stuck instead of timing it.
+  void hold();
+  // Handles (and answers) every held request, as if it had just arrived, and
+  // stops holding. An answer to a client that gave up meanwhile is lost, but
+  // the handler has run (a held create still creates).
+  void release();
+  // Requests waiting in hold() now.
+  int held() const;
   // The next `n` requests get `status` without reaching the handler.
   void fail_next(int n, int status = 500);
   // Every request gets `status` while on.
