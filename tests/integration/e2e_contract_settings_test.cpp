@@ -18,48 +18,11 @@ using namespace std::chrono_literals;
 
 namespace {
 
-struct run_result {
-  int code = -1;  // the exit status; -1 when it was still running after 15 s
-  std::string output;
-};
-
 // Runs checkoutd with exactly `env` and `args` until it exits, or kills it
 // after 15 s: a binary that accepted its settings goes on to serve.
-run_result run(const std::map<std::string, std::string>& env, std::vector<std::string> args = {}) {
-  char path[] = "/tmp/checkoutd-settings-XXXXXX";
-  int fd = ::mkstemp(path);
-  std::vector<std::string> flat;
-  for (const auto& [k, v] : env) flat.push_back(k + "=" + v);
-  std::vector<char*> envp;
-  for (auto& s : flat) envp.push_back(s.data());
-  envp.push_back(nullptr);
-  const char* bin_env = std::getenv("CHECKOUTD_BIN");
-  std::string bin = bin_env ? bin_env : CHECKOUTD_DEFAULT_BIN;
-  std::vector<char*> argv{bin.data()};
-  for (auto& a : args) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  pid_t pid = ::fork();
-  if (pid == 0) {
-    ::dup2(fd, STDOUT_FILENO);
-    ::dup2(fd, STDERR_FILENO);
-    ::execve(bin.c_str(), argv.data(), envp.data());
-    ::_exit(127);
-  }
-  ::close(fd);
-  run_result out;
-  int status = 0;
-  if (!e2e::eventually([&] { return ::waitpid(pid, &status, WNOHANG) == pid; }, 15s)) {
-    ::kill(pid, SIGKILL);
-    ::waitpid(pid, &status, 0);
-  } else if (WIFEXITED(status)) {
-    out.code = WEXITSTATUS(status);
-  }
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  out.output = text.str();
-  ::unlink(path);
-  return out;
+e2e::exit_result run(const std::map<std::string, std::string>& env,
+                     std::vector<std::string> args = {}) {
+  return e2e::run_to_exit(env, std::move(args), 15s);
 }
 
 // What a development instance of this test process would start with.

@@ -194,47 +194,10 @@ TEST_F(OwaspForgeryStripeOn, a_razorpay_event_naming_a_stripe_order_is_wrong_gat
 
 // ---- production ------------------------------------------------------------------
 
-struct exit_status {
-  int code = -1;
-  std::string stderr_text;
-};
-
 // Runs checkoutd with exactly `env` (nothing inherited) until it exits, or
 // kills it after 10 s (a server that started: code -1).
-exit_status run_to_exit(const std::map<std::string, std::string>& env) {
-  char path[] = "/tmp/checkoutd-stderr-XXXXXX";
-  int fd = ::mkstemp(path);
-  std::vector<std::string> flat;
-  for (const auto& [k, v] : env) flat.push_back(k + "=" + v);
-  std::vector<char*> envp;
-  for (auto& s : flat) envp.push_back(s.data());
-  envp.push_back(nullptr);
-  const char* bin_env = std::getenv("CHECKOUTD_BIN");
-  std::string bin = bin_env ? bin_env : CHECKOUTD_DEFAULT_BIN;
-  pid_t pid = ::fork();
-  if (pid == 0) {
-    ::dup2(fd, STDERR_FILENO);
-    ::dup2(fd, STDOUT_FILENO);
-    char* argv[] = {bin.data(), nullptr};
-    ::execve(bin.c_str(), argv, envp.data());
-    ::_exit(127);
-  }
-  ::close(fd);
-  exit_status out;
-  int status = 0;
-  bool exited = e2e::eventually([&] { return ::waitpid(pid, &status, WNOHANG) == pid; }, 10s);
-  if (!exited) {
-    ::kill(pid, SIGKILL);
-    ::waitpid(pid, &status, 0);
-  } else if (WIFEXITED(status)) {
-    out.code = WEXITSTATUS(status);
-  }
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  out.stderr_text = text.str();
-  ::unlink(path);
-  return out;
+e2e::exit_result run_to_exit(const std::map<std::string, std::string>& env) {
+  return e2e::run_to_exit(env, {}, 10s);
 }
 
 // What an operator would start production with: secrets of its own. The
@@ -289,9 +252,9 @@ TEST(OwaspForgeryProduction, unsafe_settings_stop_start_up_naming_the_setting) {
   };
   for (const auto& c : cases) {
     auto r = run_to_exit(production_env(c.change, c.unset));
-    EXPECT_NE(r.code, 0) << c.name << ": " << r.stderr_text;
+    EXPECT_NE(r.code, 0) << c.name << ": " << r.output;
     EXPECT_NE(r.code, -1) << c.name << ": it started";
-    EXPECT_NE(r.stderr_text.find(c.setting), std::string::npos) << c.name << ": " << r.stderr_text;
+    EXPECT_NE(r.output.find(c.setting), std::string::npos) << c.name << ": " << r.output;
   }
 }
 

@@ -11,7 +11,9 @@
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <fstream>
 #include <pqxx/pqxx>
+#include <sstream>
 #include <stdexcept>
 
 #include "actors/common/ids.hpp"
@@ -52,6 +54,43 @@ std::string binary() {
 }
 
 }  // namespace
+
+exit_result run_to_exit(const std::map<std::string, std::string>& env,
+                        std::vector<std::string> args, std::chrono::milliseconds limit) {
+  char path[] = "/tmp/checkoutd-run-XXXXXX";
+  int fd = ::mkstemp(path);
+  std::vector<std::string> flat;
+  for (const auto& [k, v] : env) flat.push_back(k + "=" + v);
+  std::vector<char*> envp;
+  for (auto& s : flat) envp.push_back(s.data());
+  envp.push_back(nullptr);
+  std::string bin = binary();
+  std::vector<char*> argv{bin.data()};
+  for (auto& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  pid_t pid = ::fork();
+  if (pid == 0) {
+    ::dup2(fd, STDOUT_FILENO);
+    ::dup2(fd, STDERR_FILENO);
+    ::execve(bin.c_str(), argv.data(), envp.data());
+    ::_exit(127);
+  }
+  ::close(fd);
+  exit_result out;
+  int status = 0;
+  if (!eventually([&] { return ::waitpid(pid, &status, WNOHANG) == pid; }, limit)) {
+    ::kill(pid, SIGKILL);
+    ::waitpid(pid, &status, 0);
+  } else if (WIFEXITED(status)) {
+    out.code = WEXITSTATUS(status);
+  }
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  out.output = text.str();
+  ::unlink(path);
+  return out;
+}
 
 rapidjson::Document reply::json() const {
   rapidjson::Document d;

@@ -83,6 +83,19 @@ inline std::string str(const rapidjson::Value& v, const char* key) {
   return v.IsObject() && v.HasMember(key) && v[key].IsString() ? v[key].GetString() : std::string();
 }
 
+// How a checkoutd run to its end went: its exit status (-1 when it was still
+// running at the limit and was killed: it accepted its settings and served)
+// and what it wrote to stdout and stderr.
+struct exit_result {
+  int code = -1;
+  std::string output;
+};
+// Runs checkoutd with exactly `env` (nothing inherited) and `args` until it
+// exits, or kills it after `limit`.
+exit_result run_to_exit(const std::map<std::string, std::string>& env,
+                        std::vector<std::string> args = {},
+                        std::chrono::milliseconds limit = std::chrono::seconds(15));
+
 std::string token_for(const std::string& user_id, bool admin = false);
 std::string unique(const std::string& prefix);
 std::string razorpay_signature(const std::string& body);
