@@ -98,7 +98,7 @@ drop_test_services() {
   local prefix=${CHECKOUT_TEST_PREFIX:?} left=0 name
   # The broker may have been left stopped by a failed fault test.
   rabbitmqctl -q start_app >/dev/null 2>&1 || true
-  psql -q "$CHECKOUT_TEST_DATABASE_ADMIN_URL" \
+  [ -z "${CHECKOUT_TEST_DATABASE_TEMPLATE:-}" ] || psql -q "$CHECKOUT_TEST_DATABASE_ADMIN_URL" \
     -c "DROP DATABASE IF EXISTS \"$CHECKOUT_TEST_DATABASE_TEMPLATE\" WITH (FORCE)" >/dev/null
   for name in $(psql -qtA "$CHECKOUT_TEST_DATABASE_ADMIN_URL" \
     -c "SELECT datname FROM pg_database WHERE datname LIKE '${prefix}\_%'"); do

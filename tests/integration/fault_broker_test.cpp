@@ -4,7 +4,6 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
-#include <thread>
 
 #include "fault_support.hpp"
 
@@ -48,46 +47,70 @@ TEST_F(fault_broker, stop_app_and_closed_connections_during_a_stream) {
   opts.user_prefix = "broker";
   opts.pace = 50ms;  // about 25 s in all, so that the outage falls inside the stream
 
+  // Checkouts that must finish while the broker is stopped: 10 % of the
+  // stream, about 2.5 s of arrivals at this pace.
+  constexpr int during_outage = checkouts / 10;
   std::vector<std::string> failures;
   double outage_seconds = 0;
   long long pending_at_restart = 0;
   int readyz_during_outage = 0;
   int done_at_stop = 0, done_at_start = 0;
-  std::chrono::steady_clock::time_point back_at;
   auto run = [&](const std::string& args) {
     auto r = fault::rabbitmqctl(args);
     if (r.status != 0) failures.push_back("rabbitmqctl " + args + ": " + r.output);
   };
+  // The service's two connections, the relay's and the consumer's, are cut
+  // (each time once they are open again).
+  const std::vector<std::string> clients = {"checkout outbox relay",
+                                            "checkout consumer checkout.enrollment"};
+  std::vector<int> closed;
+  auto cut = [&] {
+    std::string error;
+    closed.push_back(fault::close_connections("fault test", clients, &error));
+    if (!error.empty()) failures.push_back("closing connections: " + error);
+  };
   auto stream = fault::run_stream(srv.port(), opts, [&](const std::atomic<int>& done) {
-    auto at = [&](int n) {
-      while (done.load() < n) std::this_thread::sleep_for(10ms);
-    };
-    at(checkouts * 15 / 100);
-    run("close_all_connections \"fault test\"");
-    at(checkouts * 30 / 100);
+    fault::reached(done, checkouts * 15 / 100);
+    cut();
+    fault::reached(done, checkouts * 30 / 100);
     auto t0 = std::chrono::steady_clock::now();
     run("stop_app");
     done_at_stop = done.load();
-    // Checkouts go on while the broker is away; their events wait in the outbox.
-    std::this_thread::sleep_for(4s);
-    try {
-      readyz_during_outage = e2e::call(srv.port(), "GET", "/readyz").status;
-    } catch (const std::exception&) {
-    }
-    pending_at_restart = pending_since(since);
-    done_at_start = done.load();
+    // The outage lasts until it has shown what it is for: checkouts go on
+    // without the broker, their events wait in the outbox, /readyz says so.
+    bool shown = test_services::eventually(
+        [&] {
+          try {
+            readyz_during_outage = e2e::call(srv.port(), "GET", "/readyz").status;
+          } catch (const std::exception&) {
+            readyz_during_outage = 0;
+          }
+          pending_at_restart = pending_since(since);
+          done_at_start = done.load();
+          return readyz_during_outage == 503 && pending_at_restart > 0 &&
+                 done_at_start - done_at_stop >= during_outage;
+        },
+        60s);
+    if (!shown)
+      failures.push_back("during 60 s without the broker: /readyz " +
+                         std::to_string(readyz_during_outage) + ", " +
+                         std::to_string(pending_at_restart) + " events waiting, " +
+                         std::to_string(done_at_start - done_at_stop) + " checkouts finished");
     run("start_app");
-    back_at = std::chrono::steady_clock::now();
-    outage_seconds = std::chrono::duration<double>(back_at - t0).count();
-    at(checkouts * 85 / 100);
-    run("close_all_connections \"fault test\"");
+    outage_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    fault::reached(done, checkouts * 85 / 100);
+    cut();
   });
   for (auto& f : failures) ADD_FAILURE() << f;
   ASSERT_TRUE(srv.alive());
+  ASSERT_EQ(closed.size(), 2u);
+  for (auto n : closed) EXPECT_EQ(n, 2) << "the relay's and the consumer's connections closed";
 
   auto f = fault::audit(stream.checkouts, tap, 90s);
   fault::report("stream_seconds", std::to_string(stream.seconds));
   fault::report("outage_seconds", std::to_string(outage_seconds));
+  fault::report("connections_closed", std::to_string(closed.empty() ? 0 : closed.front()) + "," +
+                                          std::to_string(closed.size() < 2 ? 0 : closed.back()));
   fault::report("outbox_pending_when_the_broker_came_back", std::to_string(pending_at_restart));
   fault::report("readyz_during_outage", std::to_string(readyz_during_outage));
   fault::report("checkouts_finished_while_the_broker_was_stopped",
@@ -98,9 +121,11 @@ TEST_F(fault_broker, stop_app_and_closed_connections_during_a_stream) {
   EXPECT_EQ(f.unfinished, 0) << why;
   EXPECT_EQ(f.lost, 0) << why;
   EXPECT_EQ(f.duplicated, 0) << why;
-  // The outage must have held events back, or it tested nothing.
+  // The outage must have held events back, or it tested nothing; and the
+  // checkouts went on without the broker.
   EXPECT_GT(pending_at_restart, 0);
   EXPECT_EQ(readyz_during_outage, 503);
+  EXPECT_GE(done_at_start - done_at_stop, during_outage);
   // Still the first process: it recovered by itself.
   EXPECT_TRUE(srv.alive());
   EXPECT_EQ(e2e::call(srv.port(), "GET", "/readyz").status, 200);

@@ -5,8 +5,6 @@
 // replay must enroll it exactly once per line.
 #include <gtest/gtest.h>
 
-#include <thread>
-
 #include "actors/common/ids.hpp"
 #include "fault_support.hpp"
 
@@ -100,29 +98,38 @@ TEST_F(fault_poison, a_poison_order_goes_to_the_dlq_and_is_replayed_after_the_fi
   auto admin = e2e::token_for("fault-admin", true);
   auto internships = fault::make_internships(port, 2, 30000);
 
-  // Nine orders; the middle one is poisoned before anything is paid.
-  std::vector<fault::checkout> orders(9);
+  // Nine orders; the middle one is poisoned before anything is paid. Two
+  // more are paid later as markers: once a marker is enrolled, the consumer
+  // has moved past everything published before it.
+  std::vector<fault::checkout> orders(9), markers(2);
   auto run = checkout::random_hex(4);
-  for (size_t i = 0; i < orders.size(); ++i) {
-    orders[i].user = "poison-" + run + "-" + std::to_string(i);
-    orders[i].internships = internships;  // two lines each
-    ASSERT_TRUE(fault::place_only(port, orders[i], 30s)) << orders[i].error;
-  }
+  auto place = [&](fault::checkout& o, const std::string& name) {
+    o.user = "poison-" + run + "-" + name;
+    o.internships = internships;  // two lines each
+    return fault::place_only(port, o, 30s);
+  };
+  for (size_t i = 0; i < orders.size(); ++i)
+    ASSERT_TRUE(place(orders[i], std::to_string(i))) << orders[i].error;
+  for (size_t i = 0; i < markers.size(); ++i)
+    ASSERT_TRUE(place(markers[i], "marker" + std::to_string(i))) << markers[i].error;
   auto& bad = orders[4];
   poison(bad.order_token);
+  auto pay_and_wait = [&](const fault::checkout& o) {
+    auto r = fault::pay(port, o);
+    EXPECT_EQ(r.status, 200) << r.body;
+    return test_services::eventually([&] { return status_of(o.order_token) == "completed"; }, 30s);
+  };
 
   auto t0 = std::chrono::steady_clock::now();
   for (auto& o : orders) {
-    auto body = fault::payment_body("payment.captured", o.gateway_order_id, o.total,
-                                    "pay_" + o.gateway_order_id.substr(6));
-    auto r = fault::deliver(port, body, "evt-" + o.user);
+    auto r = fault::pay(port, o);
     ASSERT_EQ(r.status, 200) << r.body;
   }
 
   // The poison message dead-letters; GET /admin/dlq shows it.
   dlq_entry entry;
   std::string last_body;
-  ASSERT_TRUE(e2e::eventually(
+  ASSERT_TRUE(test_services::eventually(
       [&] {
         entry = find_in_dlq(port, admin, bad.order_token, &last_body);
         return entry.found;
@@ -140,8 +147,10 @@ TEST_F(fault_poison, a_poison_order_goes_to_the_dlq_and_is_replayed_after_the_fi
   EXPECT_EQ(entry.event_type, "order.paid");
   EXPECT_EQ(entry.routing_key, "order.paid");
   EXPECT_EQ(entry.reason, "delivery_limit");
-  // Nothing tries again once it is dead-lettered.
-  std::this_thread::sleep_for(1500ms);
+  // Nothing tries again once it is dead-lettered: a marker paid after it is
+  // enrolled, and the count of attempts has not moved.
+  EXPECT_TRUE(pay_and_wait(markers[0]))
+      << "marker " << markers[0].order_token << ": " << status_of(markers[0].order_token);
   auto tries = attempts();
   EXPECT_EQ(tries, max_deliveries);
   EXPECT_EQ(status_of(bad.order_token), "paid");
@@ -153,7 +162,7 @@ TEST_F(fault_poison, a_poison_order_goes_to_the_dlq_and_is_replayed_after_the_fi
       if (&o != &bad && status_of(o.order_token) != "completed") return false;
     return true;
   };
-  EXPECT_TRUE(e2e::eventually(others_completed, 20s));
+  EXPECT_TRUE(test_services::eventually(others_completed, 20s));
   for (auto& o : orders) {
     if (&o == &bad) continue;
     EXPECT_EQ(status_of(o.order_token), "completed") << o.order_token;
@@ -172,9 +181,13 @@ TEST_F(fault_poison, a_poison_order_goes_to_the_dlq_and_is_replayed_after_the_fi
               replay_doc["data"]["replayed"].IsInt())
       << replay.body;
   EXPECT_EQ(replay_doc["data"]["replayed"].GetInt(), 1) << replay.body;
-  EXPECT_TRUE(e2e::eventually([&] { return status_of(bad.order_token) == "completed"; }, 20s))
+  EXPECT_TRUE(
+      test_services::eventually([&] { return status_of(bad.order_token) == "completed"; }, 20s))
       << status_of(bad.order_token);
-  std::this_thread::sleep_for(500ms);
+  // Exactly once: a marker paid after the replay is enrolled, and the
+  // replayed order still has one enrollment per line.
+  EXPECT_TRUE(pay_and_wait(markers[1]))
+      << "marker " << markers[1].order_token << ": " << status_of(markers[1].order_token);
   EXPECT_EQ(enrollments_of(bad.order_token), 2);
   EXPECT_EQ(std::stoll(e2e::db_value(
                 "SELECT count(DISTINCT line_no) FROM enrollments WHERE order_token = $1::uuid",

@@ -3,16 +3,15 @@
 // The service must reconnect by itself and lose or repeat nothing.
 #include <gtest/gtest.h>
 
-#include <thread>
-
 #include "fault_support.hpp"
 
 using namespace std::chrono_literals;
 
 namespace {
 
-// Terminates every other session of the service's role on the database;
-// answers how many.
+// Terminates every other session of the service's role on this process's own
+// database (current_database(): the clone isolated_services made, never the
+// demo's or another suite's); answers how many.
 long long terminate_backends() {
   return fault::query(
              "SELECT count(*) FILTER (WHERE pg_terminate_backend(pid)) FROM pg_stat_activity "
@@ -38,7 +37,7 @@ TEST(fault_postgres, backends_terminated_during_a_stream) {
   std::string error;
   auto stream = fault::run_stream(srv.port(), opts, [&](const std::atomic<int>& done) {
     for (int percent : {25, 50, 75}) {
-      while (done.load() < checkouts * percent / 100) std::this_thread::sleep_for(10ms);
+      fault::reached(done, checkouts * percent / 100);
       try {
         terminated.push_back(terminate_backends());
       } catch (const std::exception& e) {
@@ -62,8 +61,8 @@ TEST(fault_postgres, backends_terminated_during_a_stream) {
   ASSERT_EQ(terminated.size(), 3u);
   for (auto n : terminated) EXPECT_GT(n, 0);  // the service's sessions were among them
   EXPECT_TRUE(srv.alive());
-  EXPECT_TRUE(
-      e2e::eventually([&] { return e2e::call(srv.port(), "GET", "/readyz").status == 200; }, 10s));
+  EXPECT_TRUE(test_services::eventually(
+      [&] { return e2e::call(srv.port(), "GET", "/readyz").status == 200; }, 10s));
 }
 
 }  // namespace

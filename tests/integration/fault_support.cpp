@@ -14,7 +14,9 @@
 #include "e2e_shop.hpp"
 #include "messaging/amqp_connection.hpp"
 #include "messaging/amqp_table.hpp"
+#include "messaging/topology.hpp"
 #include "persistence/sql.hpp"
+#include "support/test_services.hpp"
 
 namespace fault {
 namespace {
@@ -23,11 +25,8 @@ using clock = std::chrono::steady_clock;
 using ::checkout::messaging::amqp_connection;
 using ::checkout::messaging::as_bytes;
 using ::checkout::messaging::to_string;
-
-std::string env_or(const char* name, const char* fallback) {
-  const char* v = std::getenv(name);
-  return v != nullptr && *v != '\0' ? v : fallback;
-}
+using test_services::amqp_url;
+using test_services::database_url;
 
 ms left_until(clock::time_point until) {
   auto d = std::chrono::duration_cast<ms>(until - clock::now());
@@ -59,14 +58,6 @@ std::unique_ptr<amqp_connection> tap_connection() {
 }
 
 }  // namespace
-
-std::string database_url() {
-  return env_or("DATABASE_URL", "postgresql://checkout:checkout@127.0.0.1:5432/checkout");
-}
-
-std::string amqp_url() {
-  return env_or("AMQP_URL", "amqp://guest:guest@127.0.0.1:5672/%2f");
-}
 
 pqxx::result query(const std::string& sql) {
   pqxx::connection c(database_url());
@@ -127,23 +118,17 @@ attempt until_definite(const std::function<e2e::reply()>& send, ms deadline) {
     }
     if (left_until(until) < backoff) return a;
     ++a.retries;
+    // The client's own back-off between tries (what a real client does), not
+    // a wait for anything in the service.
     std::this_thread::sleep_for(backoff);
     backoff = std::min(backoff * 2, ms(1000));
   }
 }
 
-std::string payment_body(const std::string& event, const std::string& gateway_order_id,
-                         long long amount, const std::string& payment_id) {
-  return R"({"entity":"event","event":")" + event + R"(","payload":{"payment":{"entity":{"id":")" +
-         payment_id + R"(","order_id":")" + gateway_order_id + R"(","amount":)" +
-         std::to_string(amount) + R"(,"currency":"INR","status":")" +
-         (event == "payment.captured" ? "captured" : "failed") + "\"}}}}";
-}
-
-e2e::reply deliver(unsigned short port, const std::string& body, const std::string& event_id) {
-  return e2e::call(
-      port, "POST", "/api/v1/webhooks/razorpay", body,
-      {{"X-Razorpay-Signature", e2e::razorpay_signature(body)}, {"X-Razorpay-Event-Id", event_id}});
+e2e::reply pay(unsigned short port, const checkout& c) {
+  return e2e::razorpay_post(
+      port, e2e::razorpay_payment_body("payment.captured", c.gateway_order_id, c.total),
+      "evt-" + c.user);
 }
 
 namespace {
@@ -208,9 +193,7 @@ void run_checkout(unsigned short port, checkout& c, ms deadline) {
   auto until = clock::now() + deadline;
   if (!place_only(port, c, deadline)) return;
   c.event_id = "evt-" + c.user;
-  auto body = payment_body("payment.captured", c.gateway_order_id, c.total,
-                           "pay_" + c.gateway_order_id.substr(6));
-  auto paid = until_definite([&] { return deliver(port, body, c.event_id); }, left_until(until));
+  auto paid = until_definite([&] { return pay(port, c); }, left_until(until));
   add_retries(c, paid);
   if (!paid.definite || paid.reply.status != 200) {
     c.error = "payment: " + (paid.definite ? brief(paid.reply) : paid.last_error);
@@ -248,18 +231,23 @@ stream_result run_stream(unsigned short port, const stream_options& opts,
   auto started = clock::now();
   // An exception must not end the process with a fault still in place (say,
   // the broker stopped): it is carried over and rethrown after the joins.
+  // Checkouts not yet begun are then left out (a service that did not come
+  // back would otherwise hold each of them for its whole deadline).
   std::exception_ptr injector_failed;
+  std::atomic<bool> given_up{false};
   std::thread injector([&] {
     try {
       if (faults) faults(done);
     } catch (...) {
       injector_failed = std::current_exception();
+      given_up = true;
     }
   });
   std::vector<std::thread> clients;
   for (int t = 0; t < opts.threads; ++t) {
     clients.emplace_back([&] {
-      for (int i = next++; i < opts.checkouts; i = next++) {
+      for (int i = next++; i < opts.checkouts && !given_up; i = next++) {
+        // The arrival rate of the load (opts.pace), not a wait for the service.
         std::this_thread::sleep_until(started + opts.pace * i);
         run_checkout(port, out.checkouts[static_cast<size_t>(i)], opts.deadline);
         ++done;
@@ -273,6 +261,13 @@ stream_result run_stream(unsigned short port, const stream_options& opts,
   return out;
 }
 
+void reached(const std::atomic<int>& done, int n, ms limit) {
+  if (!test_services::eventually([&] { return done.load() >= n; }, limit))
+    throw std::runtime_error("the stream did not reach " + std::to_string(n) +
+                             " finished checkouts (" + std::to_string(done.load()) + " after " +
+                             std::to_string(limit.count()) + " ms)");
+}
+
 bus_tap::bus_tap() : queue_("fault.tap." + ::checkout::random_hex(6)) {
   auto conn = tap_connection();
   std::string error;
@@ -283,7 +278,14 @@ bus_tap::bus_tap() : queue_("fault.tap." + ::checkout::random_hex(6)) {
   amqp_queue_declare(conn->state(), 1, as_bytes(queue_), 0, /*durable=*/1, /*exclusive=*/0,
                      /*auto_delete=*/0, args.table());
   if (!conn->check_last(1, "queue.declare", &error)) throw std::runtime_error(error);
-  std::string exchange = "checkout.events";
+  // The tap comes before the server, in a vhost of the test's own where the
+  // service has not declared its topology yet: the exchange is declared here
+  // as the service declares it (a no-op when it exists), nothing else of it.
+  std::string exchange = ::checkout::messaging::events_exchange;
+  amqp_exchange_declare(conn->state(), 1, as_bytes(exchange), amqp_cstring_bytes("topic"),
+                        /*passive=*/0, /*durable=*/1, /*auto_delete=*/0, /*internal=*/0,
+                        amqp_empty_table);
+  if (!conn->check_last(1, "exchange.declare", &error)) throw std::runtime_error(error);
   std::string key = "#";
   amqp_queue_bind(conn->state(), 1, as_bytes(queue_), as_bytes(exchange), as_bytes(key),
                   amqp_empty_table);
@@ -301,9 +303,19 @@ bus_tap::~bus_tap() {
   }
 }
 
-void bus_tap::drain(ms quiet) {
+bool bus_tap::drain(ms limit) {
+  auto until = clock::now() + limit;
   auto conn = tap_connection();
   std::string error;
+  // Straight into the tap's own queue (default exchange), behind everything
+  // the broker has taken so far; no consumer of the service ever sees it.
+  auto marker = "fault-tap-marker-" + ::checkout::random_hex(6);
+  amqp_basic_properties_t props{};
+  props._flags = AMQP_BASIC_MESSAGE_ID_FLAG;
+  props.message_id = as_bytes(marker);
+  if (amqp_basic_publish(conn->state(), 1, amqp_empty_bytes, as_bytes(queue_), /*mandatory=*/0, 0,
+                         &props, amqp_cstring_bytes("marker")) != AMQP_STATUS_OK)
+    throw std::runtime_error("tap: publishing the marker failed");
   amqp_basic_qos(conn->state(), 1, 0, 500, 0);
   if (!conn->check_last(1, "basic.qos", &error)) throw std::runtime_error(error);
   amqp_basic_consume(conn->state(), 1, as_bytes(queue_), amqp_empty_bytes, 0, /*no_ack=*/0, 0,
@@ -311,20 +323,41 @@ void bus_tap::drain(ms quiet) {
   if (!conn->check_last(1, "basic.consume", &error)) throw std::runtime_error(error);
   for (;;) {
     amqp_maybe_release_buffers(conn->state());
-    auto us = std::chrono::duration_cast<std::chrono::microseconds>(quiet).count();
+    auto us = std::chrono::duration_cast<std::chrono::microseconds>(left_until(until)).count();
     timeval tv{static_cast<time_t>(us / 1000000), static_cast<suseconds_t>(us % 1000000)};
     amqp_envelope_t env;
     auto reply = amqp_consume_message(conn->state(), &env, &tv, 0);
     if (reply.reply_type == AMQP_RESPONSE_LIBRARY_EXCEPTION &&
         reply.library_error == AMQP_STATUS_TIMEOUT)
-      return;
+      return false;
     if (reply.reply_type != AMQP_RESPONSE_NORMAL)
       throw std::runtime_error("tap: " + ::checkout::messaging::describe_reply(reply));
     auto& p = env.message.properties;
-    if (p._flags & AMQP_BASIC_MESSAGE_ID_FLAG) ++seen_[to_string(p.message_id)];
+    std::string id = (p._flags & AMQP_BASIC_MESSAGE_ID_FLAG) ? to_string(p.message_id) : "";
     amqp_basic_ack(conn->state(), 1, env.delivery_tag, 0);
     amqp_destroy_envelope(&env);
+    if (id == marker) return true;
+    if (!id.empty()) ++seen_[id];
   }
+}
+
+long long queue_depth(const std::string& queue) {
+  auto conn = tap_connection();
+  std::string error;
+  auto* ok = amqp_queue_declare(conn->state(), 1, as_bytes(queue), /*passive=*/1, 0, 0, 0,
+                                amqp_empty_table);
+  if (!conn->check_last(1, "queue.declare passive", &error) || ok == nullptr)
+    throw std::runtime_error(queue + ": " + error);
+  return ok->message_count;
+}
+
+long long purge_queue(const std::string& queue) {
+  auto conn = tap_connection();
+  std::string error;
+  auto* ok = amqp_queue_purge(conn->state(), 1, as_bytes(queue));
+  if (!conn->check_last(1, "queue.purge", &error) || ok == nullptr)
+    throw std::runtime_error(queue + ": " + error);
+  return ok->message_count;
 }
 
 std::string figures::line() const {
@@ -404,18 +437,20 @@ figures audit(const std::vector<checkout>& checkouts, bus_tap& tap, ms settle) {
   auto tokens = ::checkout::persistence::text_array(placed_tokens);
 
   // Settle: enrollment and publishing catch up on their own.
-  auto until = clock::now() + settle;
   std::pair<long long, long long> left{0, 0};
-  for (;;) {
-    left = unsettled(paid_tokens, tokens);
-    if ((left.first == 0 && left.second == 0) || clock::now() >= until) break;
-    std::this_thread::sleep_for(ms(500));
-  }
+  test_services::eventually(
+      [&] {
+        left = unsettled(paid_tokens, tokens);
+        return left.first == 0 && left.second == 0;
+      },
+      settle);
   if (left.first || left.second)
     f.problems.push_back("after settling: " + std::to_string(left.first) +
                          " paid orders not completed, " + std::to_string(left.second) +
                          " outbox rows unpublished");
-  tap.drain(ms(2000));
+  // Every row published by now was confirmed by the broker, so it is in the
+  // tap ahead of drain's marker.
+  if (!tap.drain(ms(60000))) f.problems.push_back("the tap's marker did not come back in 60 s");
 
   std::map<std::string, order_facts> facts;
   std::map<std::string, int> orders_per_user;
@@ -546,10 +581,11 @@ figures audit(const std::vector<checkout>& checkouts, bus_tap& tap, ms settle) {
   return f;
 }
 
-command_result rabbitmqctl(const std::string& args) {
+namespace {
+
+command_result run_command(const std::string& cmd) {
   command_result r;
-  auto cmd = "rabbitmqctl " + args + " 2>&1";
-  FILE* p = ::popen(cmd.c_str(), "r");
+  FILE* p = ::popen((cmd + " 2>&1").c_str(), "r");
   if (p == nullptr) return r;
   char buf[512];
   while (std::fgets(buf, sizeof buf, p) != nullptr) r.output += buf;
@@ -558,13 +594,119 @@ command_result rabbitmqctl(const std::string& args) {
   return r;
 }
 
+// Empty when the node the CLI tools address serves AMQP on the port of this
+// process's AMQP_URL (the test broker); otherwise why not. Asked while the
+// node's application runs, so once per process, before anything is stopped.
+std::string not_the_test_broker() {
+  const char* node = std::getenv("RABBITMQ_NODENAME");
+  if (node == nullptr || *node == '\0')
+    return "RABBITMQ_NODENAME is not set: prepare_test_services exports the test node's name";
+  auto port = std::to_string(e2e::port_of(amqp_url()));
+  auto listeners = run_command("rabbitmq-diagnostics -q listeners");
+  if (listeners.status != 0) return "rabbitmq-diagnostics listeners: " + listeners.output;
+  if (listeners.output.find("port: " + port + ", protocol: amqp") == std::string::npos)
+    return std::string("node ") + node + " does not serve AMQP on " + port +
+           " (the port of AMQP_URL): " + listeners.output;
+  return {};
+}
+
+}  // namespace
+
+command_result rabbitmqctl(const std::string& args) {
+  static const std::string refused = not_the_test_broker();
+  if (!refused.empty()) return {-1, "rabbitmqctl " + args + " refused: " + refused};
+  return run_command("rabbitmqctl " + args);
+}
+
 bool broker_up(ms limit) {
-  return e2e::eventually(
+  return test_services::eventually(
       [] {
         std::string error;
         return amqp_connection::open(amqp_url(), "fault test probe", &error) != nullptr;
       },
       limit);
+}
+
+namespace {
+
+// The vhost of AMQP_URL (the path after the host, %2f decoded).
+std::string vhost() {
+  auto url = amqp_url();
+  auto path = url.substr(url.find('/', url.find('@')) + 1);
+  for (auto at = path.find("%2f"); at != std::string::npos; at = path.find("%2f"))
+    path.replace(at, 3, "/");
+  for (auto at = path.find("%2F"); at != std::string::npos; at = path.find("%2F"))
+    path.replace(at, 3, "/");
+  return path;
+}
+
+// The vhost's connections: name -> client properties (as rabbitmqctl prints them).
+std::map<std::string, std::string> connections(std::string* error) {
+  auto r = rabbitmqctl("-s list_connections -p '" + vhost() + "' name client_properties");
+  std::map<std::string, std::string> out;
+  if (r.status != 0) {
+    *error = "list_connections: " + r.output;
+    return out;
+  }
+  std::istringstream lines(r.output);
+  for (std::string line; std::getline(lines, line);) {
+    auto tab = line.find('\t');
+    if (tab != std::string::npos) out[line.substr(0, tab)] = line.substr(tab + 1);
+  }
+  return out;
+}
+
+// The names of the connections whose client is one of `clients`, one per client.
+std::set<std::string> of_clients(const std::map<std::string, std::string>& open,
+                                 const std::vector<std::string>& clients) {
+  std::set<std::string> names;
+  for (auto& client : clients)
+    for (auto& [name, props] : open)
+      if (props.find("\"" + client + "\"") != std::string::npos) {
+        names.insert(name);
+        break;
+      }
+  return names;
+}
+
+}  // namespace
+
+int close_connections(const std::string& why, const std::vector<std::string>& clients,
+                      std::string* error) {
+  // The service connects again by itself (after a restart or an earlier
+  // close): wait for that rather than close nothing.
+  std::set<std::string> targets;
+  test_services::eventually(
+      [&] {
+        std::string listing_error;
+        targets = of_clients(connections(&listing_error), clients);
+        return listing_error.empty() && targets.size() == clients.size();
+      },
+      ms(60000));
+  if (targets.size() != clients.size()) {
+    *error = "only " + std::to_string(targets.size()) + " of " + std::to_string(clients.size()) +
+             " clients connected within 60 s";
+    return 0;
+  }
+  auto r = rabbitmqctl("close_all_connections -p '" + vhost() + "' \"" + why + "\"");
+  if (r.status != 0) {
+    *error = "close_all_connections: " + r.output;
+    return 0;
+  }
+  std::set<std::string> left;
+  bool gone = test_services::eventually(
+      [&] {
+        std::string listing_error;
+        auto now = connections(&listing_error);
+        if (!listing_error.empty()) return false;
+        left.clear();
+        for (auto& name : targets)
+          if (now.count(name)) left.insert(name);
+        return left.empty();
+      },
+      ms(30000));
+  if (!gone) *error = std::to_string(left.size()) + " connections still open after the close";
+  return static_cast<int>(targets.size() - left.size());
 }
 
 void report(const std::string& name, const std::string& value) {

@@ -21,8 +21,8 @@ namespace fault {
 
 using ms = std::chrono::milliseconds;
 
-std::string database_url();
-std::string amqp_url();
+// Where PostgreSQL and RabbitMQ are: test_services::database_url() and
+// amqp_url(), this process's own database and vhost (never the demo's).
 
 // A fresh connection per call: the database faults kill long-lived ones.
 pqxx::result query(const std::string& sql);
@@ -70,16 +70,15 @@ void run_checkout(unsigned short port, checkout& c, ms deadline);
 
 // Places the order without paying (for suites that pay on their own).
 bool place_only(unsigned short port, checkout& c, ms deadline);
-// A signed Razorpay payment event body and its delivery.
-std::string payment_body(const std::string& event, const std::string& gateway_order_id,
-                         long long amount, const std::string& payment_id);
-e2e::reply deliver(unsigned short port, const std::string& body, const std::string& event_id);
+// Sends the signed payment.captured of a placed order once (event id
+// "evt-<user>", the id run_checkout uses) and answers the reply.
+e2e::reply pay(unsigned short port, const checkout& c);
 
 // Internships with plenty of seats, made by an admin.
 std::vector<std::string> make_internships(unsigned short port, int count, long long base_price);
 
 // Runs `count` checkouts on `threads` client threads while `faults` runs on
-// a thread of its own, watching how many checkouts are done.
+// a thread of its own, watching how many checkouts are done (see reached()).
 struct stream_options {
   int checkouts = 100;
   int threads = 8;
@@ -97,6 +96,9 @@ struct stream_result {
 };
 stream_result run_stream(unsigned short port, const stream_options& opts,
                          const std::function<void(const std::atomic<int>& done)>& faults);
+// For a fault injector: waits until `done` reaches `n`; throws when it does
+// not within `limit` (run_stream carries the exception over to the test).
+void reached(const std::atomic<int>& done, int n, ms limit = ms(300000));
 
 // A durable queue of the test's own bound to checkout.events with "#": it
 // keeps every event published while it exists, across broker restarts, until
@@ -107,14 +109,22 @@ class bus_tap {
   ~bus_tap();
   bus_tap(const bus_tap&) = delete;
   bus_tap& operator=(const bus_tap&) = delete;
-  // Reads everything until nothing arrives for `quiet`; counts by message_id.
-  void drain(ms quiet);
+  // Reads everything that is in the queue now, counting by message_id: puts a
+  // marker of its own at the back and reads until the marker comes (so an
+  // event the broker confirmed before the call is counted, without waiting
+  // for a quiet spell). False when the marker did not come within `limit`.
+  bool drain(ms limit);
   const std::map<std::string, int>& seen() const { return seen_; }
 
  private:
   std::string queue_;
   std::map<std::string, int> seen_;
 };
+
+// The ready messages of a queue in this process's vhost (a passive declare),
+// and purging them (answers how many went).
+long long queue_depth(const std::string& queue);
+long long purge_queue(const std::string& queue);
 
 // What the audit found. Every count is over the checkouts given to it.
 struct figures {
@@ -136,7 +146,10 @@ struct figures {
 // and every outbox row of those orders is published, then counts.
 figures audit(const std::vector<checkout>& checkouts, bus_tap& tap, ms settle);
 
-// rabbitmqctl with arguments; the exit status and what it printed.
+// rabbitmqctl with arguments; the exit status and what it printed. It runs
+// only once the node rabbitmqctl addresses (RABBITMQ_NODENAME, exported by
+// prepare_test_services) is seen to serve AMQP on the port of
+// test_services::amqp_url(): stop_app must never stop the demo's broker.
 struct command_result {
   int status = -1;
   std::string output;
@@ -144,6 +157,13 @@ struct command_result {
 command_result rabbitmqctl(const std::string& args);
 // Waits until the broker accepts AMQP connections again.
 bool broker_up(ms limit);
+// Closes every AMQP connection in this process's vhost (only there: other
+// suites' vhosts on the node are not ours), once a connection of each client
+// named in `clients` (its connection_name, e.g. "checkout outbox relay") is
+// open, and waits until those are gone. Answers how many of them it closed;
+// what went wrong in *error.
+int close_connections(const std::string& why, const std::vector<std::string>& clients,
+                      std::string* error);
 
 // Prints a figure and records it in the test's XML properties.
 void report(const std::string& name, const std::string& value);

@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "actors/common/ids.hpp"
+#include "e2e_shop.hpp"
 #include "fault_support.hpp"
 #include "persistence/sql.hpp"
 
@@ -67,7 +68,7 @@ std::vector<std::string> at_once(unsigned short port,
   for (auto& [body, event_id] : sends) {
     running.push_back(std::async(std::launch::async, [=] {
       start.wait();
-      auto a = fault::until_definite([&] { return fault::deliver(port, body, event_id); }, 30s);
+      auto a = fault::until_definite([&] { return e2e::razorpay_post(port, body, event_id); }, 30s);
       if (!a.definite) return "no answer: " + a.last_error;
       if (a.reply.status != 200) return std::to_string(a.reply.status) + " " + a.reply.body;
       return fault::text(a.reply, {"data", "result"});
@@ -108,16 +109,23 @@ TEST(fault_webhooks, duplicates_and_reordering_end_like_one_clean_delivery) {
       orders[kind].push_back(o);
     }
   }
+  // Paid last, once everything above is settled: when its enrollment is done,
+  // the consumer has moved past every event published before it.
+  fault::checkout marker;
+  marker.user = "hooks-" + run + "-marker";
+  marker.internships = internships;
+  ASSERT_TRUE(fault::place_only(port, marker, 30s)) << marker.error;
 
   std::map<std::string, int> answers;
   auto tally = [&](const std::vector<std::string>& results) {
     for (auto& r : results) ++answers[r];
   };
   auto captured = [](const order_under_test& o) {
-    return fault::payment_body("payment.captured", o.c.gateway_order_id, o.c.total, o.captured_pay);
+    return e2e::razorpay_payment_body("payment.captured", o.c.gateway_order_id, o.c.total,
+                                      o.captured_pay);
   };
   auto failed = [](const order_under_test& o, const std::string& pay) {
-    return fault::payment_body("payment.failed", o.c.gateway_order_id, o.c.total, pay);
+    return e2e::razorpay_payment_body("payment.failed", o.c.gateway_order_id, o.c.total, pay);
   };
   auto ev = [] { return e2e::unique("evt"); };
   // All orders of a kind go at once too, so the kinds overlap in time.
@@ -162,8 +170,9 @@ TEST(fault_webhooks, duplicates_and_reordering_end_like_one_clean_delivery) {
     record(at_once(port, {{captured(o), cid}, {captured(o), cid}, {captured(o), ev()}}));
   });
 
-  // Every order is paid in the end; wait for the enrollments, then a little
-  // longer, so a late duplicate has its chance to do harm.
+  // Every order is paid in the end; wait for the enrollments and for every
+  // event to be published, then for a marker paid after all of them, so a
+  // late duplicate has had its chance to do harm.
   std::vector<std::string> tokens;
   for (auto& [kind, list] : orders)
     for (auto& o : list) tokens.push_back(o.c.order_token);
@@ -174,9 +183,24 @@ TEST(fault_webhooks, duplicates_and_reordering_end_like_one_clean_delivery) {
                ::checkout::persistence::text_array(tokens))[0][0]
         .as<long long>();
   };
-  EXPECT_TRUE(e2e::eventually([&] { return not_completed() == 0; }, 60s))
+  EXPECT_TRUE(test_services::eventually([&] { return not_completed() == 0; }, 60s))
       << not_completed() << " orders not completed";
-  std::this_thread::sleep_for(1500ms);
+  auto unpublished = [&] {
+    return fault::query(
+               "SELECT count(*) FROM outbox WHERE order_token = ANY($1::uuid[]) AND "
+               "published_at IS NULL",
+               ::checkout::persistence::text_array(tokens))[0][0]
+        .as<long long>();
+  };
+  EXPECT_TRUE(test_services::eventually([&] { return unpublished() == 0; }, 60s))
+      << unpublished() << " events unpublished";
+  auto paid_marker = fault::pay(port, marker);
+  EXPECT_EQ(paid_marker.status, 200) << paid_marker.body;
+  auto marker_status = [&] {
+    return e2e::db_value("SELECT status FROM orders WHERE token = $1::uuid", marker.order_token);
+  };
+  EXPECT_TRUE(test_services::eventually([&] { return marker_status() == "completed"; }, 30s))
+      << "marker " << marker.order_token << ": " << marker_status();
 
   auto control_captured = outcome_of(orders[kinds[0]][0]);
   auto control_failed_first = outcome_of(orders[kinds[4]][0]);
