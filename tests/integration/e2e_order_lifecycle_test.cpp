@@ -153,7 +153,9 @@ TEST_F(order_lifecycle, a_capture_after_expiry_with_the_seat_gone_is_refunded) {
   ASSERT_TRUE(e2e::eventually([&] { return shop.status_of(user, o.token) == "expired"; }, 10s));
   // Someone else takes the only seat.
   auto other = e2e::unique("other");
-  ASSERT_EQ(shop.place(other, shop.cart(other, internship), e2e::unique("key")).status, 201);
+  auto taken = shop.place(other, shop.cart(other, internship), e2e::unique("key"));
+  ASSERT_EQ(taken.status, 201) << taken.body;
+  auto other_token = json_expect::string_at(taken.json(), "data.order.order_token");
   EXPECT_EQ(shop.seats_available(internship), 0);
 
   auto capture = e2e::razorpay_payment_body("payment.captured", o.gateway_order_id, o.total);
@@ -192,7 +194,10 @@ TEST_F(order_lifecycle, a_capture_after_expiry_with_the_seat_gone_is_refunded) {
   EXPECT_EQ(history_of(o.token), (history{"awaiting_payment", "expired", "refunded"}));
   EXPECT_EQ(attempt("refund_id"), refund_id);
   EXPECT_EQ(refunded_events(), "1");
-  EXPECT_EQ(shop.seats_available(internship), 0);
+  // The refunded order holds no seat. The other order's own payment window
+  // may have closed by now on a loaded machine, giving its seat back.
+  EXPECT_EQ(shop.seats_available(internship),
+            shop.status_of(other, other_token) == "expired" ? 1 : 0);
 }
 
 TEST_F(order_lifecycle, the_callers_orders_page_by_page) {
