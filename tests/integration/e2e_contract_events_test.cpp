@@ -186,6 +186,18 @@ e2e::reply gateway_event(e2e::shop& shop, const std::string& event, const placed
                             {{"X-Correlation-ID", correlation_id}});
 }
 
+// An order.* event (§9): the envelope, and the order's summary in `data` with
+// the status the event names.
+rapidjson::Document expect_order_event(const event_message& m, const std::string& type,
+                                       const placed_order& o, const std::string& user_id,
+                                       const std::string& correlation_id) {
+  auto e = expect_event(m, type, o.token, user_id, correlation_id);
+  EXPECT_TRUE(json_expect::at(e, "data.status", type.substr(type.find('.') + 1))) << type;
+  EXPECT_TRUE(json_expect::at(e, "data.total", static_cast<std::int64_t>(o.total))) << type;
+  EXPECT_TRUE(json_expect::at(e, "data.currency", "INR")) << type;
+  return e;
+}
+
 class contract_events : public e2e::shared_server<contract_events> {
  protected:
   e2e::shop shop{srv->port()};
@@ -203,10 +215,7 @@ TEST_F(contract_events, a_paid_order_publishes_order_completed_and_a_notificatio
   // step into what it publishes.
   auto completed = tap.wait_for("order.completed", o.token, 10s);
   ASSERT_TRUE(completed) << "no order.completed";
-  auto c = expect_event(*completed, "order.completed", o.token, user, paid_by);
-  EXPECT_TRUE(json_expect::at(c, "data.status", "completed"));
-  EXPECT_TRUE(json_expect::at(c, "data.total", static_cast<std::int64_t>(o.total)));
-  EXPECT_TRUE(json_expect::at(c, "data.currency", "INR"));
+  auto c = expect_order_event(*completed, "order.completed", o, user, paid_by);
   EXPECT_TRUE(json_expect::has_size(c, "data.items", 1));
   EXPECT_TRUE(json_expect::at(c, "data.items[0].internship_id", o.internship));
 
@@ -239,10 +248,7 @@ TEST_F(contract_events, a_failed_payment_publishes_order_failed) {
   ASSERT_EQ(r.status, 200) << r.body;
   auto failed = tap.wait_for("order.failed", o.token, 10s);
   ASSERT_TRUE(failed) << "no order.failed";
-  auto f = expect_event(*failed, "order.failed", o.token, user, failed_by);
-  EXPECT_TRUE(json_expect::at(f, "data.status", "failed"));
-  EXPECT_TRUE(json_expect::at(f, "data.total", static_cast<std::int64_t>(o.total)));
-  EXPECT_TRUE(json_expect::at(f, "data.currency", "INR"));
+  expect_order_event(*failed, "order.failed", o, user, failed_by);
 }
 
 // A payment window of one second, so orders expire within the test.
@@ -262,9 +268,7 @@ TEST_F(contract_events_expiry, an_unpaid_order_publishes_order_expired_with_a_co
   auto expired = tap.wait_for("order.expired", o.token, 15s);
   ASSERT_TRUE(expired) << "no order.expired";
   // No request caused it: any well-formed correlation id, never an empty one.
-  auto e = expect_event(*expired, "order.expired", o.token, user, "");
-  EXPECT_TRUE(json_expect::at(e, "data.status", "expired"));
-  EXPECT_TRUE(json_expect::at(e, "data.total", static_cast<std::int64_t>(o.total)));
+  expect_order_event(*expired, "order.expired", o, user, "");
   EXPECT_EQ(shop.status_of(user, o.token), "expired");
 }
 

@@ -108,21 +108,6 @@ std::string cart_status(const std::string& token);
 // straight from PostgreSQL ("" when there is no row or it is NULL).
 std::string db_value(const std::string& sql, const std::string& param);
 
-// A database or broker URL with its host:port (between '@' and the next '/')
-// replaced by 127.0.0.1:port, and the port it names: for proxies in front of
-// the real services.
-inline std::string via_port(const std::string& url, std::uint16_t port) {
-  auto at = url.find('@');
-  auto slash = url.find('/', at);
-  return url.substr(0, at + 1) + "127.0.0.1:" + std::to_string(port) + url.substr(slash);
-}
-inline std::uint16_t port_of(const std::string& url) {
-  auto at = url.find('@');
-  auto colon = url.find(':', at);
-  auto slash = url.find('/', at);
-  return static_cast<std::uint16_t>(std::stoi(url.substr(colon + 1, slash - colon - 1)));
-}
-
 using test_services::eventually;
 
 }  // namespace e2e

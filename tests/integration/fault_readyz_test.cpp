@@ -16,19 +16,13 @@
 #include <thread>
 
 #include "fault_support.hpp"
+#include "support/service_url.hpp"
 
 using namespace std::chrono_literals;
 
 namespace {
 
 using steady = std::chrono::steady_clock;
-
-// The host of a database or broker URL (between '@' and the port).
-std::string host_of(const std::string& url) {
-  auto at = url.find('@');
-  auto colon = url.find(':', at);
-  return url.substr(at + 1, colon - at - 1);
-}
 
 // A loopback forwarder to the host:port a service URL names that can stall:
 // while stalled it neither accepts, reads nor writes, so clients see a peer
@@ -37,7 +31,7 @@ std::string host_of(const std::string& url) {
 class stall_proxy {
  public:
   explicit stall_proxy(const std::string& target_url)
-      : target_host_(host_of(target_url)), target_port_(e2e::port_of(target_url)) {
+      : target_(test_services::address_of(target_url)) {
     listen_fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
     sockaddr_in addr{};
     addr.sin_family = AF_INET;
@@ -71,7 +65,7 @@ class stall_proxy {
     hints.ai_family = AF_UNSPEC;
     hints.ai_socktype = SOCK_STREAM;
     addrinfo* found = nullptr;
-    if (::getaddrinfo(target_host_.c_str(), std::to_string(target_port_).c_str(), &hints, &found) !=
+    if (::getaddrinfo(target_.host.c_str(), std::to_string(target_.port).c_str(), &hints, &found) !=
         0)
       return -1;
     int fd = -1;
@@ -134,8 +128,7 @@ class stall_proxy {
     }
   }
 
-  std::string target_host_;
-  std::uint16_t target_port_;
+  test_services::service_address target_;
   std::uint16_t port_ = 0;
   int listen_fd_ = -1;
   std::atomic<bool> running_{true};
@@ -144,7 +137,7 @@ class stall_proxy {
   std::thread thread_;
 };
 
-using e2e::via_port;
+using test_services::url_via;
 
 struct timed {
   e2e::reply reply;
@@ -231,7 +224,7 @@ class fault_readyz : public ::testing::Test {
   e2e::reply stalled(const std::string& setting, const std::string& url, const std::string& part,
                      const std::string& other) {
     stall_proxy proxy(url);
-    e2e::server srv(std::map<std::string, std::string>{{setting, via_port(url, proxy.port())}});
+    e2e::server srv(std::map<std::string, std::string>{{setting, url_via(url, proxy.port())}});
     // Bytes flow again before the server stops, even when an assertion fails.
     struct unstall {
       stall_proxy& proxy;

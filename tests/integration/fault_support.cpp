@@ -16,6 +16,7 @@
 #include "messaging/amqp_table.hpp"
 #include "messaging/topology.hpp"
 #include "persistence/sql.hpp"
+#include "support/service_url.hpp"
 #include "support/test_services.hpp"
 
 namespace fault {
@@ -601,7 +602,7 @@ std::string not_the_test_broker() {
   const char* node = std::getenv("RABBITMQ_NODENAME");
   if (node == nullptr || *node == '\0')
     return "RABBITMQ_NODENAME is not set: prepare_test_services exports the test node's name";
-  auto port = std::to_string(e2e::port_of(amqp_url()));
+  auto port = std::to_string(test_services::address_of(amqp_url()).port);
   auto listeners = run_command("rabbitmq-diagnostics -q listeners");
   if (listeners.status != 0) return "rabbitmq-diagnostics listeners: " + listeners.output;
   if (listeners.output.find("port: " + port + ", protocol: amqp") == std::string::npos)
