@@ -176,7 +176,8 @@ TEST_F(webhook_inbox, an_event_stored_but_never_applied_is_applied_by_the_inbox_
       "WHERE a.gateway_order_id = '" +
           o.gateway_order_id + "'",
       id);
-  ASSERT_EQ(inbox("result", id), "pending");
+  // Stored (the worker may have applied it already: its scan runs on its own).
+  ASSERT_NE(inbox("result", id), "") << "the event was not stored";
   EXPECT_TRUE(e2e::eventually([&] { return shop.status_of(user, o.token) == "completed"; }, 10s));
   EXPECT_EQ(inbox("result", id), "applied");
   // The gateway's own retry of it now changes nothing.
