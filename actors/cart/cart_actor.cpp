@@ -141,8 +141,27 @@ caf::expected<cart_state> add_products(pqxx::transaction_base& txn, cart_state c
   return cart;
 }
 
-caf::result<cart_view> view_for(self_ptr self, const cfg_ptr& cfg, const cart_caller& caller,
-                                bool for_checkout) {
+// What a coupon would take off the cart (POST /cart/discount/validate).
+caf::expected<coupon_check> check_coupon(pqxx::transaction_base& txn, const cart_state& current,
+                                         const config::settings& cfg, const std::string& code) {
+  auto found = coupon_store::find(txn, code);
+  if (!found) return coupon_check{false, 0, {"unknown coupon"}};
+  auto cctx = counted_context(txn, current, cfg, *found, current.user_id);
+  if (!cctx) return cctx.error();
+  auto verdict = evaluate(*found, *cctx);
+  if (!verdict.ok) return coupon_check{false, 0, verdict.reasons};
+  // What it would take off: the cart priced with it added.
+  auto with = current;
+  with.coupons.push_back(found->code);
+  auto defs = cctx->applied;
+  defs.push_back(*found);
+  auto priced = price_cart(with, cfg, defs, now_micros());
+  if (!priced) return priced.error();
+  return coupon_check{true, priced->discounts.back().amount, {}};
+}
+
+caf::expected<cart_view> view_of(self_ptr self, const config::settings& cfg,
+                                 const cart_caller& caller, bool for_checkout) {
   if (auto err = check_visible(self->state.cart, caller)) return err;
   auto& cart = *self->state.cart;
   if (auto err = check_readable(cart)) return err;
@@ -150,9 +169,43 @@ caf::result<cart_view> view_for(self_ptr self, const cfg_ptr& cfg, const cart_ca
     if (cart.status == "converted") return make_error(errc::cart_converted);
     if (cart.lines.empty()) return make_error(errc::cart_empty);
   }
-  auto v = make_view(cart, *cfg, self->state.coupon_defs);
-  if (!v) return v.error();
-  return std::move(*v);
+  return make_view(cart, cfg, self->state.coupon_defs);
+}
+
+// Runs `then` on the committed cart: the version is checked, and the cart
+// reloaded only when another process changed it.
+template <class Then>
+void with_current(self_ptr self, const actor_context& ctx, const std::string& token, Then then) {
+  auto known = self->state.cart ? self->state.cart->version : -1;
+  with_committed<loaded_cart>(
+      self, ctx,
+      [token, known](pqxx::connection& c) {
+        pqxx::read_transaction txn(c);
+        auto cart = cart_store::load_if_changed(txn, token, known);
+        std::vector<coupon> defs;
+        if (cart) defs = load_defs(txn, cart->coupons);
+        return caf::make_message(loaded_cart{std::move(cart), std::move(defs)});
+      },
+      [self](loaded_cart& loaded) {
+        if (!loaded.cart) return;
+        self->state.cart = std::move(loaded.cart);
+        self->state.coupon_defs = std::move(loaded.defs);
+      },
+      std::move(then));
+}
+
+// A read answers the cart as committed, whichever instance changed it last.
+caf::result<cart_view> view_for(self_ptr self, const actor_context& ctx, const std::string& token,
+                                const cart_caller& caller, bool for_checkout) {
+  auto rp = self->make_response_promise<cart_view>();
+  with_current(self, ctx, token, [=]() mutable {
+    auto v = view_of(self, *ctx.cfg, caller, for_checkout);
+    if (v)
+      rp.deliver(std::move(*v));
+    else
+      rp.deliver(v.error());
+  });
+  return rp;
 }
 
 void reload(self_ptr self, const actor_context& ctx, const std::string& token,
@@ -322,9 +375,15 @@ caf::behavior cart_actor(self_ptr self, actor_context ctx, std::string token, ca
                 });
         return rp;
       },
-      [=](get_atom, const cart_caller& caller) { return view_for(self, cfg, caller, false); },
-      [=](estimate_atom, const cart_caller& caller) { return view_for(self, cfg, caller, false); },
-      [=](checkout_atom, const cart_caller& caller) { return view_for(self, cfg, caller, true); },
+      [=](get_atom, const cart_caller& caller) {
+        return view_for(self, ctx, token, caller, false);
+      },
+      [=](estimate_atom, const cart_caller& caller) {
+        return view_for(self, ctx, token, caller, false);
+      },
+      [=](checkout_atom, const cart_caller& caller) {
+        return view_for(self, ctx, token, caller, true);
+      },
       [=](add_atom, const cart_caller& caller, cart_product product) {
         return mutate(self, ctx, directory, caller,
                       [product, caller](pqxx::transaction_base& txn, const cart_state& cur) {
@@ -379,7 +438,7 @@ caf::behavior cart_actor(self_ptr self, actor_context ctx, std::string token, ca
       },
       [=](login_atom, const std::string& user_id) -> caf::result<cart_view> {
         if (self->state.cart && self->state.cart->user_id == user_id)
-          return view_for(self, cfg, cart_caller{user_id}, false);
+          return view_for(self, ctx, token, cart_caller{user_id}, false);
         // Only a guest cart can be attached; anyone else's stays invisible.
         return mutate(self, ctx, directory, cart_caller{user_id},
                       [user_id](pqxx::transaction_base&, const cart_state& cur) {
@@ -451,32 +510,27 @@ caf::behavior cart_actor(self_ptr self, actor_context ctx, std::string token, ca
               return next;
             });
       },
-      [=](validate_atom, const cart_caller& caller,
-          const std::string& raw) -> caf::result<coupon_check> {
-        if (auto err = check_visible(self->state.cart, caller)) return err;
-        if (auto err = check_readable(*self->state.cart)) return err;
-        auto code = normalize_code(raw);
-        auto current = *self->state.cart;
-        self->delegate(
-            ctx.db, persistence::db_job{[code, current, cfg, caller](pqxx::connection& c) {
-              pqxx::read_transaction txn(c);
-              auto found = coupon_store::find(txn, code);
-              if (!found) return caf::make_message(coupon_check{false, 0, {"unknown coupon"}});
-              auto user = current.user_id;
-              auto cctx = counted_context(txn, current, *cfg, *found, user);
-              if (!cctx) return caf::make_message(cctx.error());
-              auto verdict = evaluate(*found, *cctx);
-              if (!verdict.ok) return caf::make_message(coupon_check{false, 0, verdict.reasons});
-              // What it would take off: the cart priced with it added.
-              auto with = current;
-              with.coupons.push_back(found->code);
-              auto defs = cctx->applied;
-              defs.push_back(*found);
-              auto priced = price_cart(with, *cfg, defs, now_micros());
-              if (!priced) return caf::make_message(priced.error());
-              return caf::make_message(coupon_check{true, priced->discounts.back().amount, {}});
-            }});
-        return caf::delegated<coupon_check>{};
+      [=](validate_atom, const cart_caller& caller, const std::string& raw) {
+        auto rp = self->make_response_promise<coupon_check>();
+        with_current(self, ctx, token, [=]() mutable {
+          auto err = check_visible(self->state.cart, caller);
+          if (!err) err = check_readable(*self->state.cart);
+          if (err) {
+            rp.deliver(err);
+            return;
+          }
+          db_request(
+              self, ctx,
+              [code = normalize_code(raw), current = *self->state.cart, cfg](pqxx::connection& c) {
+                pqxx::read_transaction txn(c);
+                auto check = check_coupon(txn, current, *cfg, code);
+                return check ? caf::make_message(std::move(*check))
+                             : caf::make_message(check.error());
+              })
+              .then([rp](coupon_check& check) mutable { rp.deliver(std::move(check)); },
+                    [rp](caf::error& err) mutable { rp.deliver(err); });
+        });
+        return rp;
       },
       [=](converted_atom) { reload(self, ctx, token, directory); },
       [=](passivate_atom) { self->passivate(); },

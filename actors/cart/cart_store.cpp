@@ -58,6 +58,13 @@ std::optional<cart_state> load(pqxx::transaction_base& txn, const std::string& t
   return from_result(exec(txn, "cart_load", sql.c_str(), token), token);
 }
 
+std::optional<cart_state> load_if_changed(pqxx::transaction_base& txn, const std::string& token,
+                                          std::int64_t known_version) {
+  static const std::string sql = std::string("SELECT ") + cart_columns +
+                                 " FROM carts WHERE token = $1::uuid AND version <> $2";
+  return from_result(exec(txn, "cart_load_if_changed", sql.c_str(), token, known_version), token);
+}
+
 std::optional<cart_state> load_for_update(pqxx::transaction_base& txn, const std::string& token) {
   static const std::string sql =
       std::string("SELECT ") + cart_columns + " FROM carts WHERE token = $1::uuid FOR UPDATE";

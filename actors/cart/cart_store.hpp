@@ -23,7 +23,11 @@ struct key_effect {
 std::optional<key_effect> key_effect_of(pqxx::transaction_base& txn, const std::string& user_id,
                                         const std::string& key);
 std::optional<cart_state> load(pqxx::transaction_base& txn, const std::string& token);
-// The same, locking the row until the transaction ends (to reapply a change
+// The stored cart when its version is no longer `known_version` (another
+// process changed it); nullopt while it is: one indexed read, no row shipped.
+std::optional<cart_state> load_if_changed(pqxx::transaction_base& txn, const std::string& token,
+                                          std::int64_t known_version);
+// The same as load, locking the row until the transaction ends (to reapply a change
 // after another writer won a race).
 std::optional<cart_state> load_for_update(pqxx::transaction_base& txn, const std::string& token);
 // Writes `cart` if the stored version is still `expected_version`; the stored

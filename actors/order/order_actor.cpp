@@ -62,6 +62,27 @@ void adopt(self_ptr self, std::optional<order_record> order, bool moved = false)
   arm_expiry(self);
 }
 
+// Runs `then` on the committed order: the version is checked, and the order
+// reloaded only when another instance moved it on (CONTRACT §14), so every
+// decision below is made on what is stored.
+template <class Then>
+void with_current(self_ptr self, const actor_context& ctx, Then then) {
+  if (!self->state.order) {
+    then();
+    return;
+  }
+  auto token = self->state.order->token;
+  auto known = self->state.order->version;
+  with_committed<order_update>(
+      self, ctx,
+      [token, known](pqxx::connection& c) { return order_steps::refresh(c, token, known); },
+      [self](order_update& up) {
+        if (up.order && up.order->version > self->state.order->version)
+          adopt(self, std::move(up.order));
+      },
+      std::move(then));
+}
+
 caf::error check_owner(const std::optional<order_record>& order, const std::string& user_id) {
   if (!order || order->user_id != user_id) return make_error(errc::order_not_found);
   return {};
@@ -72,7 +93,15 @@ caf::error check_owner(const std::optional<order_record>& order, const std::stri
 template <class Step, class OnDone, class OnFail>
 void run_step(self_ptr self, const actor_context& ctx, Step step, OnDone on_done, OnFail on_fail) {
   auto order = *self->state.order;
-  db_request(self, ctx, [order, step](pqxx::connection& c) { return step(c, order); })
+  db_request(self, ctx,
+             [order, step](pqxx::connection& c) {
+               auto done = step(c, order);
+               if (!done.template match_elements<caf::error>()) return done;
+               // Another instance stored a change since this actor's check:
+               // the step decides again on the row as it is now.
+               auto now = order_steps::newer(c, order.token, order.version);
+               return now ? step(c, *now) : done;
+             })
       .await(
           [=](order_update& up) mutable {
             adopt(self, up.order, true);
@@ -404,21 +433,24 @@ caf::result<place_order_reply> place(self_ptr self, const actor_context& ctx,
   return rp;
 }
 
-caf::result<order_record> retry_payment(self_ptr self, const actor_context& ctx,
-                                        const payment_retry_request& req) {
-  if (auto err = check_owner(self->state.order, req.user_id)) return err;
+void retry_payment(self_ptr self, const actor_context& ctx, const payment_retry_request& req,
+                   caf::typed_response_promise<order_record> rp) {
+  if (auto err = check_owner(self->state.order, req.user_id)) {
+    rp.deliver(err);
+    return;
+  }
   auto& o = *self->state.order;
   bool resume =
       o.status == order_status::awaiting_payment && o.payment && o.payment->status == "pending";
   auto ev = event_of(order_event_kind::retry);
   ev.window_open = now_micros() < o.expires_at;
   if (!resume &&
-      order_state(o.status).decide(ev, o.total, o.currency).what != order_state::verdict::apply)
-    return make_error(errc::order_state_conflict,
-                      ev.window_open ? "a new payment is possible only for a failed order"
-                                     : "the payment window has closed");
-  // Only now: once a promise exists, the handler's own return value is not sent.
-  auto rp = self->make_response_promise<order_record>();
+      order_state(o.status).decide(ev, o.total, o.currency).what != order_state::verdict::apply) {
+    rp.deliver(make_error(errc::order_state_conflict,
+                          ev.window_open ? "a new payment is possible only for a failed order"
+                                         : "the payment window has closed"));
+    return;
+  }
   auto reply = [rp](caf::expected<order_record> r) mutable {
     if (r)
       rp.deliver(std::move(*r));
@@ -428,7 +460,7 @@ caf::result<order_record> retry_payment(self_ptr self, const actor_context& ctx,
   if (resume) {
     // The previous request stopped between its phases: finish it.
     open_session(self, ctx, reply);
-    return rp;
+    return;
   }
   self->request(ctx.payments, ctx.db_timeout, choose_atom::value, req.gateway, o.currency)
       .await(
@@ -443,20 +475,26 @@ caf::result<order_record> retry_payment(self_ptr self, const actor_context& ctx,
                 [=](caf::error& err) mutable { reply(err); });
           },
           [=](caf::error& err) mutable { reply(err); });
-  return rp;
 }
 
-caf::result<order_record> refund(self_ptr self, const actor_context& ctx,
-                                 const refund_order_request& req) {
-  if (!self->state.order) return make_error(errc::order_not_found);
+void refund(self_ptr self, const actor_context& ctx, const refund_order_request& req,
+            caf::typed_response_promise<order_record> rp) {
+  if (!self->state.order) {
+    rp.deliver(make_error(errc::order_not_found));
+    return;
+  }
   auto& o = *self->state.order;
   auto d = order_state(o.status).decide(event_of(order_event_kind::refund), o.total, o.currency);
-  if (d.what == order_state::verdict::already) return o;
-  if (d.what != order_state::verdict::apply)
-    return make_error(errc::order_state_conflict,
-                      "only a paid or completed order can be refunded; it is " +
-                          std::string(to_string(o.status)));
-  auto rp = self->make_response_promise<order_record>();
+  if (d.what == order_state::verdict::already) {
+    rp.deliver(o);
+    return;
+  }
+  if (d.what != order_state::verdict::apply) {
+    rp.deliver(make_error(errc::order_state_conflict,
+                          "only a paid or completed order can be refunded; it is " +
+                              std::string(to_string(o.status))));
+    return;
+  }
   auto reason = req.reason.empty() ? std::string("refunded by an operator")
                                    : "refunded by an operator: " + req.reason;
   auto store = [=](std::string refund_id) mutable {
@@ -470,7 +508,7 @@ caf::result<order_record> refund(self_ptr self, const actor_context& ctx,
   };
   if (o.total == 0 || !o.payment) {
     store("");
-    return rp;
+    return;
   }
   payment::refund_request rr;
   rr.order_token = o.token;
@@ -483,32 +521,22 @@ caf::result<order_record> refund(self_ptr self, const actor_context& ctx,
                 o.payment->gateway, rr)
       .await([=](payment::refund_result& r) mutable { store(r.refund_id); },
              [=](caf::error& err) mutable { rp.deliver(err); });
-  return rp;
 }
 
-// A read answers the order as stored: one cheap version check, and a reload
-// only when another instance moved it on (memory answers only while the
+// A read answers the order as stored (memory answers only while the
 // database cannot).
-caf::result<order_record> read_current(self_ptr self, const actor_context& ctx,
-                                       const std::string& token) {
+caf::result<order_record> read_current(self_ptr self, const actor_context& ctx) {
   auto rp = self->make_response_promise<order_record>();
-  auto version = self->state.order->version;
-  db_request(
-      self, ctx,
-      [token, version](pqxx::connection& c) { return order_steps::refresh(c, token, version); })
-      .await(
-          [=](order_update& up) mutable {
-            if (up.order && up.order->version > self->state.order->version)
-              adopt(self, std::move(up.order));
-            rp.deliver(*self->state.order);
-          },
-          [=](caf::error&) mutable { rp.deliver(*self->state.order); });
+  with_current(self, ctx, [=]() mutable { rp.deliver(*self->state.order); });
   return rp;
 }
 
-caf::result<webhook_outcome> on_payment_event(self_ptr self, const actor_context& ctx,
-                                              const payment_event& ev) {
-  if (!self->state.order) return make_error(errc::order_not_found);
+void on_payment_event(self_ptr self, const actor_context& ctx, const payment_event& ev,
+                      caf::typed_response_promise<webhook_outcome> rp) {
+  if (!self->state.order) {
+    rp.deliver(make_error(errc::order_not_found));
+    return;
+  }
   order_steps::event_input in;
   switch (ev.kind) {
     case payment_event_kind::captured:
@@ -533,14 +561,12 @@ caf::result<webhook_outcome> on_payment_event(self_ptr self, const actor_context
                         ev.gateway_order_id != p->gateway_order_id);
   }
   in.correlation_id = ev.correlation_id;
-  auto rp = self->make_response_promise<webhook_outcome>();
   apply_event(self, ctx, in, [rp](caf::expected<std::string> r) mutable {
     if (r)
       rp.deliver(webhook_outcome{*r});
     else
       rp.deliver(r.error());
   });
-  return rp;
 }
 
 void load(self_ptr self, const actor_context& ctx, const caf::actor& directory,
@@ -601,27 +627,44 @@ caf::behavior order_actor(self_ptr self, actor_context ctx, std::string token, c
       },
       [=](get_atom, const order_query& q) -> caf::result<order_record> {
         if (auto err = check_owner(self->state.order, q.user_id)) return err;
-        return read_current(self, ctx, token);
+        return read_current(self, ctx);
       },
-      [=](payment_atom, const payment_event& ev) { return on_payment_event(self, ctx, ev); },
-      [=](retry_atom, const payment_retry_request& req) { return retry_payment(self, ctx, req); },
-      [=](refund_atom, const refund_order_request& req) { return refund(self, ctx, req); },
+      // Each decision below is made on the committed order (with_current).
+      [=](payment_atom, const payment_event& ev) {
+        auto rp = self->make_response_promise<webhook_outcome>();
+        with_current(self, ctx, [=] { on_payment_event(self, ctx, ev, rp); });
+        return rp;
+      },
+      [=](retry_atom, const payment_retry_request& req) {
+        auto rp = self->make_response_promise<order_record>();
+        with_current(self, ctx, [=] { retry_payment(self, ctx, req, rp); });
+        return rp;
+      },
+      [=](refund_atom, const refund_order_request& req) {
+        auto rp = self->make_response_promise<order_record>();
+        with_current(self, ctx, [=] { refund(self, ctx, req, rp); });
+        return rp;
+      },
       [=](enroll_atom, enrollment_request req) -> caf::result<enrollment_done> {
         if (!self->state.order) return make_error(errc::order_not_found);
         auto rp = self->make_response_promise<enrollment_done>();
-        run_step(
-            self, ctx,
-            [req](pqxx::connection& c, const order_record& cur) {
-              return order_steps::enroll(c, cur, req.correlation_id);
-            },
-            [=](order_update&) mutable {
-              rp.deliver(enrollment_done{self->state.order->enrollment_ids});
-            },
-            [=](caf::error& err) mutable { rp.deliver(err); });
+        with_current(self, ctx, [=]() mutable {
+          run_step(
+              self, ctx,
+              [req](pqxx::connection& c, const order_record& cur) {
+                return order_steps::enroll(c, cur, req.correlation_id);
+              },
+              [=](order_update&) mutable {
+                rp.deliver(enrollment_done{self->state.order->enrollment_ids});
+              },
+              [=](caf::error& err) mutable { rp.deliver(err); });
+        });
         return rp;
       },
-      [=](expire_atom, std::uint64_t generation) { on_expire(self, ctx, generation); },
-      [=](sync_atom) { sync(self, ctx); },
+      [=](expire_atom, std::uint64_t generation) {
+        with_current(self, ctx, [=] { on_expire(self, ctx, generation); });
+      },
+      [=](sync_atom) { with_current(self, ctx, [=] { sync(self, ctx); }); },
       [=](passivate_atom) { self->passivate(); },
       [=](inspect_atom) { return inspect(self, *ctx.cfg); },
       caf::after(ctx.cfg->actor_idle_timeout) >>

@@ -243,13 +243,19 @@ caf::message store_session(pqxx::connection& c, const order_record& order,
   return changed(txn, order.token, "session");
 }
 
-caf::message refresh(pqxx::connection& c, const std::string& token, std::int64_t version) {
+std::optional<order_record> newer(pqxx::connection& c, const std::string& token,
+                                  std::int64_t version) {
   pqxx::read_transaction txn(c);
   auto r = persistence::exec(txn, "order_version",
                              "SELECT version FROM orders WHERE token = $1::uuid", token);
-  if (!r.empty() && r[0][0].as<std::int64_t>() == version)
-    return caf::make_message(order_update{std::nullopt, "current"});
-  return caf::make_message(order_update{order_store::load(txn, token), "loaded"});
+  if (!r.empty() && r[0][0].as<std::int64_t>() == version) return std::nullopt;
+  return order_store::load(txn, token);
+}
+
+caf::message refresh(pqxx::connection& c, const std::string& token, std::int64_t version) {
+  auto now = newer(c, token, version);
+  auto result = now ? "loaded" : "current";
+  return caf::make_message(order_update{std::move(now), result});
 }
 
 caf::message reload(pqxx::connection& c, const std::string& token) {

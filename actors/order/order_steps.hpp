@@ -75,6 +75,10 @@ caf::message reload(pqxx::connection& c, const std::string& token);
 // enrollment consumer or a webhook may run in another instance); otherwise
 // "current" with no order.
 caf::message refresh(pqxx::connection& c, const std::string& token, std::int64_t version);
+// The stored order when its version is no longer `version` (another process
+// moved it on), nullopt while it is.
+std::optional<order_record> newer(pqxx::connection& c, const std::string& token,
+                                  std::int64_t version);
 
 }  // namespace checkout::order_steps
 
