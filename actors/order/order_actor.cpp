@@ -15,6 +15,7 @@
 #include "actors/messages.hpp"
 #include "actors/order/order_placement.hpp"
 #include "actors/order/order_steps.hpp"
+#include "actors/order/order_store.hpp"
 #include "actors/order/order_timing.hpp"
 #include "actors/payment/payment_messages.hpp"
 
@@ -316,6 +317,31 @@ void check_then_expire(self_ptr self, const actor_context& ctx) {
       });
 }
 
+// Runs `then` only on the instance that takes the job's lease on this order,
+// so periodic work is done once however many instances hold the order and
+// scan for it, and a gateway is asked once (CONTRACT §14). Elsewhere, or
+// while the database does not answer, nothing: the next scan tries again.
+template <class Then>
+void with_lease(self_ptr self, const actor_context& ctx, order_store::order_job job,
+                std::chrono::milliseconds length, Then then) {
+  auto token = self->state.order->token;
+  db_request(self, ctx,
+             [token, job, length](pqxx::connection& c) {
+               pqxx::work txn(c);
+               bool taken = order_store::take_lease(txn, token, job, length);
+               txn.commit();
+               return caf::make_message(taken);
+             })
+      .await(
+          [=](bool taken) mutable {
+            if (taken) then();
+          },
+          [=](caf::error& err) {
+            spdlog::warn("order {}: no lease for periodic work ({}); next scan", token,
+                         to_string(err));
+          });
+}
+
 void on_expire(self_ptr self, const actor_context& ctx, std::uint64_t generation) {
   auto& o = self->state.order;
   if (generation != 0 && generation != self->state.expiry_generation) return;
@@ -324,7 +350,10 @@ void on_expire(self_ptr self, const actor_context& ctx, std::uint64_t generation
     arm_expiry(self);
     return;
   }
-  check_then_expire(self, ctx);
+  // Long enough for the check and the session's closing, both with retries.
+  auto lease = order_timing::gateway_wait(*ctx.cfg) * 2 + ctx.db_timeout;
+  with_lease(self, ctx, order_store::order_job::expiry_check, lease,
+             [=] { check_then_expire(self, ctx); });
 }
 
 // Payment sync: what the gateway knows of an attempt still open.
@@ -334,18 +363,22 @@ void sync(self_ptr self, const actor_context& ctx) {
       o->payment->status != "created")
     return;
   auto token = o->token;
-  ask_gateway(
-      self, ctx,
-      [=](payment::remote_state state) {
-        if (state != payment::remote_state::failed) return;
-        auto in = background_input();
-        in.event = event_of(order_event_kind::failed);
-        in.reason = "payment failed (learned from the gateway)";
-        apply_event(self, ctx, in, reconciled("failure_learned", log_if_failed(token, "sync")));
-      },
-      [=](caf::error& err) {
-        spdlog::info("order {}: payment sync skipped: {}", token, to_string(err));
-      });
+  // One look per order and interval, whichever instance scans first.
+  auto lease = ctx.cfg->payment_sync_interval;
+  with_lease(self, ctx, order_store::order_job::payment_sync, lease, [=] {
+    ask_gateway(
+        self, ctx,
+        [=](payment::remote_state state) {
+          if (state != payment::remote_state::failed) return;
+          auto in = background_input();
+          in.event = event_of(order_event_kind::failed);
+          in.reason = "payment failed (learned from the gateway)";
+          apply_event(self, ctx, in, reconciled("failure_learned", log_if_failed(token, "sync")));
+        },
+        [=](caf::error& err) {
+          spdlog::info("order {}: payment sync skipped: {}", token, to_string(err));
+        });
+  });
 }
 
 // Places a new order for this actor's token (phase one), then opens its

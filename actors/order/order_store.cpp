@@ -229,6 +229,20 @@ bool transition(pqxx::transaction_base& txn, const order_record& order, order_st
   return true;
 }
 
+bool take_lease(pqxx::transaction_base& txn, const std::string& token, order_job job,
+                std::chrono::milliseconds length) {
+  static const char* expiry =
+      "UPDATE orders SET expiry_lease_until = now() + $2::bigint * interval '1 ms' "
+      "WHERE token = $1::uuid AND (expiry_lease_until IS NULL OR expiry_lease_until <= now())";
+  static const char* sync =
+      "UPDATE orders SET sync_lease_until = now() + $2::bigint * interval '1 ms' "
+      "WHERE token = $1::uuid AND (sync_lease_until IS NULL OR sync_lease_until <= now())";
+  bool is_expiry = job == order_job::expiry_check;
+  auto r = exec(txn, is_expiry ? "order_lease_expiry" : "order_lease_sync",
+                is_expiry ? expiry : sync, token, static_cast<std::int64_t>(length.count()));
+  return r.affected_rows() == 1;
+}
+
 void add_history(pqxx::transaction_base& txn, const std::string& token, order_status s,
                  const std::string& reason) {
   exec(txn, "order_history_insert",

@@ -2,6 +2,7 @@
 // plain functions run inside a db_job, each call one transaction's worth.
 #pragma once
 
+#include <chrono>
 #include <optional>
 #include <pqxx/pqxx>
 #include <string>
@@ -43,6 +44,13 @@ bool transition(pqxx::transaction_base& txn, const order_record& order, order_st
                 const std::string& reason);
 void add_history(pqxx::transaction_base& txn, const std::string& token, order_status s,
                  const std::string& reason);
+
+// Periodic work on an order that asks a gateway; each has its own lease.
+enum class order_job { expiry_check, payment_sync };
+// Takes the job's lease on the order for `length` unless another instance
+// holds it; false when it does (then that instance does the work).
+bool take_lease(pqxx::transaction_base& txn, const std::string& token, order_job job,
+                std::chrono::milliseconds length);
 
 // One enrollment per order line; returns the ids of the ones created now.
 std::vector<std::string> enroll(pqxx::transaction_base& txn, const order_record& order,

@@ -7,12 +7,14 @@
 #include <gtest/gtest.h>
 
 #include "e2e_shop.hpp"
+#include "support/fake_gateway.hpp"
 #include "support/json_expect.hpp"
 
 using namespace std::chrono_literals;
 
 namespace {
 
+using checkout::testing::fake_gateway;
 using e2e::call;
 
 class instances : public ::testing::Test {
@@ -135,6 +137,47 @@ TEST_F(instances, an_order_paid_through_either_instance_is_enrolled_within_two_s
     EXPECT_EQ(a.status_of(buyer, orders[i].token), "completed") << "order " << i;
     EXPECT_EQ(b.status_of(buyer, orders[i].token), "completed") << "order " << i;
   }
+}
+
+std::string stored_status(const std::string& token) {
+  return e2e::db_value("SELECT status FROM orders WHERE token = $1::uuid", token);
+}
+
+// Periodic work (CONTRACT §14): both instances hold each order's actor with
+// its payment-window timer, and both scan for orders due to expire; still the
+// gateway is asked once per order whether it was paid, and its session is
+// closed once.
+TEST(instances_jobs, an_order_past_its_window_is_checked_and_closed_at_the_gateway_once) {
+  auto stripe = fake_gateway::stripe("sk_test_instances");
+  std::map<std::string, std::string> env = {
+      {"PAYMENT_GATEWAY", "stripe"},           {"STRIPE_SECRET_KEY", "sk_test_instances"},
+      {"STRIPE_API_BASE", stripe->base_url()}, {"ORDER_PAYMENT_TIMEOUT", "2s"},
+      {"ORDER_EXPIRY_SCAN_INTERVAL", "200ms"}, {"PAYMENT_SYNC_INTERVAL", "1h"}};
+  e2e::server a_srv(env);
+  e2e::server b_srv(env);
+  e2e::shop a{a_srv.port()};
+  e2e::shop b{b_srv.port()};
+  auto place = [&] {
+    auto user = e2e::unique("expiring");
+    auto r = a.place(user, a.cart(user, a.internship(30000)), e2e::unique("key"));
+    EXPECT_EQ(r.status, 201) << r.body;
+    auto token = json_expect::string_at(r.json(), "data.order.order_token");
+    EXPECT_EQ(b.status_of(user, token), "awaiting_payment");
+    return token;
+  };
+  std::vector<std::string> orders;
+  for (int i = 0; i < 4; ++i) orders.push_back(place());
+  for (auto& token : orders)
+    EXPECT_TRUE(e2e::eventually([&] { return stored_status(token) == "expired"; }, 15s))
+        << token << " is " << stored_status(token);
+  // A later order expired through the same two instances: a second check of
+  // the first four, had one been started, would have reached the gateway.
+  auto marker = place();
+  ASSERT_TRUE(e2e::eventually([&] { return stored_status(marker) == "expired"; }, 15s));
+  // Per order: the session made at placement, one look at it, one expire.
+  EXPECT_EQ(stripe->create_calls(), 5);
+  EXPECT_EQ(stripe->expire_calls(), 5);
+  EXPECT_EQ(stripe->requests(), 15);
 }
 
 }  // namespace
