@@ -190,6 +190,7 @@ const std::map<std::string, setter>& setters() {
          return {};
        }},
       {"ACTOR_IDLE_TIMEOUT", duration_field(&settings::actor_idle_timeout)},
+      {"SHUTDOWN_GRACE", duration_field(&settings::shutdown_grace)},
       {"ENROLLMENT_MAX_DELIVERIES", int_field(&settings::enrollment_max_deliveries, 1, 100)},
       {"WEBHOOK_APPLY_WAIT", duration_field(&settings::webhook_apply_wait)},
       {"INBOX_RETRY_INTERVAL", duration_field(&settings::inbox_retry_interval)},

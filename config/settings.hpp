@@ -67,6 +67,9 @@ struct settings {
   std::vector<std::string> allowed_redirect_origins = {"http://localhost:8080",
                                                        "http://localhost:3000"};
   duration actor_idle_timeout = std::chrono::minutes(5);
+  // SIGTERM: /readyz answers 503 at once, requests in flight get this long to
+  // finish, then the process exits 0 (CONTRACT §14).
+  duration shutdown_grace = std::chrono::seconds(20);
   int enrollment_max_deliveries = 5;
   // Webhook intake: how long the answer waits for the order to apply an event
   // that is already durable in the inbox (then 200 "accepted"), and how often

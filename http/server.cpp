@@ -143,6 +143,10 @@ std::int64_t server::open_connections() const {
   return impl_->connections->live.load(std::memory_order_relaxed);
 }
 
+std::int64_t server::requests_in_flight() const {
+  return impl_->connections->answering.load(std::memory_order_relaxed);
+}
+
 std::int64_t server::refused_connections() const {
   return impl_->connections->refused.load(std::memory_order_relaxed);
 }

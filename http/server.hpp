@@ -58,6 +58,8 @@ class server {
   // Connections open now, and refused so far for being over max_connections.
   std::int64_t open_connections() const;
   std::int64_t refused_connections() const;
+  // Requests read and not yet answered to the end.
+  std::int64_t requests_in_flight() const;
 
  private:
   struct impl;

@@ -196,6 +196,7 @@ void session::handle_request() {
 
   auto seq = ++seq_;
   pending_ = true;
+  answering_.emplace(cfg_->connections);
   // The pending wait also keeps this session alive while the response is being
   // prepared elsewhere: the responder itself holds only a weak reference.
   response_timer_.expires_after(std::max(cfg_->response_timeout, std::chrono::milliseconds(1)));
@@ -311,6 +312,7 @@ void session::report(int status) {
 }
 
 void session::on_write(bool then_close, beast::error_code ec, std::size_t) {
+  answering_.reset();
   if (ec) return close();
   if (then_close) {
     beast::error_code ignored;

@@ -89,6 +89,7 @@ class session : public std::enable_shared_from_this<session> {
   // The request being answered; seq_ tells a late response from a current one.
   std::uint64_t seq_ = 0;
   bool pending_ = false;
+  std::optional<counted_request> answering_;
   unsigned version_ = 11;
   bool keep_alive_ = false;
   bool head_ = false;       // a HEAD answered as its GET, without the body

@@ -44,8 +44,9 @@ struct delivery_counters {
 // Figures read from PostgreSQL and the broker by the ops sampler
 // (actors/health/ops_sampler) rather than counted as things happen.
 struct sampled_gauges {
-  std::atomic<std::int64_t> outbox_pending{0};              // outbox rows not yet confirmed
-  std::atomic<std::int64_t> dlq_messages{0};                // in checkout.enrollment.dlq
+  std::atomic<std::int64_t> outbox_pending{0};  // outbox rows not yet confirmed
+  std::atomic<std::int64_t> dlq_messages{0};    // in checkout.enrollment.dlq
+  std::atomic<std::int64_t> broker_up{1};       // 1 while the last DLQ read reached the broker
   std::atomic<std::int64_t> oldest_awaiting_payment_ms{0};  // age of the oldest unpaid order
   std::atomic<std::int64_t> paid_not_enrolled{0};           // paid orders still without enrollment
   std::atomic<std::int64_t> webhook_inbox_unapplied{0};     // inbox rows not applied yet

@@ -170,6 +170,9 @@ std::string registry::prometheus_text() const {
            s.outbox_pending.load());
   w.single("checkout_dlq_messages", "gauge", "Messages in checkout.enrollment.dlq.",
            s.dlq_messages.load());
+  w.single("checkout_broker_up", "gauge",
+           "1 while RabbitMQ answers (sampled with the DLQ depth), 0 during an outage.",
+           s.broker_up.load());
   w.family("checkout_oldest_awaiting_payment_seconds", "gauge",
            "Age of the oldest order awaiting payment (0 when there is none).");
   w.sample("checkout_oldest_awaiting_payment_seconds", {},

@@ -79,8 +79,16 @@ caf::behavior ops_sampler(instrumented_actor<ops_sampler_state>* self, actor_con
                 });
         if (!dlq) return;
         self->request(dlq, interval, get_atom::value)
-            .then([&gauges](std::int64_t depth) { gauges.dlq_messages.store(depth); },
-                  [](caf::error& err) { spdlog::debug("DLQ depth unknown: {}", to_string(err)); });
+            .then(
+                [&gauges](std::int64_t depth) {
+                  gauges.dlq_messages.store(depth);
+                  gauges.broker_up.store(1);
+                },
+                [&gauges](caf::error& err) {
+                  // Sales go on without the broker (CONTRACT §14); operators see it here.
+                  gauges.broker_up.store(0);
+                  spdlog::debug("DLQ depth unknown: {}", to_string(err));
+                });
       },
   };
 }

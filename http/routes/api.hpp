@@ -2,6 +2,7 @@
 // they read the request, send one message to an actor, and render its reply.
 #pragma once
 
+#include <atomic>
 #include <caf/actor.hpp>
 #include <caf/actor_system.hpp>
 #include <functional>
@@ -22,6 +23,8 @@ struct api_context {
   caf::actor probe;        // readiness probe: (ping_atom) -> ack_reply | error
   caf::actor dlq;          // dlq_actor (actors/dlq/dlq_actor.hpp)
   jwt_policy jwt;          // from the settings (jwt_policy_of)
+  // Set on SIGTERM: /readyz answers 503 from then on (CONTRACT §14).
+  std::shared_ptr<std::atomic<bool>> draining = std::make_shared<std::atomic<bool>>(false);
 };
 
 // The token rules the settings ask for (JWT_SECRET, JWT_SECRET_PREVIOUS,

@@ -10,7 +10,9 @@ void add_health_routes(router& r, const api_ptr& api) {
       w.String("up");
     }));
   };
-  // Ready only while the database and the broker both answer. The probe
+  // Ready while the database answers (CONTRACT §14): a broker outage is
+  // reported in the body with 200, so a balancer does not take every instance
+  // out while sales could go on. While draining, 503 at once. The probe
   // answers within READYZ_TIMEOUT (it checks both at once, each bounded);
   // the wait here is only a backstop should the probe itself be gone.
   auto readyz = [api](request&& req, responder out) {
@@ -23,6 +25,7 @@ void add_health_routes(router& r, const api_ptr& api) {
       res.body = error_body(view, corr);
       out.send(std::move(res));
     };
+    if (api->draining->load()) return unavailable({"draining"});
     ask<readiness>(
         *api->sys, api->probe, api->actors.cfg->readyz_timeout * 2,
         caf::make_message(ping_atom::value),
@@ -31,11 +34,11 @@ void add_health_routes(router& r, const api_ptr& api) {
           response res;
           res.body = success_body(
               200,
-              [](json_writer& w) {
+              [broker_up = r.broker_error.empty()](json_writer& w) {
                 w.Key("database");
                 w.String("up");
                 w.Key("broker");
-                w.String("up");
+                w.String(broker_up ? "up" : "down");
               },
               corr);
           out.send(std::move(res));

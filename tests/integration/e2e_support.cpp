@@ -215,6 +215,19 @@ bool server::alive() {
   return pid_ > 0;
 }
 
+void server::terminate() {
+  if (pid_ > 0) ::kill(pid_, SIGTERM);
+}
+
+int server::wait_exit(std::chrono::milliseconds limit) {
+  int status = 0;
+  bool exited = pid_ > 0 && test_services::eventually(
+                                [&] { return ::waitpid(pid_, &status, WNOHANG) == pid_; }, limit);
+  if (!exited) return -1;
+  pid_ = -1;
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
 std::string token_for(const std::string& user_id, bool admin) {
   std::vector<std::string> roles;
   if (admin) roles.push_back("admin");

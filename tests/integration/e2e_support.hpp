@@ -50,6 +50,10 @@ class server {
   bool running() const { return pid_ > 0; }
   // Whether the child still runs (reaps it when it has exited on its own).
   bool alive();
+  // SIGTERM, as an orchestrator stops an instance; the child then drains.
+  void terminate();
+  // Its exit status once it has exited within `limit` (reaped), else -1.
+  int wait_exit(std::chrono::milliseconds limit);
 
  private:
   std::map<std::string, std::string> env_;
