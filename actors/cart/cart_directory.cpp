@@ -8,6 +8,7 @@
 
 #include "actors/cart/cart_actor.hpp"
 #include "actors/cart/cart_store.hpp"
+#include "actors/common/child_failures.hpp"
 #include "actors/common/db.hpp"
 #include "actors/common/idempotency_jobs.hpp"
 #include "actors/common/ids.hpp"
@@ -196,6 +197,7 @@ caf::result<cart_view> create_keyed(self_ptr self, const actor_context& ctx,
 caf::behavior cart_directory(self_ptr self, actor_context ctx, size_t shard, size_t shards) {
   self->state.shard = shard;
   self->state.shards = shards;
+  outlive_failed_children(self, "cart");
   self->set_down_handler([=](caf::down_msg& dm) {
     auto& carts = self->state.carts;
     for (auto it = carts.begin(); it != carts.end(); ++it) {

@@ -4,6 +4,7 @@
 #include <pqxx/pqxx>
 #include <unordered_map>
 
+#include "actors/common/child_failures.hpp"
 #include "actors/common/db.hpp"
 #include "actors/common/idempotency_jobs.hpp"
 #include "actors/common/ids.hpp"
@@ -169,6 +170,7 @@ caf::result<place_order_reply> retry(self_ptr self, const actor_context& ctx,
 }
 
 caf::behavior order_directory(self_ptr self, actor_context ctx) {
+  outlive_failed_children(self, "order");
   self->set_down_handler([=](caf::down_msg& dm) {
     auto& orders = self->state.orders;
     for (auto it = orders.begin(); it != orders.end(); ++it) {
