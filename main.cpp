@@ -247,8 +247,21 @@ int main(int argc, char** argv) {
   sopts.on_response = [&registry](const std::string& route, int status, double seconds) {
     registry.record_http(route, status, seconds);
   };
+  // The actor system waits for every actor at exit: they are told to end
+  // first, or a process that cannot listen would never exit.
+  auto stop_workers = [&] {
+    for (auto& c : consumers) c->stop();
+    relay.stop();
+    for (auto& a : {ops_sampler, enrollment_sweeper, order_watchdog, cart_cleanup, ctx.carts,
+                    ctx.orders, ctx.catalog, api->coupons, api->webhooks, api->enrollments,
+                    api->probe, api->dlq, ctx.payments, ctx.db})
+      caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
+  };
   http::server server(sopts, routes);
-  if (!server.start()) return 1;
+  if (!server.start()) {
+    stop_workers();
+    return 1;
+  }
   spdlog::info("checkoutd serving on {}:{} in {} mode, default gateway {}", cfg->listen_host,
                server.port(), cfg->checkout_env, cfg->payment_gateway);
 
@@ -263,11 +276,6 @@ int main(int argc, char** argv) {
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   spdlog::info("shutting down ({} request(s) unfinished)", server.requests_in_flight());
   server.stop();
-  for (auto& c : consumers) c->stop();
-  relay.stop();
-  for (auto& a : {ops_sampler, enrollment_sweeper, order_watchdog, cart_cleanup, ctx.carts,
-                  ctx.orders, ctx.catalog, api->coupons, api->webhooks, api->enrollments,
-                  api->probe, api->dlq, ctx.payments, ctx.db})
-    caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
+  stop_workers();
   return 0;
 }

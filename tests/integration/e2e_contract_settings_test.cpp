@@ -3,8 +3,11 @@
 // exit and a message on stderr naming the setting; the same settings without
 // it are accepted. (Each setting's parsing: tests/unit/config_settings_test.cpp;
 // production's refusals: e2e_owasp_forgery_test.cpp.)
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
 #include <signal.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -93,3 +96,22 @@ TEST(contract_settings, a_bad_value_in_the_config_file_stops_start_up_naming_it_
 }
 
 }  // namespace
+
+// An orchestrator restarts a process that exits; one that hangs because its
+// port is taken serves nobody and is never replaced.
+TEST(contract_settings, a_port_in_use_ends_start_up_with_a_failure) {
+  int taken = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(::bind(taken, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  ASSERT_EQ(::listen(taken, 1), 0);
+  socklen_t len = sizeof addr;
+  ::getsockname(taken, reinterpret_cast<sockaddr*>(&addr), &len);
+  auto env = good_env();
+  env["CHECKOUT_LISTEN"] = "127.0.0.1:" + std::to_string(ntohs(addr.sin_port));
+  auto r = run(env);
+  ::close(taken);
+  EXPECT_EQ(r.code, 1) << "-1: still running after 15 s\n" << r.output;
+  EXPECT_NE(r.output.find("in use"), std::string::npos) << r.output;
+}
