@@ -1,4 +1,4 @@
-# Shared by scripts/run and scripts/test: install what is missing, start
+# Shared by scripts/run, scripts/cluster and scripts/test: install what is missing, start
 # PostgreSQL and RabbitMQ on this machine, create the database and role, build.
 # Idempotent: every step first looks whether it is already done.
 
@@ -15,7 +15,7 @@ log() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 PACKAGES=(cmake ninja-build g++ pkg-config libcaf-dev libpqxx-dev librabbitmq-dev rapidjson-dev
   libjwt-dev libspdlog-dev libtomlplusplus-dev librapidcheck-dev libboost-dev libboost-system-dev
   libssl-dev libgtest-dev libgmock-dev libbenchmark-dev postgresql rabbitmq-server curl
-  python3 clang-format jq openssl clang libclang-rt-14-dev)
+  python3 clang-format jq openssl clang libclang-rt-14-dev nginx)
 
 install_packages() {
   local missing=()
@@ -85,4 +85,67 @@ setup_all() {
   start_postgres
   start_rabbitmq
   build "$@"
+}
+
+# The binary alone is production (CONTRACT §13); the demos are development,
+# with secrets of their own made once on this machine (never values in the
+# code). Exports them and sets DEV_SECRETS to the file.
+use_dev_secrets() {
+  DEV_SECRETS="$BUILD_DIR/dev-secrets.env"
+  if [ ! -s "$DEV_SECRETS" ]; then
+    (
+      umask 077
+      {
+        echo "CHECKOUT_ENV=development"
+        echo "JWT_SECRET=$(openssl rand -hex 32)"
+        echo "RAZORPAY_WEBHOOK_SECRET=$(openssl rand -hex 24)"
+      } >"$DEV_SECRETS"
+    )
+  fi
+  set -a
+  # shellcheck disable=SC1090
+  . "$DEV_SECRETS"
+  set +a
+  export CHECKOUT_ENV=development
+}
+
+# load_demo_catalog BASE BIN: the three demo internships, as an admin.
+load_demo_catalog() {
+  local base=$1 admin
+  admin=$("$2" --issue-token demo-admin --admin)
+  log "demo catalog"
+  _demo_item "$base" "$admin" ml-101 "Machine Learning Internship" data 43176 100
+  _demo_item "$base" "$admin" web-201 "Full-Stack Web Internship" engineering 29900 50
+  _demo_item "$base" "$admin" design-301 "Product Design Internship" design 19900 null
+}
+_demo_item() {  # base admin-jwt id title category price seats
+  local code
+  code=$(curl -s -o /dev/null -w '%{http_code}' -X POST "$1/api/v1/admin/internships" \
+    -H "Authorization: Bearer $2" -H 'Content-Type: application/json' \
+    -d "{\"id\":\"$3\",\"title\":\"$4\",\"category\":\"$5\",\"price\":$6,\"currency\":\"INR\",\"seats\":$7}")
+  case "$code" in 201) echo "  added $3" ;; 409) echo "  $3 already there" ;; *) echo "  $3: HTTP $code" ;; esac
+}
+
+# print_walkthrough BASE BIN SECRETS-FILE: a paid checkout, step by step.
+print_walkthrough() {
+  local B=$1 BIN=$2 SECRETS=$3
+  cat <<WALK
+  set -a; . $SECRETS; set +a   # CHECKOUT_ENV=development and this demo's secrets
+  B=$B
+  USER_JWT=\$($BIN --issue-token student-1)
+  CART=\$(curl -s -X POST \$B/api/v1/cart -d '{"products":[{"internship_id":"ml-101"}]}' | jq -r .data.cart.token)
+  curl -s -X POST \$B/api/v1/cart/estimate -d "{\"cart_token\":\"\$CART\"}" | jq .data
+  ORDER=\$(curl -s -X POST \$B/api/v1/orders -H "Authorization: Bearer \$USER_JWT" \\
+      -H "Idempotency-Key: \$(cat /proc/sys/kernel/random/uuid)" -d "{\"cart_token\":\"\$CART\"}")
+  echo "\$ORDER" | jq .data.order
+  OTOK=\$(echo "\$ORDER" | jq -r .data.order.order_token)
+  GOID=\$(echo "\$ORDER" | jq -r .data.order.payment.gateway_order_id)
+  TOTAL=\$(echo "\$ORDER" | jq -r .data.order.total)
+  # What the gateway sends when the student pays (signed with the webhook secret):
+  BODY="{\"event\":\"payment.captured\",\"payload\":{\"payment\":{\"entity\":{\"id\":\"pay_\${GOID#order_}\",\"order_id\":\"\$GOID\",\"amount\":\$TOTAL,\"currency\":\"INR\"}}}}"
+  SIG=\$(printf '%s' "\$BODY" | openssl dgst -sha256 -hmac "\$RAZORPAY_WEBHOOK_SECRET" | awk '{print \$NF}')
+  curl -s -X POST \$B/api/v1/webhooks/razorpay -H "X-Razorpay-Signature: \$SIG" -d "\$BODY" | jq .data
+  sleep 1; curl -s \$B/api/v1/orders/\$OTOK -H "Authorization: Bearer \$USER_JWT" | jq '.data.order | {status, enrollment_ids, history}'
+  curl -s \$B/api/v1/enrollments -H "Authorization: Bearer \$USER_JWT" | jq .data
+WALK
 }

@@ -35,19 +35,6 @@ const std::string rzp_secret = "e2e-razorpay-webhook-secret";
 // Used by suites that enable Stripe (its webhook secret is required with its key).
 const std::string stripe_secret = "whsec_e2e_default_stripe_secret";
 
-unsigned short free_port() {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  addr.sin_port = 0;
-  ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-  socklen_t len = sizeof addr;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  ::close(fd);
-  return ntohs(addr.sin_port);
-}
-
 std::string binary() {
   if (const char* b = std::getenv("CHECKOUTD_BIN")) return b;
   return CHECKOUTD_DEFAULT_BIN;
@@ -96,6 +83,19 @@ rapidjson::Document reply::json() const {
   rapidjson::Document d;
   d.Parse(body.c_str(), body.size());
   return d;
+}
+
+unsigned short free_port() {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  addr.sin_port = 0;
+  ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+  socklen_t len = sizeof addr;
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  ::close(fd);
+  return ntohs(addr.sin_port);
 }
 
 reply call(unsigned short port, const std::string& method, const std::string& target,

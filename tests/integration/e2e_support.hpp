@@ -22,6 +22,9 @@ struct reply {
   rapidjson::Document json() const;
 };
 
+// A loopback port nobody listens on now.
+unsigned short free_port();
+
 // One HTTP/1.1 request on a fresh connection.
 reply call(unsigned short port, const std::string& method, const std::string& target,
            const std::string& body = {},

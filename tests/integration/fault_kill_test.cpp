@@ -16,19 +16,11 @@ using namespace std::chrono_literals;
 
 namespace {
 
-// Short waits, so that a key whose request died with the process is free
-// again within seconds (the lease follows REQUEST_TIMEOUT and GATEWAY_*).
-std::map<std::string, std::string> fast_recovery() {
-  return {{"REQUEST_TIMEOUT", "2s"},         {"GATEWAY_TIMEOUT", "1s"},
-          {"GATEWAY_RETRIES", "0"},          {"GATEWAY_RETRY_BASE", "50ms"},
-          {"ENROLLMENT_RETRY_BASE", "50ms"}, {"ENROLLMENT_RETRY_MAX", "500ms"}};
-}
-
 TEST(fault_kill, kill_9_during_a_stream_of_paid_checkouts) {
   constexpr int checkouts = 1000;
   constexpr int kills = 10;
   fault::bus_tap tap;
-  e2e::server srv(fast_recovery());
+  e2e::server srv(fault::fast_recovery());
 
   fault::stream_options opts;
   opts.checkouts = checkouts;
@@ -132,7 +124,7 @@ std::string key_state(const std::string& user, const std::string& scope) {
 // retries with the same key and body: it must get that cart as it was, not
 // the products added a second time.
 TEST(fault_kill, kill_9_between_a_new_cart_and_its_key_record) {
-  e2e::server srv(fast_recovery());
+  e2e::server srv(fault::fast_recovery());
   e2e::shop shop{srv.port()};
   auto internship = shop.internship(21000, "100");
   auto user = e2e::unique("cartkill");
@@ -175,7 +167,7 @@ TEST(fault_kill, kill_9_between_a_new_cart_and_its_key_record) {
 // The same for POST /orders: the retry must find the order the dead request
 // committed (one order, one payment attempt).
 TEST(fault_kill, kill_9_between_a_new_order_and_its_key_record) {
-  e2e::server srv(fast_recovery());
+  e2e::server srv(fault::fast_recovery());
   e2e::shop shop{srv.port()};
   auto user = e2e::unique("orderkill");
   auto cart = shop.cart(user, shop.internship(22000, "100"));

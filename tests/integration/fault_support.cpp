@@ -132,8 +132,6 @@ e2e::reply pay(unsigned short port, const checkout& c) {
       "evt-" + c.user);
 }
 
-namespace {
-
 void add_retries(checkout& c, const attempt& a) {
   c.retries += a.retries;
   c.dropped += a.dropped;
@@ -141,9 +139,7 @@ void add_retries(checkout& c, const attempt& a) {
   c.key_busy += a.key_busy;
 }
 
-}  // namespace
-
-bool place_only(unsigned short port, checkout& c, ms deadline) {
+bool place_only(unsigned short port, checkout& c, ms deadline, const cart_step& step) {
   auto until = clock::now() + deadline;
   auto bearer = "Bearer " + e2e::token_for(c.user);
   std::string products;
@@ -163,6 +159,7 @@ bool place_only(unsigned short port, checkout& c, ms deadline) {
     return false;
   }
   auto cart_token = text(cart.reply, {"data", "cart", "token"});
+  if (step && !step(port, c, cart_token, left_until(until))) return false;
 
   auto placed = until_definite(
       [&] {
@@ -190,10 +187,11 @@ bool place_only(unsigned short port, checkout& c, ms deadline) {
   return true;
 }
 
-void run_checkout(unsigned short port, checkout& c, ms deadline) {
+void run_checkout(unsigned short port, checkout& c, ms deadline, const cart_step& step) {
   auto until = clock::now() + deadline;
-  if (!place_only(port, c, deadline)) return;
+  if (!place_only(port, c, deadline, step)) return;
   c.event_id = "evt-" + c.user;
+  c.paid_sent = std::chrono::system_clock::now();
   auto paid = until_definite([&] { return pay(port, c); }, left_until(until));
   add_retries(c, paid);
   if (!paid.definite || paid.reply.status != 200) {
@@ -206,6 +204,12 @@ void run_checkout(unsigned short port, checkout& c, ms deadline) {
     return;
   }
   c.finished = true;
+}
+
+std::map<std::string, std::string> fast_recovery() {
+  return {{"REQUEST_TIMEOUT", "2s"},         {"GATEWAY_TIMEOUT", "1s"},
+          {"GATEWAY_RETRIES", "0"},          {"GATEWAY_RETRY_BASE", "50ms"},
+          {"ENROLLMENT_RETRY_BASE", "50ms"}, {"ENROLLMENT_RETRY_MAX", "500ms"}};
 }
 
 std::vector<std::string> make_internships(unsigned short port, int count, long long base_price) {
@@ -250,7 +254,7 @@ stream_result run_stream(unsigned short port, const stream_options& opts,
       for (int i = next++; i < opts.checkouts && !given_up; i = next++) {
         // The arrival rate of the load (opts.pace), not a wait for the service.
         std::this_thread::sleep_until(started + opts.pace * i);
-        run_checkout(port, out.checkouts[static_cast<size_t>(i)], opts.deadline);
+        run_checkout(port, out.checkouts[static_cast<size_t>(i)], opts.deadline, opts.before_order);
         ++done;
       }
     });

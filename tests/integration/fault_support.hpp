@@ -49,9 +49,16 @@ struct attempt {
 };
 attempt until_definite(const std::function<e2e::reply()>& send, ms deadline);
 
-// One paid checkout by one user: cart (Idempotency-Key), order
-// (Idempotency-Key), signed payment.captured (one event id, however often it
-// is sent).
+struct checkout;
+// What a shopper does with its cart before placing the order (apply a
+// coupon, ask for an estimate...); false, with checkout::error set, ends the
+// checkout there. `left` is what remains of the checkout's deadline.
+using cart_step =
+    std::function<bool(unsigned short port, checkout& c, const std::string& cart_token, ms left)>;
+
+// One paid checkout by one user: cart (Idempotency-Key), the cart step if
+// any, order (Idempotency-Key), signed payment.captured (one event id,
+// however often it is sent).
 struct checkout {
   std::string user;
   std::vector<std::string> internships;  // one cart line each
@@ -60,19 +67,30 @@ struct checkout {
   std::string event_id;
   std::string webhook_result;
   long long total = 0;
+  long long estimate = 0;  // the cart estimate's total a cart step read (0: none read)
+  // When the payment event was first sent (wall clock, comparable with
+  // PostgreSQL's timestamps on this machine).
+  std::chrono::system_clock::time_point paid_sent;
   int retries = 0;                                   // requests repeated for this checkout
   int dropped = 0, server_errors = 0, key_busy = 0;  // the reasons, summed
   bool placed = false;                               // the client holds a 201 for its order
   bool finished = false;                             // ... and a definite 200 for its payment
   std::string error;                                 // why it did not finish
 };
-void run_checkout(unsigned short port, checkout& c, ms deadline);
+void run_checkout(unsigned short port, checkout& c, ms deadline, const cart_step& step = {});
+// Counts an attempt's repeats into its checkout (for cart steps).
+void add_retries(checkout& c, const attempt& a);
 
 // Places the order without paying (for suites that pay on their own).
-bool place_only(unsigned short port, checkout& c, ms deadline);
+bool place_only(unsigned short port, checkout& c, ms deadline, const cart_step& step = {});
 // Sends the signed payment.captured of a placed order once (event id
 // "evt-<user>", the id run_checkout uses) and answers the reply.
 e2e::reply pay(unsigned short port, const checkout& c);
+
+// Settings with short waits, so that an Idempotency-Key whose request died
+// with its process is free again within seconds (the lease follows
+// REQUEST_TIMEOUT and GATEWAY_*), and enrollment retries come quickly.
+std::map<std::string, std::string> fast_recovery();
 
 // Internships with plenty of seats, made by an admin.
 std::vector<std::string> make_internships(unsigned short port, int count, long long base_price);
@@ -89,6 +107,7 @@ struct stream_options {
   // arrival rate, so that slow fault commands still land mid-stream.
   ms pace{0};
   std::string user_prefix = "fault";
+  cart_step before_order;  // empty: straight from cart to order
 };
 struct stream_result {
   std::vector<checkout> checkouts;
