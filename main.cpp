@@ -140,6 +140,8 @@ int main(int argc, char** argv) {
           "broker not reachable at start ({}); serving without it, events wait in the "
           "outbox",
           err);
+    else
+      spdlog::info("AMQP topology declared on {}", conn->node_name());
   }
 
   // SIGINT/SIGTERM are taken by sigwait below, not by any other thread.

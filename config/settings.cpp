@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "config/cidr.hpp"
+#include "messaging/amqp_url.hpp"
 
 namespace checkout::config {
 namespace {
@@ -110,7 +111,10 @@ const std::map<std::string, setter>& setters() {
       {"DATABASE_URL", string_field(&settings::database_url)},
       {"AMQP_URL",
        [](settings& s, const std::string& v) -> std::string {
-         if (v.rfind("amqp://", 0) != 0) return "'" + v + "' is not an amqp:// URL";
+         // Checked here, not at the first connection, so that a bad list stops
+         // start-up; the value is never echoed, it holds a password.
+         std::string error;
+         if (!messaging::parse_amqp_urls(v, &error)) return error;
          s.amqp_url = v;
          return {};
        }},

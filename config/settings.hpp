@@ -27,6 +27,7 @@ struct settings {
   std::string listen_host = "0.0.0.0";
   std::uint16_t listen_port = 8080;
   std::string database_url = "postgresql://checkout:checkout@127.0.0.1:5432/checkout";
+  // One node, or several of one cluster comma-separated (messaging/amqp_url.hpp).
   std::string amqp_url = "amqp://guest:guest@127.0.0.1:5672/%2f";
   // No secret has a value in the code: unset means unset (load() decides).
   std::string jwt_secret;

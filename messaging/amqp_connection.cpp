@@ -57,15 +57,44 @@ std::string describe_reply(const amqp_rpc_reply_t& reply) {
   return "unknown reply";
 }
 
-std::unique_ptr<amqp_connection> amqp_connection::open(const std::string& url,
+std::unique_ptr<amqp_connection> amqp_connection::open(const std::string& urls,
                                                        const std::string& name, std::string* error,
-                                                       std::chrono::milliseconds timeout) {
-  auto endpoint = parse_amqp_url(url);
-  if (!endpoint) {
-    set_error(error, "invalid AMQP URL " + redact_amqp_url(url));
+                                                       std::chrono::milliseconds timeout,
+                                                       std::size_t first_node) {
+  std::string why;
+  auto nodes = parse_amqp_urls(urls, &why);
+  if (!nodes) {
+    set_error(error, "invalid AMQP_URL: " + why);
     return nullptr;
   }
-  return open(*endpoint, name, error, timeout);
+  const std::size_t count = nodes->size();
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  std::string failures;
+  for (std::size_t tried = 0; tried < count; ++tried) {
+    const std::size_t index = (first_node + tried) % count;
+    auto slice = timeout;
+    if (timeout.count() > 0) {
+      // An equal share of what is left: a node that never answers cannot
+      // starve the ones after it, and a node that refuses at once hands its
+      // share on.
+      auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+          deadline - std::chrono::steady_clock::now());
+      slice = std::max(left / static_cast<long>(count - tried), std::chrono::milliseconds(1));
+    }
+    std::string node_error;
+    auto conn = open((*nodes)[index], name, &node_error, slice);
+    if (conn) {
+      conn->node_ = index;
+      return conn;
+    }
+    if (count == 1) {
+      set_error(error, node_error);
+      return nullptr;
+    }
+    failures += (failures.empty() ? "" : "; ") + node_error;
+  }
+  set_error(error, "no node of AMQP_URL answered: " + failures);
+  return nullptr;
 }
 
 std::unique_ptr<amqp_connection> amqp_connection::open(const amqp_endpoint& endpoint,
@@ -86,7 +115,7 @@ std::unique_ptr<amqp_connection> amqp_connection::open(const amqp_endpoint& endp
     set_error(error, "cannot create TCP socket");
     return nullptr;
   }
-  const std::string where = endpoint.host + ":" + std::to_string(endpoint.port);
+  const std::string where = messaging::node_name(endpoint);
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   timeval connect_tv = timeout.count() > 0 ? to_timeval(timeout) : timeval{connect_timeout_s, 0};
   int status = amqp_socket_open_noblock(socket, endpoint.host.c_str(), endpoint.port, &connect_tv);
@@ -118,6 +147,7 @@ std::unique_ptr<amqp_connection> amqp_connection::open(const amqp_endpoint& endp
   }
   conn->broken_ = false;
   conn->socket_dead_ = false;
+  conn->node_name_ = messaging::node_name(endpoint);
   return conn;
 }
 

@@ -6,6 +6,7 @@
 #include <amqp.h>
 
 #include <chrono>
+#include <cstddef>
 #include <memory>
 #include <string>
 
@@ -22,15 +23,25 @@ class amqp_connection {
   static std::unique_ptr<amqp_connection> open(const amqp_endpoint& endpoint,
                                                const std::string& name, std::string* error,
                                                std::chrono::milliseconds timeout = {});
-  static std::unique_ptr<amqp_connection> open(const std::string& url, const std::string& name,
+  // `urls` is AMQP_URL, one node or several of a cluster (amqp_url.hpp). The
+  // nodes are tried in their order from `first_node` (wrapping around), each
+  // once, and the first that answers is used: node() says which. A positive
+  // `timeout` bounds all the tries together, so a node that never answers
+  // leaves time for the others; with zero each node gets the defaults.
+  static std::unique_ptr<amqp_connection> open(const std::string& urls, const std::string& name,
                                                std::string* error,
-                                               std::chrono::milliseconds timeout = {});
+                                               std::chrono::milliseconds timeout = {},
+                                               std::size_t first_node = 0);
 
   ~amqp_connection();
   amqp_connection(const amqp_connection&) = delete;
   amqp_connection& operator=(const amqp_connection&) = delete;
 
   amqp_connection_state_t state() const { return state_; }
+  // Which entry of the URL list this connection went to (0 for an endpoint),
+  // and that node as "host:port" for logs.
+  std::size_t node() const { return node_; }
+  const std::string& node_name() const { return node_name_; }
   bool healthy() const { return !broken_; }
 
   bool open_channel(amqp_channel_t channel, std::string* error);
@@ -61,6 +72,8 @@ class amqp_connection {
   amqp_connection_state_t state_ = nullptr;
   bool broken_ = false;
   bool socket_dead_ = false;  // nothing more can be sent, not even connection.close
+  std::size_t node_ = 0;
+  std::string node_name_;
 };
 
 std::string describe_reply(const amqp_rpc_reply_t& reply);

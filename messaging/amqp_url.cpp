@@ -110,15 +110,79 @@ std::optional<amqp_endpoint> parse_amqp_url(const std::string& url) {
   return ep;
 }
 
-std::string redact_amqp_url(const std::string& url) {
+namespace {
+
+// The entries of a comma-separated list, spaces around them trimmed; an empty
+// entry stays (as "") so that the caller can refuse it.
+std::vector<std::string> split_entries(const std::string& urls) {
+  std::vector<std::string> out;
+  std::size_t begin = 0;
+  while (true) {
+    auto comma = urls.find(',', begin);
+    auto entry = urls.substr(begin, comma == std::string::npos ? std::string::npos : comma - begin);
+    auto first = entry.find_first_not_of(" \t");
+    auto last = entry.find_last_not_of(" \t");
+    out.push_back(first == std::string::npos ? std::string()
+                                             : entry.substr(first, last - first + 1));
+    if (comma == std::string::npos) return out;
+    begin = comma + 1;
+  }
+}
+
+std::string redact_one(const std::string& url) {
+  if (!parse_amqp_url(url)) return "<unparsable amqp url>";
   std::string_view view(url);
-  if (view.substr(0, scheme.size()) != scheme) return "<unparsable amqp url>";
   auto authority_end = view.find_first_of("/?#", scheme.size());
   auto at = view.substr(0, authority_end).rfind('@');
   if (at == std::string_view::npos || at < scheme.size()) return url;
   auto colon = view.substr(0, at).find(':', scheme.size());
   if (colon == std::string_view::npos) return url;
   return url.substr(0, colon + 1) + "***" + url.substr(at);
+}
+
+}  // namespace
+
+std::optional<std::vector<amqp_endpoint>> parse_amqp_urls(const std::string& urls,
+                                                          std::string* error) {
+  auto fail = [&](std::string why) -> std::optional<std::vector<amqp_endpoint>> {
+    if (error != nullptr) *error = std::move(why);
+    return std::nullopt;
+  };
+  const auto entries = split_entries(urls);
+  std::vector<amqp_endpoint> nodes;
+  for (std::size_t i = 0; i < entries.size(); ++i) {
+    // Entries are counted from 1, as an operator reads the list.
+    const std::string which = entries.size() > 1 ? "entry " + std::to_string(i + 1) + " " : "";
+    if (entries[i].empty()) return fail(which + "is empty");
+    auto node = parse_amqp_url(entries[i]);
+    if (!node) return fail(which + "'" + redact_one(entries[i]) + "' is not an amqp:// URL");
+    if (!nodes.empty()) {
+      const auto& first = nodes.front();
+      if (node->user != first.user || node->password != first.password)
+        return fail(which + "has other credentials than entry 1 (one cluster, one user)");
+      if (node->vhost != first.vhost)
+        return fail(which + "names vhost '" + node->vhost + "', entry 1 '" + first.vhost + "'");
+    }
+    for (const auto& earlier : nodes)
+      if (earlier.host == node->host && earlier.port == node->port)
+        return fail(which + "names node " + node_name(*node) + " a second time");
+    nodes.push_back(std::move(*node));
+  }
+  return nodes;
+}
+
+std::string redact_amqp_url(const std::string& urls) {
+  std::string out;
+  for (const auto& entry : split_entries(urls)) {
+    if (!out.empty()) out += ",";
+    out += redact_one(entry);
+  }
+  return out;
+}
+
+std::string node_name(const amqp_endpoint& endpoint) {
+  bool ipv6 = endpoint.host.find(':') != std::string::npos;
+  return (ipv6 ? "[" + endpoint.host + "]" : endpoint.host) + ":" + std::to_string(endpoint.port);
 }
 
 }  // namespace checkout::messaging

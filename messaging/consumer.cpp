@@ -95,13 +95,17 @@ void consumer::stop() {
 }
 
 void consumer::impl::run() {
-  const std::string where = redact_amqp_url(opts.amqp_url);
   backoff retry(200ms, 5s);
+  std::size_t next_node = 0;  // the entry of AMQP_URL the next connection tries first
   while (!stop.requested()) {
     std::string error;
-    auto conn = amqp_connection::open(opts.amqp_url, "checkout consumer " + opts.queue, &error);
+    auto conn = amqp_connection::open(opts.amqp_url, "checkout consumer " + opts.queue, &error, {},
+                                      next_node);
+    // A reconnect follows a failure of this node: the next one starts after it.
+    if (conn) next_node = conn->node() + 1;
     if (conn && consume(*conn, retry, &error)) break;
-    spdlog::warn("consumer of {} on {}: {}; reconnecting", opts.queue, where, error);
+    spdlog::warn("consumer of {} on {}: {}; reconnecting", opts.queue,
+                 conn ? conn->node_name() : redact_amqp_url(opts.amqp_url), error);
     conn.reset();
     if (stop.sleep_for(retry.next())) break;
   }
@@ -126,7 +130,7 @@ bool consumer::impl::consume(amqp_connection& conn, backoff& retry, std::string*
   if (!conn.check_last(consume_channel, ("basic.consume " + opts.queue).c_str(), error)) {
     return false;
   }
-  spdlog::info("consuming {} on {}", opts.queue, redact_amqp_url(opts.amqp_url));
+  spdlog::info("consuming {} on {}", opts.queue, conn.node_name());
   retry.reset();
 
   std::vector<deferred_nack> waiting;

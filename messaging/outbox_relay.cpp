@@ -56,7 +56,8 @@ struct outbox_relay::impl {
   outbox_relay_options opts;
   stop_signal stop;
   std::atomic<std::int64_t> pending{0};
-  std::mutex lifecycle;  // start() and stop() may come from different threads
+  std::size_t next_node = 0;  // the entry of AMQP_URL the next connection tries first
+  std::mutex lifecycle;       // start() and stop() may come from different threads
   std::thread thread;
 };
 
@@ -119,11 +120,15 @@ bool outbox_relay::impl::connect(std::unique_ptr<outbox_store>& store, broker_li
     spdlog::info("outbox relay: connected to PostgreSQL");
   }
   if (!broker.conn) {
-    auto conn = amqp_connection::open(opts.amqp_url, "checkout outbox relay", &error);
+    auto conn =
+        amqp_connection::open(opts.amqp_url, "checkout outbox relay", &error, {}, next_node);
     if (!conn) {
       spdlog::warn("outbox relay: {}", error);
       return false;
     }
+    // The relay reconnects only after this connection failed: then it starts
+    // with the next node of the cluster, not with the one that just failed.
+    next_node = conn->node() + 1;
     confirm_publisher publisher(*conn, publish_channel);
     if (!publisher.open(&error)) {
       spdlog::warn("outbox relay: {}", error);
@@ -132,7 +137,7 @@ bool outbox_relay::impl::connect(std::unique_ptr<outbox_store>& store, broker_li
     broker.conn = std::move(conn);
     broker.publisher = publisher;
     broker.topology_due = true;
-    spdlog::info("outbox relay: connected to {}", redact_amqp_url(opts.amqp_url));
+    spdlog::info("outbox relay: connected to {}", broker.conn->node_name());
   }
   declare_topology_if_due(broker);
   return true;
@@ -149,7 +154,7 @@ void outbox_relay::impl::declare_topology_if_due(broker_link& broker) {
   // one extra connection per back-off, not one per poll.
   broker.topology_due = false;
   std::string error;
-  if (!declare_topology(opts.amqp_url, opts.topology, opts.names, &error)) {
+  if (!declare_topology(opts.amqp_url, opts.topology, opts.names, &error, broker.conn->node())) {
     // Publishing goes on: the definitions that exist may well be enough, and
     // a missing one shows up as unconfirmed events that are retried.
     spdlog::warn("outbox relay: declaring the topology failed, publishing anyway: {}", error);

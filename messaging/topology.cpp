@@ -51,10 +51,21 @@ bool declare_topology(amqp_connection& conn, std::uint16_t channel, const topolo
       .add_string("x-dead-letter-strategy", "at-least-once")
       .add_string("x-overflow", "reject-publish");
 
+  // The DLQ stays classic although it holds what waits for an operator:
+  // /admin/dlq lists it by basic.get and requeue, which keeps a classic
+  // queue's order, while a quorum queue puts requeued messages at the back
+  // and counts every listing as a delivery; and a broker that has it would
+  // refuse it as quorum. While its home node is down the enrollment queue's
+  // at-least-once dead-lettering keeps the messages until it is back.
+  // (Declared with no arguments, like every version before: classic.)
+
   // Classic, not quorum: a window onto recent traffic that nobody consumes
   // needs no replication. drop-head bounds it by discarding the oldest event;
   // reject-publish would instead nack the relay's publishes and stall the
-  // outbox once the queue is full.
+  // outbox once the queue is full. While its home node is down the broker
+  // still confirms publishes (the window just misses them) but refuses to
+  // declare it, which is why it is declared last: the refusal then costs
+  // nothing the service needs.
   table_builder audit;
   audit.add_string("x-queue-type", "classic")
       .add_int("x-max-length", opts.audit_max_length)
@@ -82,17 +93,18 @@ bool declare_topology(const std::string& amqp_url, const topology_options& opts,
 }
 
 bool declare_topology(const std::string& amqp_url, const topology_options& opts,
-                      const topology_names& names, std::string* error) {
+                      const topology_names& names, std::string* error, std::size_t first_node) {
   std::string local_error;
   std::string* err = error != nullptr ? error : &local_error;
   constexpr amqp_channel_t channel = 1;
-  auto conn = amqp_connection::open(amqp_url, "checkout topology", err);
+  auto conn = amqp_connection::open(amqp_url, "checkout topology", err, {}, first_node);
   if (!conn || !conn->open_channel(channel, err) ||
       !declare_topology(*conn, channel, opts, names, err)) {
-    spdlog::error("declaring the AMQP topology on {} failed: {}", redact_amqp_url(amqp_url), *err);
+    spdlog::error("declaring the AMQP topology on {} failed: {}",
+                  conn ? conn->node_name() : redact_amqp_url(amqp_url), *err);
     return false;
   }
-  spdlog::info("AMQP topology declared on {}", redact_amqp_url(amqp_url));
+  spdlog::info("AMQP topology declared on {}", conn->node_name());
   return true;
 }
 

@@ -4,6 +4,7 @@
 // publishes, instead of every publish coming back unroutable.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 
@@ -52,8 +53,10 @@ bool declare_topology(amqp_connection& conn, std::uint16_t channel, const topolo
 bool declare_topology(amqp_connection& conn, std::uint16_t channel, const topology_options& opts,
                       std::string* error);
 // Connects, declares and disconnects: for start-up and the outbox relay.
+// `first_node` is the entry of the URL list tried first (the relay passes the
+// node it is connected to, which has just answered).
 bool declare_topology(const std::string& amqp_url, const topology_options& opts,
-                      const topology_names& names, std::string* error);
+                      const topology_names& names, std::string* error, std::size_t first_node = 0);
 bool declare_topology(const std::string& amqp_url, const topology_options& opts,
                       std::string* error);
 

@@ -9,6 +9,9 @@
 #   drops its clone (tests/support/isolated_services.cpp), every broker vhost
 #   likewise. Names start with CHECKOUT_TEST_PREFIX, so whatever a crashed
 #   process left behind is dropped at the end of the run.
+# - A RabbitMQ cluster of three nodes, checkout-c1/c2/c3@localhost on
+#   127.0.0.1:5674/5675/5676 (management on c1, 15674), for the suites that
+#   stop one node of a cluster (CONTRACT §14, AMQP_URL listing several nodes).
 
 TEST_DB_USER=checkout_test
 TEST_DB_PASS=checkout_test
@@ -64,6 +67,145 @@ CONF
   )
 }
 
+TEST_CLUSTER_SIZE=3
+TEST_CLUSTER_FIRST_PORT=5674
+TEST_CLUSTER_API_PORT=15674
+TEST_CLUSTER_DIR=/var/lib/rabbitmq/checkout-cluster
+
+test_cluster_node() { echo "checkout-c$1@localhost"; }
+
+# The environment under which rabbitmq-server starts node K (1..3). All nodes
+# run as the rabbitmq user, so they share its Erlang cookie.
+test_cluster_node_env() {
+  local k=$1 port=$((TEST_CLUSTER_FIRST_PORT + $1 - 1)) dir=$TEST_CLUSTER_DIR/c$1
+  export RABBITMQ_NODENAME=checkout-c$k@localhost
+  export RABBITMQ_NODE_PORT=$port
+  export RABBITMQ_DIST_PORT=$((port + 20000))
+  export RABBITMQ_MNESIA_BASE=$dir/mnesia
+  export RABBITMQ_LOG_BASE=$dir/log
+  export RABBITMQ_PID_FILE=$dir/node.pid
+  export RABBITMQ_ENABLED_PLUGINS_FILE=$dir/enabled_plugins
+  export RABBITMQ_CONFIG_FILE=$dir/rabbitmq.conf
+  export RABBITMQ_CONFIG_FILES=$dir/conf.d
+  # Lean on a small machine: schedulers that sleep when idle instead of
+  # spinning, one of them (three nodes and the tests share the cores).
+  export RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS="+S 1:1 +sbwt none +sbwtdcpu none +sbwtdio none"
+}
+
+# rabbitmqctl K ARGS...: rabbitmqctl addressing cluster node K.
+test_cluster_ctl() {
+  local k=$1
+  shift
+  rabbitmqctl -n "$(test_cluster_node "$k")" "$@"
+}
+
+test_cluster_write_config() {
+  local k=$1 dir=$TEST_CLUSTER_DIR/c$1
+  mkdir -p "$dir/log" "$dir/mnesia" "$dir/conf.d"
+  if ((k == 1)); then
+    echo '[rabbitmq_management].' >"$dir/enabled_plugins"
+  else
+    echo '[].' >"$dir/enabled_plugins"
+  fi
+  {
+    echo "listeners.tcp.default = 127.0.0.1:$((TEST_CLUSTER_FIRST_PORT + k - 1))"
+    echo "loopback_users.guest = true"
+    # A node whose peers are not up yet waits for them this long at boot.
+    echo "mnesia_table_loading_retry_limit = 6"
+    echo "mnesia_table_loading_retry_timeout = 10000"
+    if ((k == 1)); then
+      echo "management.tcp.port = $TEST_CLUSTER_API_PORT"
+      echo "management.tcp.ip = 127.0.0.1"
+      echo "collect_statistics_interval = 30000"
+    fi
+  } >"$dir/rabbitmq.conf"
+}
+
+# Cheap checks (no Erlang CLI, which takes seconds to start): whether node K
+# takes AMQP connections, and whether its Erlang VM runs at all.
+test_cluster_serves() {
+  timeout 1 bash -c ">/dev/tcp/127.0.0.1/$((TEST_CLUSTER_FIRST_PORT + $1 - 1))" 2>/dev/null
+}
+test_cluster_vm_runs() { epmd -names 2>/dev/null | grep -q "^name checkout-c$1 at"; }
+test_cluster_api() { curl -fs -u guest:guest "http://127.0.0.1:$TEST_CLUSTER_API_PORT/api/$1"; }
+
+# Starts the three nodes (all at once: a node that was clustered waits for
+# its peers at boot), joins c2 and c3 to c1 the first time, and starts the
+# application of a node a failed test left stopped. Idempotent, and quick
+# when the cluster runs already.
+start_test_cluster() {
+  (
+    local k changed=0
+    for k in $(seq 1 $TEST_CLUSTER_SIZE); do
+      test_cluster_serves "$k" && continue
+      changed=1
+      test_cluster_write_config "$k"
+      chown -R rabbitmq:rabbitmq "$TEST_CLUSTER_DIR"
+      if test_cluster_vm_runs "$k"; then
+        test_cluster_ctl "$k" -q start_app >/dev/null 2>&1 &
+      else
+        (test_cluster_node_env "$k" && rabbitmq-server -detached >/dev/null 2>&1) || true
+      fi
+    done
+    ((changed)) && log "starting the test RabbitMQ cluster on 127.0.0.1:$TEST_CLUSTER_FIRST_PORT.."
+    for k in $(seq 1 $TEST_CLUSTER_SIZE); do
+      for _ in $(seq 1 180); do
+        test_cluster_serves "$k" && break
+        sleep 1
+      done
+      test_cluster_serves "$k" || { echo "test cluster node $k did not start" >&2; return 1; }
+    done
+    wait
+    for _ in $(seq 1 60); do
+      test_cluster_api overview >/dev/null && break
+      sleep 1
+    done
+    test_cluster_api overview >/dev/null ||
+      { echo "the test cluster's management API did not answer" >&2; return 1; }
+    local members
+    members=$(test_cluster_api nodes | jq -r '.[].name')
+    for k in $(seq 2 $TEST_CLUSTER_SIZE); do
+      grep -qx "$(test_cluster_node "$k")" <<<"$members" && continue
+      changed=1
+      log "joining $(test_cluster_node "$k") to $(test_cluster_node 1)"
+      {
+        test_cluster_ctl "$k" -q stop_app &&
+          test_cluster_ctl "$k" -q reset &&
+          test_cluster_ctl "$k" -q join_cluster "$(test_cluster_node 1)" &&
+          test_cluster_ctl "$k" -q start_app
+      } >/dev/null 2>&1 || { echo "joining node $k to the test cluster failed" >&2; return 1; }
+    done
+    local running
+    running=$(test_cluster_api nodes | jq '[.[] | select(.running)] | length')
+    [ "$running" = "$TEST_CLUSTER_SIZE" ] ||
+      { echo "the test cluster runs $running of $TEST_CLUSTER_SIZE nodes" >&2; return 1; }
+    if ((changed)); then
+      test_cluster_ctl 1 -q enable_feature_flag all >/dev/null
+    fi
+  )
+}
+
+# Where the suites find the cluster: its nodes' URLs (no vhost: a test adds
+# its own to each), its management API, and the nodes' names for rabbitmqctl.
+test_cluster_exports() {
+  local k urls=() nodes=()
+  for k in $(seq 1 $TEST_CLUSTER_SIZE); do
+    urls+=("amqp://guest:guest@127.0.0.1:$((TEST_CLUSTER_FIRST_PORT + k - 1))")
+    nodes+=("$(test_cluster_node "$k")")
+  done
+  export CHECKOUT_TEST_CLUSTER_URL=$(IFS=,; echo "${urls[*]}")
+  export CHECKOUT_TEST_CLUSTER_NODES=$(IFS=,; echo "${nodes[*]}")
+  export CHECKOUT_TEST_CLUSTER_API="http://127.0.0.1:$TEST_CLUSTER_API_PORT"
+}
+
+# Stops the three nodes (their data stays, so the next start is quick).
+stop_test_cluster() {
+  local k
+  for k in $(seq 1 $TEST_CLUSTER_SIZE); do
+    test_cluster_ctl "$k" -q stop >/dev/null 2>&1 || true
+  done
+}
+
 # The role and the migrated template, made anew each run (named after the run,
 # so two runs at once do not replace each other's) with every migration in it.
 prepare_test_database() {
@@ -80,6 +222,11 @@ prepare_test_database() {
 # Starts what the suites need and exports where it is; DATABASE_URL and
 # AMQP_URL are unset so nothing falls back to the demo's.
 prepare_test_services() {
+  # The cluster boots (about 25 s when its nodes were stopped, 1 s when they
+  # run) while the test broker and the template database are made.
+  local cluster_log="$BUILD_DIR/test-cluster.log" cluster
+  start_test_cluster >"$cluster_log" 2>&1 &
+  cluster=$!
   start_test_broker
   export CHECKOUT_TEST_PREFIX="ct_$(date +%s)_$$"
   TEST_DB_TEMPLATE="${CHECKOUT_TEST_PREFIX}_template"
@@ -89,6 +236,8 @@ prepare_test_services() {
   export CHECKOUT_TEST_DATABASE_TEMPLATE=$TEST_DB_TEMPLATE
   export CHECKOUT_TEST_BROKER_URL="amqp://guest:guest@127.0.0.1:$TEST_BROKER_PORT"
   export CHECKOUT_TEST_BROKER_API="http://127.0.0.1:$TEST_BROKER_API_PORT"
+  wait "$cluster" || { cat "$cluster_log" >&2; return 1; }
+  test_cluster_exports
   unset DATABASE_URL AMQP_URL
 }
 
@@ -110,5 +259,17 @@ drop_test_services() {
     curl -fs -u guest:guest -X DELETE "$CHECKOUT_TEST_BROKER_API/api/vhosts/$name" >/dev/null
     left=$((left + 1))
   done
+  if [ -n "${CHECKOUT_TEST_CLUSTER_API:-}" ]; then
+    # A failed cluster test may have left a node stopped.
+    local k
+    for k in $(seq 1 $TEST_CLUSTER_SIZE); do
+      test_cluster_serves "$k" || test_cluster_ctl "$k" -q start_app >/dev/null 2>&1 || true
+    done
+    for name in $(curl -fs -u guest:guest "$CHECKOUT_TEST_CLUSTER_API/api/vhosts" |
+      jq -r --arg p "${prefix}_" '.[].name | select(startswith($p))'); do
+      curl -fs -u guest:guest -X DELETE "$CHECKOUT_TEST_CLUSTER_API/api/vhosts/$name" >/dev/null
+      left=$((left + 1))
+    done
+  fi
   echo "$left"
 }

@@ -51,6 +51,9 @@ TEST(contract_settings, a_bad_value_in_the_environment_stops_start_up_naming_it)
   const std::vector<std::pair<std::string, std::string>> cases = {
       {"CHECKOUT_LISTEN", "no-port-here"},
       {"AMQP_URL", "http://127.0.0.1:5673/"},
+      // CONTRACT §14: a list of cluster nodes, checked at start-up as a whole.
+      {"AMQP_URL", "amqp://guest:guest@127.0.0.1:5673,,amqp://guest:guest@127.0.0.1:5674"},
+      {"AMQP_URL", "amqp://guest:guest@127.0.0.1:5673,127.0.0.1:5674"},
       {"PAYMENT_GATEWAY", "paypal"},
       {"RAZORPAY_API_BASE", "ftp://api.razorpay.com"},
       {"FX_RATES", "USD-INR=83"},

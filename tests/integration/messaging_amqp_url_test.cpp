@@ -72,6 +72,96 @@ TEST(AmqpUrl, RedactsThePassword) {
   EXPECT_EQ(redact_amqp_url("amqp://alice@h/"), "amqp://alice@h/");
   EXPECT_EQ(redact_amqp_url("amqp://h/"), "amqp://h/");
   EXPECT_EQ(redact_amqp_url("garbage:pw@x"), "<unparsable amqp url>");
+  // Unparsable: where its password ends cannot be known, so nothing of it shows.
+  EXPECT_EQ(redact_amqp_url("amqp://alice:s3cret@h:port/"), "<unparsable amqp url>");
+}
+
+// ---- AMQP_URL as a list of the nodes of one cluster ----------------------------
+
+TEST(AmqpUrlList, OneUrlIsAListOfOne) {
+  std::string error;
+  auto nodes = parse_amqp_urls("amqp://alice:s3cret@h:5673/orders", &error);
+  ASSERT_TRUE(nodes) << error;
+  ASSERT_EQ(nodes->size(), 1u);
+  EXPECT_EQ((*nodes)[0].host, "h");
+  EXPECT_EQ((*nodes)[0].vhost, "orders");
+}
+
+TEST(AmqpUrlList, KeepsTheNodesInTheirOrder) {
+  std::string error;
+  auto nodes = parse_amqp_urls(
+      "amqp://u:p@r1:5674/%2f, amqp://u:p@r2:5675/%2f,amqp://u:p@[::1]:5676/%2f", &error);
+  ASSERT_TRUE(nodes) << error;
+  ASSERT_EQ(nodes->size(), 3u);
+  EXPECT_EQ(node_name((*nodes)[0]), "r1:5674");
+  EXPECT_EQ(node_name((*nodes)[1]), "r2:5675");
+  EXPECT_EQ(node_name((*nodes)[2]), "[::1]:5676");
+  for (const auto& n : *nodes) {
+    EXPECT_EQ(n.user, "u");
+    EXPECT_EQ(n.password, "p");
+    EXPECT_EQ(n.vhost, "/");
+  }
+  // The same node on another port is another node (three nodes on one host).
+  EXPECT_TRUE(parse_amqp_urls("amqp://h:5674,amqp://h:5675", &error)) << error;
+  // "%2C" is how a password holds a comma.
+  auto encoded = parse_amqp_urls("amqp://u:a%2Cb@h1,amqp://u:a%2Cb@h2", &error);
+  ASSERT_TRUE(encoded) << error;
+  EXPECT_EQ((*encoded)[1].password, "a,b");
+}
+
+// What the refusal says, and that it never shows a password.
+std::string refusal(const std::string& urls) {
+  std::string error;
+  auto nodes = parse_amqp_urls(urls, &error);
+  EXPECT_FALSE(nodes) << urls;
+  EXPECT_EQ(error.find("s3cret"), std::string::npos) << error;
+  return error;
+}
+
+TEST(AmqpUrlList, RefusesEmptyEntries) {
+  EXPECT_EQ(refusal(""), "is empty");
+  EXPECT_EQ(refusal("amqp://u:s3cret@h1,,amqp://u:s3cret@h2"), "entry 2 is empty");
+  EXPECT_EQ(refusal("amqp://u:s3cret@h1,"), "entry 2 is empty");
+  EXPECT_EQ(refusal(",amqp://u:s3cret@h1"), "entry 1 is empty");
+  EXPECT_EQ(refusal("amqp://u:s3cret@h1, ,amqp://u:s3cret@h2"), "entry 2 is empty");
+}
+
+TEST(AmqpUrlList, RefusesEntriesThatAreNotWholeUrls) {
+  // Later entries do not inherit from the first: a bare host:port is refused.
+  EXPECT_EQ(refusal("amqp://u:s3cret@h1:5672/v,h2:5672"),
+            "entry 2 '<unparsable amqp url>' is not an amqp:// URL");
+  EXPECT_EQ(refusal("amqp://u:s3cret@h1/v,amqp://u:s3cret@h2:port/v"),
+            "entry 2 '<unparsable amqp url>' is not an amqp:// URL");
+  EXPECT_EQ(refusal("http://mq"), "'<unparsable amqp url>' is not an amqp:// URL");
+}
+
+TEST(AmqpUrlList, RefusesNodesThatDisagree) {
+  EXPECT_EQ(refusal("amqp://u:s3cret@h1/shop,amqp://u:s3cret@h2/other"),
+            "entry 2 names vhost 'other', entry 1 'shop'");
+  // An omitted vhost is "/", like any other vhost.
+  EXPECT_EQ(refusal("amqp://u:s3cret@h1/shop,amqp://u:s3cret@h2"),
+            "entry 2 names vhost '/', entry 1 'shop'");
+  EXPECT_EQ(refusal("amqp://u:s3cret@h1,amqp://u:other@h2"),
+            "entry 2 has other credentials than entry 1 (one cluster, one user)");
+  EXPECT_EQ(refusal("amqp://u:s3cret@h1,amqp://v:s3cret@h2"),
+            "entry 2 has other credentials than entry 1 (one cluster, one user)");
+  EXPECT_EQ(refusal("amqp://u:s3cret@h1:5672,amqp://u:s3cret@h2,amqp://u:s3cret@h1:5672"),
+            "entry 3 names node h1:5672 a second time");
+  // 5672 is the port an entry without one means.
+  EXPECT_EQ(refusal("amqp://u:s3cret@h1,amqp://u:s3cret@h1:5672"),
+            "entry 2 names node h1:5672 a second time");
+}
+
+TEST(AmqpUrlList, RedactsEveryPassword) {
+  EXPECT_EQ(redact_amqp_url("amqp://u:s3cret@h1:5674/%2f,amqp://u:s3cret@h2:5675/%2f"),
+            "amqp://u:***@h1:5674/%2f,amqp://u:***@h2:5675/%2f");
+  // Spaces around entries go; what cannot be parsed is hidden whole.
+  EXPECT_EQ(redact_amqp_url("amqp://u:s3cret@h1 , amqp://u:s3cret@h2:x,"),
+            "amqp://u:***@h1,<unparsable amqp url>,<unparsable amqp url>");
+  // A comma left unencoded in a password splits it: neither half shows.
+  auto redacted = redact_amqp_url("amqp://u:s3c,ret@h1");
+  EXPECT_EQ(redacted.find("s3c"), std::string::npos) << redacted;
+  EXPECT_EQ(redacted.find("ret"), std::string::npos) << redacted;
 }
 
 }  // namespace

@@ -249,6 +249,30 @@ TEST_F(Consumer, ReconnectsAfterLosingTheBroker) {
   c.stop();
 }
 
+// AMQP_URL lists two nodes (proxies of the one test broker): when the
+// consumer's node goes away it consumes from the other, without trying the
+// node that has just failed first.
+TEST_F(Consumer, MovesToTheNextNodeWhenItsNodeFails) {
+  testing::tcp_proxy first(testing::address_of(testing::amqp_url()));
+  testing::tcp_proxy second(testing::address_of(testing::amqp_url()));
+  auto o = options([](const delivery&) { return outcome::ack; });
+  o.amqp_url = testing::url_via(testing::amqp_url(), first.port()) + "," +
+               testing::url_via(testing::amqp_url(), second.port());
+  consumer c(o);
+  c.start();
+  publish("before");
+  ASSERT_TRUE(eventually([&] { return seen.count("before") == 1; }, 5s));
+  EXPECT_EQ(second.attempts(), 0);
+
+  first.set_accepting(false);
+  first.drop_connections();
+  publish("after");
+  EXPECT_TRUE(eventually([&] { return seen.count("after") == 1; }, 8s));
+  EXPECT_EQ(second.accepted(), 1);
+  EXPECT_EQ(first.attempts(), 1) << "the node that had just failed was tried first";
+  c.stop();
+}
+
 // The service may start before anyone declared its queue: the consumer keeps
 // trying, and consumes once the queue is there.
 TEST_F(Consumer, KeepsRetryingToConnectUntilTheQueueExists) {

@@ -226,6 +226,32 @@ TEST_F(OutboxRelay, KeepsRowsPendingWhileTheBrokerIsAwayAndCatchesUp) {
   EXPECT_GE(proxy.accepted(), 2);
 }
 
+// AMQP_URL lists two nodes (proxies of the one test broker): when the relay's
+// node goes away it publishes through the other, without trying the node
+// that has just failed first.
+TEST_F(OutboxRelay, MovesToTheNextNodeWhenItsNodeFails) {
+  testing::tcp_proxy first(testing::address_of(testing::amqp_url()));
+  testing::tcp_proxy second(testing::address_of(testing::amqp_url()));
+  auto o = options();
+  o.amqp_url = testing::url_via(testing::amqp_url(), first.port()) + "," +
+               testing::url_via(testing::amqp_url(), second.port());
+  outbox_relay relay(o);
+  relay.start();
+  auto before = schema.insert(routing_key, 1);
+  ASSERT_EQ(receive(1, 5s).count(before[0].event_id), 1u);
+  ASSERT_TRUE(eventually([&] { return schema.published(before) == 1; }, 2s));
+  EXPECT_EQ(second.attempts(), 0) << "the first node answered, the second was not needed";
+
+  const int tried_first = first.attempts();
+  first.set_accepting(false);
+  first.drop_connections();
+  auto after = schema.insert(routing_key, 1);
+  EXPECT_EQ(receive(1, 8s).count(after[0].event_id), 1u);
+  EXPECT_TRUE(eventually([&] { return schema.published(after) == 1; }, 2s));
+  EXPECT_GE(second.accepted(), 1);
+  EXPECT_EQ(first.attempts(), tried_first) << "the node that had just failed was tried first";
+}
+
 TEST_F(OutboxRelay, ReconnectsAfterLosingThePostgresConnection) {
   testing::tcp_proxy proxy(testing::address_of(testing::database_url()));
   auto o = options();

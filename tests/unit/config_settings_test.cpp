@@ -320,7 +320,12 @@ INSTANTIATE_TEST_SUITE_P(
         bad_value{"TAX_RATES", "GB=abc"}, bad_value{"TAX_RATES", "GBR=20"},
         bad_value{"TAX_RATES", "GB=101"}, bad_value{"TAX_RATES", "GB=-1"},
         bad_value{"PAYMENT_GATEWAY", "paypal"}, bad_value{"PAYMENT_GATEWAY", ""},
-        bad_value{"AMQP_URL", "http://mq"}, bad_value{"JWT_SECRET", ""},
+        bad_value{"AMQP_URL", "http://mq"}, bad_value{"AMQP_URL", ""},
+        bad_value{"AMQP_URL", "amqp://u:p@mq1,,amqp://u:p@mq2"},
+        bad_value{"AMQP_URL", "amqp://u:p@mq1,mq2:5672"},
+        bad_value{"AMQP_URL", "amqp://u:p@mq1/a,amqp://u:p@mq2/b"},
+        bad_value{"AMQP_URL", "amqp://u:p@mq1,amqp://u:q@mq2"},
+        bad_value{"AMQP_URL", "amqp://u:p@mq1,amqp://u:p@mq1"}, bad_value{"JWT_SECRET", ""},
         bad_value{"CHECKOUT_ENV", "staging"}, bad_value{"CHECKOUT_ENV", "Production"},
         bad_value{"JWT_LEEWAY", "soon"}, bad_value{"JWT_ISSUER", ""},
         bad_value{"RATE_LIMIT_IP", "-1"}, bad_value{"RATE_LIMIT_USER", "lots"},
@@ -349,6 +354,22 @@ INSTANTIATE_TEST_SUITE_P(
       std::string n = std::string(info.param.setting) + "_" + std::to_string(info.index);
       return n;
     });
+
+// AMQP_URL may list the nodes of one cluster (CONTRACT §14).
+TEST_F(ConfigSettings, AmqpUrlListsTheNodesOfACluster) {
+  const std::string list = "amqp://u:p@mq1:5672/shop,amqp://u:p@mq2:5672/shop";
+  auto r = load_with("", {{"AMQP_URL", list}});
+  ASSERT_TRUE(r.value) << r.error;
+  EXPECT_EQ(r.value->amqp_url, list);
+}
+
+// The refusal names the setting and the entry, never the password in it.
+TEST_F(ConfigSettings, ABadAmqpUrlListIsRefusedWithoutItsPassword) {
+  auto r = load_with("", {{"AMQP_URL", "amqp://u:s3cret@mq1,amqp://u:s3cret@mq2:x"}});
+  expect_error_naming(r, "AMQP_URL");
+  EXPECT_NE(r.error.find("entry 2"), std::string::npos) << r.error;
+  EXPECT_EQ(r.error.find("s3cret"), std::string::npos) << r.error;
+}
 
 // ---- gateways -------------------------------------------------------------------
 
