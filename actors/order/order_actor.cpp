@@ -438,19 +438,19 @@ caf::result<place_order_reply> place(self_ptr self, const actor_context& ctx,
         .await(
             [=](order_update& up) mutable {
               adopt(self, std::move(up.order), true);
-              self->send(ctx.carts, req.cart_token, caf::make_message(converted_atom::value));
+              self->send(ctx.carts, req.cart_token, converted_atom::value);
               open_session(self, ctx, reply);
             },
             [=](caf::error& err) mutable {
               if (err.category() == checkout_error_category &&
                   static_cast<errc>(err.code()) == errc::price_changed)
-                self->send(ctx.carts, req.cart_token,
-                           caf::make_message(reprice_atom::value, cart_caller{req.user_id}));
+                self->send(ctx.carts, req.cart_token, reprice_atom::value,
+                           cart_caller{req.user_id});
               fail(err);
             });
   };
-  self->request(ctx.carts, ctx.db_timeout, req.cart_token,
-                caf::make_message(checkout_atom::value, cart_caller{req.user_id}))
+  self->request(ctx.carts, ctx.db_timeout, req.cart_token, checkout_atom::value,
+                cart_caller{req.user_id})
       .await(
           [=](cart_view& cart) mutable {
             if (cart.totals.total == 0) {
