@@ -266,9 +266,10 @@ int main(int argc, char** argv) {
   for (auto& c : consumers) c->stop();
   relay.stop();
   auto carts = caf::actor_cast<caf::actor>(ctx.carts);
-  for (auto& a : {ops_sampler, enrollment_sweeper, order_watchdog, cart_cleanup, carts, ctx.orders,
-                  ctx.catalog, api->coupons, api->webhooks, api->enrollments, api->probe, api->dlq,
-                  ctx.payments, ctx.db})
+  auto orders = caf::actor_cast<caf::actor>(ctx.orders);
+  for (auto& a :
+       {ops_sampler, enrollment_sweeper, order_watchdog, cart_cleanup, carts, orders, ctx.catalog,
+        api->coupons, api->webhooks, api->enrollments, api->probe, api->dlq, ctx.payments, ctx.db})
     caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
   return 0;
 }
