@@ -267,9 +267,10 @@ int main(int argc, char** argv) {
   relay.stop();
   auto carts = caf::actor_cast<caf::actor>(ctx.carts);
   auto orders = caf::actor_cast<caf::actor>(ctx.orders);
+  auto payments = caf::actor_cast<caf::actor>(ctx.payments);
   for (auto& a :
        {ops_sampler, enrollment_sweeper, order_watchdog, cart_cleanup, carts, orders, ctx.catalog,
-        api->coupons, api->webhooks, api->enrollments, api->probe, api->dlq, ctx.payments, ctx.db})
+        api->coupons, api->webhooks, api->enrollments, api->probe, api->dlq, payments, ctx.db})
     caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
   return 0;
 }
