@@ -254,9 +254,12 @@ int main(int argc, char** argv) {
   auto stop_workers = [&] {
     for (auto& c : consumers) c->stop();
     relay.stop();
-    for (auto& a : {ops_sampler, enrollment_sweeper, order_watchdog, cart_cleanup, ctx.carts,
-                    ctx.orders, ctx.catalog, api->coupons, api->webhooks, api->enrollments,
-                    api->probe, api->dlq, ctx.payments, ctx.db})
+    auto carts = caf::actor_cast<caf::actor>(ctx.carts);
+    auto orders = caf::actor_cast<caf::actor>(ctx.orders);
+    auto payments = caf::actor_cast<caf::actor>(ctx.payments);
+    for (auto& a :
+         {ops_sampler, enrollment_sweeper, order_watchdog, cart_cleanup, carts, orders, ctx.catalog,
+          api->coupons, api->webhooks, api->enrollments, api->probe, api->dlq, payments, ctx.db})
       caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
   };
   http::server server(sopts, routes);

@@ -10,6 +10,8 @@
 #include <caf/message.hpp>
 #include <chrono>
 #include <functional>
+#include <tuple>
+#include <utility>
 
 #include "actors/common/instrumented_actor.hpp"
 
@@ -21,12 +23,33 @@ struct ask_bridge_state {
   static constexpr bool listed = false;
 };
 
-template <class R>
-void ask(caf::actor_system& sys, const caf::actor& target, std::chrono::milliseconds timeout,
-         caf::message msg, std::function<void(R&)> on_ok,
-         std::function<void(const caf::error&)> on_error) {
+namespace detail {
+
+// An untyped target takes a message as it is.
+template <class Self>
+auto request_of(Self* self, const caf::actor& target, std::chrono::milliseconds timeout,
+                caf::message msg) {
+  return self->request(target, timeout, std::move(msg));
+}
+
+// A typed target takes its elements, so the compiler checks them against
+// its interface.
+template <class Self, class Handle, class... Ts>
+auto request_of(Self* self, const Handle& target, std::chrono::milliseconds timeout,
+                std::tuple<Ts...> msg) {
+  return std::apply([&](Ts&... xs) { return self->request(target, timeout, std::move(xs)...); },
+                    msg);
+}
+
+}  // namespace detail
+
+// `msg`: a caf::message for an untyped `target`, a std::tuple of the elements
+// for a typed one.
+template <class R, class Handle, class Msg>
+void ask(caf::actor_system& sys, const Handle& target, std::chrono::milliseconds timeout, Msg msg,
+         std::function<void(R&)> on_ok, std::function<void(const caf::error&)> on_error) {
   sys.spawn([=](instrumented_actor<ask_bridge_state>* self) mutable {
-    self->request(target, timeout, std::move(msg))
+    detail::request_of(self, target, timeout, std::move(msg))
         .then([=](R& reply) { on_ok(reply); }, [=](caf::error& err) { on_error(err); });
   });
 }

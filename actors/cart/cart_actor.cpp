@@ -48,7 +48,7 @@ struct cart_actor_state {
   static inline const char* id_key = "cart_token";
 };
 
-using self_ptr = instrumented_actor<cart_actor_state>*;
+using self_ptr = instrumented_actor<cart_actor_state, cart_actor::base>*;
 using cfg_ptr = std::shared_ptr<const config::settings>;
 
 // A change computed on the database thread from the current state.
@@ -209,7 +209,7 @@ caf::result<cart_view> view_for(self_ptr self, const actor_context& ctx, const s
 }
 
 void reload(self_ptr self, const actor_context& ctx, const std::string& token,
-            const caf::actor& directory) {
+            const entity_parent_actor& directory) {
   db_request(self, ctx,
              [token](pqxx::connection& c) {
                pqxx::read_transaction txn(c);
@@ -230,8 +230,9 @@ void reload(self_ptr self, const actor_context& ctx, const std::string& token,
 
 // Runs `change` on the database thread, stores the result if nobody else
 // changed the cart meanwhile, and only then adopts it and replies.
-caf::result<cart_view> mutate(self_ptr self, const actor_context& ctx, const caf::actor& directory,
-                              const cart_caller& caller, mutation change) {
+caf::result<cart_view> mutate(self_ptr self, const actor_context& ctx,
+                              const entity_parent_actor& directory, const cart_caller& caller,
+                              mutation change) {
   if (auto err = check_visible(self->state.cart, caller)) return err;
   if (auto err = check_writable(*self->state.cart, now_micros())) return err;
   auto rp = self->make_response_promise<cart_view>();
@@ -315,8 +316,8 @@ actor_snapshot inspect(self_ptr self, const config::settings& cfg) {
   return s;
 }
 
-caf::behavior cart_actor(self_ptr self, actor_context ctx, std::string token, caf::actor directory,
-                         bool fresh) {
+cart_actor::behavior_type cart_behavior(self_ptr self, actor_context ctx, std::string token,
+                                        entity_parent_actor directory, bool fresh) {
   self->set_instance_id(token);
   if (!fresh) reload(self, ctx, token, directory);
   auto cfg = ctx.cfg;
@@ -542,9 +543,9 @@ caf::behavior cart_actor(self_ptr self, actor_context ctx, std::string token, ca
 
 }  // namespace
 
-caf::actor spawn_cart_actor(caf::actor_system& sys, const actor_context& ctx, std::string token,
-                            caf::actor directory, bool fresh) {
-  return sys.spawn(cart_actor, ctx, std::move(token), std::move(directory), fresh);
+cart_actor spawn_cart_actor(caf::actor_system& sys, const actor_context& ctx, std::string token,
+                            entity_parent_actor directory, bool fresh) {
+  return sys.spawn(cart_behavior, ctx, std::move(token), std::move(directory), fresh);
 }
 
 }  // namespace checkout

@@ -7,8 +7,8 @@
 
 namespace checkout {
 
-void outlive_failed_children(caf::scheduled_actor* self, const char* child_kind) {
-  self->set_exit_handler([self, child_kind](caf::exit_msg& msg) {
+void outlive_failed_children(caf::scheduled_actor* self, const char* parent_kind) {
+  self->set_exit_handler([self, parent_kind](caf::exit_msg& msg) {
     // A shutdown: anon_send_exit names the receiver itself as the source,
     // an actor pool ending its workers names the pool.
     bool shutdown = !msg.source || msg.source == self->address() ||
@@ -16,7 +16,7 @@ void outlive_failed_children(caf::scheduled_actor* self, const char* child_kind)
                     msg.reason == caf::make_error(caf::exit_reason::kill);
     if (!shutdown) {
       if (!msg.reason) return;  // a child that ended normally
-      spdlog::warn("{} actor failed and was dropped: {}", child_kind,
+      spdlog::warn("{}: a child actor failed and was dropped: {}", parent_kind,
                    self->system().render(msg.reason));
       return;
     }

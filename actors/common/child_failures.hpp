@@ -15,6 +15,6 @@ namespace checkout {
 // For actors whose only links are their children. The parent's down handler
 // forgets the child as for any other end (the down message may come before
 // or after the exit message, so the child is not looked up here).
-void outlive_failed_children(caf::scheduled_actor* self, const char* child_kind);
+void outlive_failed_children(caf::scheduled_actor* self, const char* parent_kind);
 
 }  // namespace checkout

@@ -7,64 +7,90 @@
 // ("cart_token"). Nothing here takes a lock.
 #pragma once
 
+#include <caf/actor_addr.hpp>
 #include <caf/event_based_actor.hpp>
+#include <caf/scheduled_actor.hpp>
 #include <caf/stateful_actor.hpp>
 #include <chrono>
 #include <string>
 #include <type_traits>
 
+#include "actors/common/actor_snapshot.hpp"
 #include "actors/common/actor_stats.hpp"
 #include "actors/common/metrics.hpp"
 #include "actors/common/time.hpp"
 
 namespace checkout {
 
-// What GET /admin/actors/{kind}/{id} shows of one live actor.
-struct armed_timer {
-  std::string name;
-  micros due_at = 0;
-};
-
-struct actor_snapshot {
-  std::string kind;
-  std::string id;
-  std::string status;
-  std::int64_t version = 0;
-  std::int64_t mailbox_size = 0;
-  std::int64_t messages = 0;
-  micros last_message_at = 0;
-  std::vector<armed_timer> timers;
-  std::string state_json;  // a JSON object the actor writes about itself
-};
-
-class instrumented_base : public caf::event_based_actor {
+// The bookkeeping of one actor, kept apart from its CAF base class so that
+// untyped and typed actors share it (and its code stays out of the header).
+class actor_instrumentation {
  public:
   // `listed`: whether /admin/actors can find it; short-lived helpers (one per
   // HTTP request) are counted but not listed.
-  instrumented_base(caf::actor_config& cfg, metrics::actor_kind_stats& kind, bool listed);
-  ~instrumented_base() override;
+  actor_instrumentation(metrics::actor_kind_stats& kind, bool listed);
+  ~actor_instrumentation();
+  actor_instrumentation(const actor_instrumentation&) = delete;
+  actor_instrumentation& operator=(const actor_instrumentation&) = delete;
 
-  // Names the actor for /admin/actors/{kind}/{id} and its log lines. Call in
-  // the behavior function (before it returns), at most once.
   void set_instance_id(std::string id);
-  // Counts a passivation, then quits.
-  void passivate();
-  // The generic part of a snapshot: kind, id, mailbox, messages, last message,
-  // and for an entity passivated after `idle_timeout` its passivation timer.
-  actor_snapshot snapshot_base(std::chrono::milliseconds idle_timeout = {});
-
-  caf::invoke_message_result consume(caf::mailbox_element& x) override;
-  void initialize() override;
-  bool cleanup(caf::error&& reason, caf::execution_unit* host) override;
+  void count_passivation();
+  actor_snapshot snapshot(size_t mailbox_size, std::chrono::milliseconds idle_timeout);
+  void enlist(const caf::actor_addr& addr);
+  // Runs the base class's consume as the one measured (and logged) step.
+  using consume_fn = caf::invoke_message_result (*)(caf::scheduled_actor&, caf::mailbox_element&);
+  caf::invoke_message_result measure(caf::scheduled_actor& self, caf::mailbox_element& x,
+                                     consume_fn consume);
+  void retire() noexcept;
 
  private:
-  void retire() noexcept;
   metrics::actor_kind_stats& kind_;
   metrics::actor_probe* probe_;
   bool listable_;
   bool listed_ = false;
   bool retired_ = false;
 };
+
+// Base: caf::event_based_actor, or a typed_actor's typed_event_based_actor.
+template <class Base>
+class instrumented_base_t : public Base {
+ public:
+  instrumented_base_t(caf::actor_config& cfg, metrics::actor_kind_stats& kind, bool listed)
+      : Base(cfg), instr_(kind, listed) {}
+
+  // Names the actor for /admin/actors/{kind}/{id} and its log lines. Call in
+  // the behavior function (before it returns), at most once.
+  void set_instance_id(std::string id) { instr_.set_instance_id(std::move(id)); }
+  // Counts a passivation, then quits.
+  void passivate() {
+    instr_.count_passivation();
+    this->quit();
+  }
+  // The generic part of a snapshot: kind, id, mailbox, messages, last message,
+  // and for an entity passivated after `idle_timeout` its passivation timer.
+  actor_snapshot snapshot_base(std::chrono::milliseconds idle_timeout = {}) {
+    return instr_.snapshot(this->mailbox().size(), idle_timeout);
+  }
+
+  caf::invoke_message_result consume(caf::mailbox_element& x) override {
+    return instr_.measure(*this, x, [](caf::scheduled_actor& self, caf::mailbox_element& y) {
+      return static_cast<instrumented_base_t&>(self).Base::consume(y);
+    });
+  }
+  void initialize() override {
+    Base::initialize();
+    instr_.enlist(this->address());
+  }
+  bool cleanup(caf::error&& reason, caf::execution_unit* host) override {
+    instr_.retire();
+    return Base::cleanup(std::move(reason), host);
+  }
+
+ private:
+  actor_instrumentation instr_;
+};
+
+using instrumented_base = instrumented_base_t<caf::event_based_actor>;
 
 namespace detail {
 template <class S, class = void>
@@ -91,14 +117,13 @@ metrics::actor_kind_stats& kind_of() {
   return k;
 }
 
-template <class State>
-class instrumented_actor : public caf::stateful_actor<State, instrumented_base> {
+// Base: as for instrumented_base_t; a typed actor passes its handle's `base`.
+template <class State, class Base = caf::event_based_actor>
+class instrumented_actor : public caf::stateful_actor<State, instrumented_base_t<Base>> {
  public:
   explicit instrumented_actor(caf::actor_config& cfg)
-      : caf::stateful_actor<State, instrumented_base>(cfg, kind_of<State>(),
-                                                      detail::listed_of<State>::value) {}
+      : caf::stateful_actor<State, instrumented_base_t<Base>>(cfg, kind_of<State>(),
+                                                              detail::listed_of<State>::value) {}
 };
 
 }  // namespace checkout
-
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(checkout::actor_snapshot)

@@ -21,8 +21,7 @@ caf::behavior enrollment_supervisor(instrumented_actor<enrollment_supervisor_sta
   return {
       [=](enroll_atom, enrollment_request& req) {
         auto token = req.order_token;
-        return self->delegate(ctx.orders, std::move(token),
-                              caf::make_message(enroll_atom::value, std::move(req)));
+        return self->delegate(ctx.orders, std::move(token), enroll_atom::value, std::move(req));
       },
       [=](list_atom, std::string user_id) {
         return self->delegate(

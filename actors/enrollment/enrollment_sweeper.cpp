@@ -76,9 +76,8 @@ void sweep(caf::event_based_actor* self, const actor_context& ctx) {
                   "enrolling directly",
                   t);
               // Nobody waits for the answer; a failure is swept again later.
-              caf::anon_send(ctx.orders, t,
-                             caf::make_message(enroll_atom::value,
-                                               enrollment_request{t, "", "enrollment-sweep"}));
+              caf::anon_send(ctx.orders, t, enroll_atom::value,
+                             enrollment_request{t, "", "enrollment-sweep"});
             }
           },
           [](caf::error& err) { spdlog::warn("enrollment sweep: {}; next time", to_string(err)); });

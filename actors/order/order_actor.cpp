@@ -33,7 +33,7 @@ struct order_actor_state {
   static inline const char* id_key = "order_token";
 };
 
-using self_ptr = instrumented_actor<order_actor_state>*;
+using self_ptr = instrumented_actor<order_actor_state, order_actor::base>*;
 
 bool window_may_close(order_status s) {
   return s == order_status::awaiting_payment || s == order_status::failed;
@@ -384,7 +384,7 @@ void sync(self_ptr self, const actor_context& ctx) {
 // Places a new order for this actor's token (phase one), then opens its
 // payment (phase two). A retried key finds the order and resumes it.
 caf::result<place_order_reply> place(self_ptr self, const actor_context& ctx,
-                                     const caf::actor& directory, const std::string& token,
+                                     const entity_parent_actor& directory, const std::string& token,
                                      place_order_request req) {
   if (self->state.order)
     if (auto err = check_owner(self->state.order, req.user_id)) return err;
@@ -438,19 +438,20 @@ caf::result<place_order_reply> place(self_ptr self, const actor_context& ctx,
         .await(
             [=](order_update& up) mutable {
               adopt(self, std::move(up.order), true);
-              self->send(ctx.carts, req.cart_token, caf::make_message(converted_atom::value));
+              self->send(ctx.carts, req.cart_token, converted_atom::value);
               open_session(self, ctx, reply);
             },
             [=](caf::error& err) mutable {
               if (err.category() == checkout_error_category &&
                   static_cast<errc>(err.code()) == errc::price_changed)
-                self->send(ctx.carts, req.cart_token,
-                           caf::make_message(reprice_atom::value, cart_caller{req.user_id}));
+                // Its answer, the cart's view, is of no use here (nor could this actor take it).
+                self->anon_send(ctx.carts, req.cart_token, reprice_atom::value,
+                                cart_caller{req.user_id});
               fail(err);
             });
   };
-  self->request(ctx.carts, ctx.db_timeout, req.cart_token,
-                caf::make_message(checkout_atom::value, cart_caller{req.user_id}))
+  self->request(ctx.carts, ctx.db_timeout, req.cart_token, checkout_atom::value,
+                cart_caller{req.user_id})
       .await(
           [=](cart_view& cart) mutable {
             if (cart.totals.total == 0) {
@@ -602,7 +603,7 @@ void on_payment_event(self_ptr self, const actor_context& ctx, const payment_eve
   });
 }
 
-void load(self_ptr self, const actor_context& ctx, const caf::actor& directory,
+void load(self_ptr self, const actor_context& ctx, const entity_parent_actor& directory,
           const std::string& token) {
   db_request(self, ctx, [token](pqxx::connection& c) { return order_steps::reload(c, token); })
       .await(
@@ -650,8 +651,8 @@ actor_snapshot inspect(self_ptr self, const config::settings& cfg) {
   return s;
 }
 
-caf::behavior order_actor(self_ptr self, actor_context ctx, std::string token, caf::actor directory,
-                          bool fresh) {
+order_actor::behavior_type order_behavior(self_ptr self, actor_context ctx, std::string token,
+                                          entity_parent_actor directory, bool fresh) {
   self->set_instance_id(token);
   if (!fresh) load(self, ctx, directory, token);
   return {
@@ -707,9 +708,9 @@ caf::behavior order_actor(self_ptr self, actor_context ctx, std::string token, c
 
 }  // namespace
 
-caf::actor spawn_order_actor(caf::actor_system& sys, const actor_context& ctx, std::string token,
-                             caf::actor directory, bool fresh) {
-  return sys.spawn(order_actor, ctx, std::move(token), std::move(directory), fresh);
+order_actor spawn_order_actor(caf::actor_system& sys, const actor_context& ctx, std::string token,
+                              entity_parent_actor directory, bool fresh) {
+  return sys.spawn(order_behavior, ctx, std::move(token), std::move(directory), fresh);
 }
 
 }  // namespace checkout

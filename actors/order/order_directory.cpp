@@ -1,14 +1,11 @@
 #include "actors/order/order_directory.hpp"
 
-#include <caf/stateful_actor.hpp>
 #include <pqxx/pqxx>
-#include <unordered_map>
 
-#include "actors/common/child_failures.hpp"
 #include "actors/common/db.hpp"
+#include "actors/common/entity_directory.hpp"
 #include "actors/common/idempotency_jobs.hpp"
 #include "actors/common/ids.hpp"
-#include "actors/common/instrumented_actor.hpp"
 #include "actors/common/metrics.hpp"
 #include "actors/errors.hpp"
 #include "actors/messages.hpp"
@@ -38,28 +35,22 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(checkout::key_decision)
 namespace checkout {
 namespace {
 
-struct order_directory_state {
-  std::unordered_map<std::string, caf::actor> orders;
-  static inline const char* name = "order_directory";
+// Orders to entity_directory.
+struct order_entity {
+  using actor = order_actor;
+  using requests = order_requests;
+  using directory = order_directory_actor;
+  struct local_state {};
+  static constexpr const char* directory_name = "order_directory";
+  static constexpr errc not_found = errc::order_not_found;
+  static actor spawn(caf::actor_system& sys, const actor_context& ctx, std::string token,
+                     entity_parent_actor directory, bool fresh) {
+    return spawn_order_actor(sys, ctx, std::move(token), std::move(directory), fresh);
+  }
 };
 
-using self_ptr = instrumented_actor<order_directory_state>*;
-
-caf::actor spawn_child(self_ptr self, const actor_context& ctx, const std::string& token,
-                       bool fresh) {
-  auto child =
-      spawn_order_actor(self->system(), ctx, token, caf::actor_cast<caf::actor>(self), fresh);
-  self->monitor(child);
-  self->link_to(child);
-  self->state.orders.emplace(token, child);
-  return child;
-}
-
-caf::actor find_or_spawn(self_ptr self, const actor_context& ctx, const std::string& token) {
-  auto it = self->state.orders.find(token);
-  if (it != self->state.orders.end()) return it->second;
-  return spawn_child(self, ctx, token, false);
-}
+using orders = entity_directory<order_entity>;
+using self_ptr = orders::self_ptr;
 
 // Takes the key, answers a replay or a conflict on it, and otherwise hands
 // the request to `proceed` (with the order the key made before, if any).
@@ -114,8 +105,8 @@ caf::result<place_order_reply> place(self_ptr self, const actor_context& ctx,
   auto hash = req.request_hash;
   return keyed(self, ctx, ref, hash,
                [=](const std::optional<std::string>& existing, reply_promise rp) mutable {
-                 auto child = existing ? find_or_spawn(self, ctx, *existing)
-                                       : spawn_child(self, ctx, new_uuid(), true);
+                 auto child = existing ? orders::find_or_spawn(self, ctx, *existing)
+                                       : orders::spawn(self, ctx, new_uuid(), true);
                  self->request(child, order_timing::placement_wait(*ctx.cfg, ctx.db_timeout),
                                place_atom::value, req)
                      .then([=](place_order_reply& r) mutable { rp.deliver(r); },
@@ -151,14 +142,12 @@ caf::message list_orders(pqxx::connection& c, const order_list_query& q) {
 // new attempt (or finishes one a failed request left pending).
 caf::result<place_order_reply> retry(self_ptr self, const actor_context& ctx,
                                      payment_retry_request req) {
-  if (!is_uuid(req.order_token)) return make_error(errc::order_not_found);
-  for (auto& ch : req.order_token)
-    ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  if (!orders::normalize(req.order_token)) return make_error(errc::order_not_found);
   persistence::idempotency_key_ref ref{req.user_id, payments_scope, req.idempotency_key};
   auto hash = req.request_hash;
   return keyed(self, ctx, ref, hash,
                [=](const std::optional<std::string>&, reply_promise rp) mutable {
-                 self->request(find_or_spawn(self, ctx, req.order_token),
+                 self->request(orders::find_or_spawn(self, ctx, req.order_token),
                                order_timing::placement_wait(*ctx.cfg, ctx.db_timeout),
                                retry_atom::value, req)
                      .then(
@@ -169,18 +158,9 @@ caf::result<place_order_reply> retry(self_ptr self, const actor_context& ctx,
                });
 }
 
-caf::behavior order_directory(self_ptr self, actor_context ctx) {
-  outlive_failed_children(self, "order");
-  self->set_down_handler([=](caf::down_msg& dm) {
-    auto& orders = self->state.orders;
-    for (auto it = orders.begin(); it != orders.end(); ++it) {
-      if (it->second.address() == dm.source) {
-        orders.erase(it);
-        break;
-      }
-    }
-  });
-  return {
+order_directory_actor::behavior_type order_directory(self_ptr self, actor_context ctx) {
+  return orders::make_behavior(
+      self, ctx,
       [=](place_atom, place_order_request& req) { return place(self, ctx, std::move(req)); },
       [=](retry_atom, payment_retry_request& req) { return retry(self, ctx, std::move(req)); },
       [=](get_atom, const payment_lookup& q) -> caf::result<payment_info> {
@@ -193,32 +173,20 @@ caf::behavior order_directory(self_ptr self, actor_context ctx) {
                        }});
         return caf::delegated<payment_info>{};
       },
-      [=](list_atom, const order_list_query& q) {
-        return self->delegate(
-            ctx.db, persistence::db_job{[q](pqxx::connection& c) { return list_orders(c, q); }});
+      [=](list_atom, const order_list_query& q) -> caf::delegated<order_list> {
+        self->delegate(ctx.db,
+                       persistence::db_job{[q](pqxx::connection& c) { return list_orders(c, q); }});
+        return {};
       },
-      [=](store_atom, idempotent_response& r) {
-        return self->delegate(ctx.db, store_response_job(std::move(r)));
-      },
-      [=](std::string& token, caf::message& inner) -> caf::result<caf::message> {
-        if (!is_uuid(token)) return make_error(errc::order_not_found);
-        for (auto& ch : token) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-        self->delegate(find_or_spawn(self, ctx, token), std::move(inner));
-        return caf::delegated<caf::message>{};
-      },
-      [=](idle_atom, const std::string& token) {
-        auto it = self->state.orders.find(token);
-        if (it == self->state.orders.end()) return;
-        self->unlink_from(it->second);
-        self->send(it->second, passivate_atom::value);
-        self->state.orders.erase(it);
-      },
-  };
+      [=](store_atom, idempotent_response& r) -> caf::delegated<ack_reply> {
+        self->delegate(ctx.db, store_response_job(std::move(r)));
+        return {};
+      });
 }
 
 }  // namespace
 
-caf::actor spawn_order_directory(caf::actor_system& sys, const actor_context& ctx) {
+order_directory_actor spawn_order_directory(caf::actor_system& sys, const actor_context& ctx) {
   return sys.spawn(order_directory, ctx);
 }
 

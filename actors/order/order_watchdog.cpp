@@ -31,9 +31,10 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(checkout::token_batch)
 namespace checkout {
 namespace {
 
-template <class Query>
+// Sends (token, request...) to the order directory for each order `query` finds.
+template <class Query, class... Request>
 void scan(caf::event_based_actor* self, const actor_context& ctx, const char* what, Query query,
-          caf::message inner) {
+          Request... request) {
   db_request(self, ctx,
              [query](pqxx::connection& c) {
                pqxx::read_transaction txn(c);
@@ -42,7 +43,7 @@ void scan(caf::event_based_actor* self, const actor_context& ctx, const char* wh
       .then(
           [=](token_batch& b) {
             if (!b.tokens.empty()) spdlog::info("{}: {} order(s)", what, b.tokens.size());
-            for (auto& t : b.tokens) self->send(ctx.orders, t, inner);
+            for (auto& t : b.tokens) self->send(ctx.orders, t, request...);
           },
           [=](caf::error&) { spdlog::warn("{}: database unavailable, next time", what); });
 }
@@ -56,13 +57,13 @@ caf::behavior order_watchdog(instrumented_actor<order_watchdog_state>* self, act
     scan(
         self, ctx, "expiry scan",
         [](pqxx::transaction_base& txn) { return order_queries::due_for_expiry(txn, batch); },
-        caf::make_message(expire_atom::value, std::uint64_t{0}));
+        expire_atom::value, std::uint64_t{0});
   };
   auto payment_sync = [=] {
     scan(
         self, ctx, "payment sync",
         [](pqxx::transaction_base& txn) { return order_queries::open_payments(txn, batch); },
-        caf::make_message(sync_atom::value));
+        sync_atom::value);
   };
   self->delayed_send(self, ctx.cfg->order_expiry_scan_interval, tick_atom::value,
                      expire_atom::value);

@@ -87,7 +87,7 @@ struct gateway_state {
   static inline const char* name = "gateway";
 };
 
-using gateway_self = instrumented_actor<gateway_state>;
+using gateway_self = instrumented_actor<gateway_state, gateway_actor::base>;
 
 caf::error breaker_open(const gateway_state& st) {
   return make_error(errc::gateway_unavailable,
@@ -190,8 +190,9 @@ caf::result<T> submit(gateway_self* self, adapter_call<T> op) {
   return rp;
 }
 
-caf::behavior gateway_actor(gateway_self* self, std::shared_ptr<gateway_adapter> adapter,
-                            gateway_actor_options opts) {
+gateway_actor::behavior_type gateway_behavior(gateway_self* self,
+                                              std::shared_ptr<gateway_adapter> adapter,
+                                              gateway_actor_options opts) {
   auto& st = self->state;
   st.adapter = adapter;
   st.opts = std::move(opts);
@@ -247,9 +248,9 @@ gateway_actor_options gateway_options(const config::settings& cfg) {
   return o;
 }
 
-caf::actor spawn_gateway_actor(caf::actor_system& sys, std::shared_ptr<gateway_adapter> adapter,
-                               gateway_actor_options opts) {
-  return sys.spawn(gateway_actor, std::move(adapter), std::move(opts));
+gateway_actor spawn_gateway_actor(caf::actor_system& sys, std::shared_ptr<gateway_adapter> adapter,
+                                  gateway_actor_options opts) {
+  return sys.spawn(gateway_behavior, std::move(adapter), std::move(opts));
 }
 
 }  // namespace checkout::payment

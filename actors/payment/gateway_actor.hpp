@@ -2,24 +2,20 @@
 // small pool of detached workers that run the (blocking) adapter calls, with
 // retries and back-off inside the worker. While the breaker is open a call is
 // answered errc::gateway_unavailable at once, without touching a worker.
-//   (create_atom, session_request)  -> session
-//   (fetch_atom, std::string id)    -> remote_payment
-//   (expire_atom, std::string id)   -> ack_reply
-//   (refund_atom, refund_request)   -> refund_result
-//   (status_atom)                   -> gateway_status
+// Its messages: payment::gateway_actor in actors/payment/payment_interface.hpp.
 // What counts against the breaker: a call that ended in gateway_unavailable
 // after its retries (or any error that is not ours). A gateway_rejected answer
 // is a working gateway saying no, so it counts as a success.
 // Worst case for one call: (retries + 1) * GATEWAY_TIMEOUT plus the back-offs.
 #pragma once
 
-#include <caf/actor.hpp>
 #include <caf/actor_system.hpp>
 #include <chrono>
 #include <memory>
 
 #include "actors/payment/circuit_breaker.hpp"
 #include "actors/payment/gateway.hpp"
+#include "actors/payment/payment_interface.hpp"
 #include "actors/payment/retry_policy.hpp"
 #include "config/settings.hpp"
 
@@ -39,7 +35,7 @@ gateway_actor_options gateway_options(const config::settings& cfg);
 
 // The adapter must allow concurrent calls (all adapters here do: they keep
 // no per-call state).
-caf::actor spawn_gateway_actor(caf::actor_system& sys, std::shared_ptr<gateway_adapter> adapter,
-                               gateway_actor_options opts);
+gateway_actor spawn_gateway_actor(caf::actor_system& sys, std::shared_ptr<gateway_adapter> adapter,
+                                  gateway_actor_options opts);
 
 }  // namespace checkout::payment

@@ -1,17 +1,5 @@
-// What the payment router (spawn_payment_router) answers:
-//   (choose_atom, std::string requested, std::string currency) -> std::string gateway
-//       the gateway for a new attempt: `requested` if given and enabled, else by
-//       configuration and currency; when its breaker is open, the other enabled
-//       gateway; none: errc::gateway_unavailable. No outbound call is made.
-//   (create_atom, std::string gateway, session_request)        -> session
-//   (fetch_atom, std::string gateway, std::string order_id)    -> remote_payment
-//   (expire_atom, std::string gateway, std::string order_id)   -> ack_reply
-//   (refund_atom, std::string gateway, refund_request)         -> refund_result
-//   (status_atom)                                              -> std::vector<gateway_status>
-//       every enabled gateway's breaker, for operators; no outbound call.
-// Calls to a gateway whose breaker is open fail at once with
-// errc::gateway_unavailable; there is no fallback once a gateway is chosen
-// (an attempt stays with its gateway, so it never has two gateway orders).
+// The atoms and value types of payment messages; the interfaces that use
+// them are in actors/payment/payment_interface.hpp.
 #pragma once
 
 #include <caf/allowed_unsafe_message_type.hpp>

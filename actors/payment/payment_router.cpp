@@ -27,11 +27,11 @@ constexpr std::chrono::seconds status_timeout{2};
 
 struct router_state {
   std::vector<std::string> enabled;
-  std::map<std::string, caf::actor> gateways;
+  std::map<std::string, gateway_actor> gateways;
   static inline const char* name = "payment_router";
 };
 
-using router_self = instrumented_actor<router_state>;
+using router_self = instrumented_actor<router_state, payment_router_actor::base>;
 
 std::shared_ptr<gateway_adapter> make_adapter(const std::string& name,
                                               const config::settings& cfg) {
@@ -57,8 +57,8 @@ std::shared_ptr<gateway_adapter> make_adapter(const std::string& name,
 }
 
 // Tries the candidates in order; the first whose breaker accepts is chosen.
-void choose_from(router_self* self, caf::response_promise rp, std::vector<std::string> candidates,
-                 std::size_t next, std::string refused) {
+void choose_from(router_self* self, caf::typed_response_promise<std::string> rp,
+                 std::vector<std::string> candidates, std::size_t next, std::string refused) {
   if (next >= candidates.size()) {
     rp.deliver(make_error(errc::gateway_unavailable,
                           "no payment gateway can take the payment now (" + refused + ")"));
@@ -80,8 +80,8 @@ void choose_from(router_self* self, caf::response_promise rp, std::vector<std::s
           [=](caf::error& err) mutable { skip(self->system().render(err)); });
 }
 
-void collect_status(router_self* self, caf::response_promise rp, std::vector<gateway_status> out,
-                    std::size_t next) {
+void collect_status(router_self* self, caf::typed_response_promise<std::vector<gateway_status>> rp,
+                    std::vector<gateway_status> out, std::size_t next) {
   auto& st = self->state;
   if (next >= st.enabled.size()) {
     rp.deliver(std::move(out));
@@ -100,7 +100,8 @@ void collect_status(router_self* self, caf::response_promise rp, std::vector<gat
           });
 }
 
-caf::behavior payment_router(router_self* self, std::shared_ptr<const config::settings> cfg) {
+payment_router_actor::behavior_type payment_router(router_self* self,
+                                                   std::shared_ptr<const config::settings> cfg) {
   auto& st = self->state;
   st.enabled = enabled_gateways(*cfg);
   auto opts = gateway_options(*cfg);
@@ -110,7 +111,8 @@ caf::behavior payment_router(router_self* self, std::shared_ptr<const config::se
     st.gateways.emplace(name, gw);
   }
   // An attempt stays with the gateway that opened it: calls name it.
-  auto route = [self](const std::string& gateway, const char* what) -> caf::expected<caf::actor> {
+  auto route = [self](const std::string& gateway,
+                      const char* what) -> caf::expected<gateway_actor> {
     auto it = self->state.gateways.find(gateway);
     if (it == self->state.gateways.end())
       return make_error(errc::gateway_unavailable,
@@ -126,26 +128,25 @@ caf::behavior payment_router(router_self* self, std::shared_ptr<const config::se
         choose_from(self, rp, std::move(*candidates), 0, {});
         return rp;
       },
-      [self](create_atom, std::string& gateway, session_request& req) -> caf::result<caf::message> {
+      [self](create_atom, std::string& gateway, session_request& req) -> caf::result<session> {
         auto it = self->state.gateways.find(gateway);
         if (it == self->state.gateways.end())
           return make_error(errc::invalid_field, "gateway " + gateway + " is not enabled");
         return self->delegate(it->second, create_atom::value, std::move(req));
       },
       [self, route](fetch_atom, std::string& gateway,
-                    std::string& id) -> caf::result<caf::message> {
+                    std::string& id) -> caf::result<remote_payment> {
         auto gw = route(gateway, "fetch");
         if (!gw) return gw.error();
         return self->delegate(*gw, fetch_atom::value, std::move(id));
       },
-      [self, route](expire_atom, std::string& gateway,
-                    std::string& id) -> caf::result<caf::message> {
+      [self, route](expire_atom, std::string& gateway, std::string& id) -> caf::result<ack_reply> {
         auto gw = route(gateway, "expire");
         if (!gw) return gw.error();
         return self->delegate(*gw, expire_atom::value, std::move(id));
       },
       [self, route](refund_atom, std::string& gateway,
-                    refund_request& req) -> caf::result<caf::message> {
+                    refund_request& req) -> caf::result<refund_result> {
         auto gw = route(gateway, "refund");
         if (!gw) return gw.error();
         return self->delegate(*gw, refund_atom::value, std::move(req));
@@ -160,7 +161,7 @@ caf::behavior payment_router(router_self* self, std::shared_ptr<const config::se
 
 }  // namespace
 
-caf::actor spawn_payment_router(caf::actor_system& sys, const actor_context& ctx) {
+payment_router_actor spawn_payment_router(caf::actor_system& sys, const actor_context& ctx) {
   return sys.spawn(payment_router, ctx.cfg);
 }
 

@@ -36,8 +36,8 @@ void apply_to_order(caf::event_based_actor* self, const actor_context& ctx,
                     const std::string& order_token, const gateway_event& ev,
                     const std::string& correlation_id, std::chrono::milliseconds wait,
                     std::function<void(caf::expected<webhook_outcome>)> done) {
-  self->request(ctx.orders, wait, order_token,
-                caf::make_message(payment_atom::value, to_payment_event(ev, correlation_id)))
+  self->request(ctx.orders, wait, order_token, payment_atom::value,
+                to_payment_event(ev, correlation_id))
       .then(
           [done, gateway = ev.gateway, occurred = ev.occurred_at](webhook_outcome& out) {
             // Lag: from the gateway's event time to the order changed by it.

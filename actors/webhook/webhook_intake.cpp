@@ -89,8 +89,8 @@ void apply(caf::event_based_actor* self, const actor_context& ctx, const gateway
            const std::string& order_token, const std::string& correlation_id, outcome_promise rp) {
   if (ctx.cfg->webhook_apply_wait.count() <= 0) {
     // Nobody waits: the reply to this message goes nowhere.
-    caf::anon_send(ctx.orders, order_token,
-                   caf::make_message(payment_atom::value, to_payment_event(ev, correlation_id)));
+    caf::anon_send(ctx.orders, order_token, payment_atom::value,
+                   to_payment_event(ev, correlation_id));
     count(ev.gateway, "accepted");
     rp.deliver(webhook_outcome{"accepted"});
     return;

@@ -79,7 +79,7 @@ void create_cart(const api_ptr& api, request&& req, responder out) {
   // 201 for a new cart; 200 when a signed-in user's products merged into their cart.
   auto status_of = [](const cart_view& v) { return v.created ? 201 : 200; };
   cr.idempotency_key = key;
-  auto msg = caf::make_message(create_atom::value, std::move(cr));
+  auto msg = std::make_tuple(create_atom::value, std::move(cr));
   if (key.empty())
     return ask_and_render_as<cart_view>(api, api->actors.carts, std::move(msg), req, out, status_of,
                                         cart_renderer(api));
@@ -95,19 +95,21 @@ void create_cart(const api_ptr& api, request&& req, responder out) {
                        status_of, cart_renderer(api));
 }
 
-// Every other cart route: (token, inner message) to the cart directory.
-template <class Render>
+// Every other cart route: a cart request (a std::tuple), with the cart's
+// token in front, to the cart directory.
+template <class Request, class Render>
 void ask_cart(const api_ptr& api, const request& req, responder out, const std::string& token,
-              caf::message inner, Render render) {
-  ask_and_render<cart_view>(api, api->actors.carts, caf::make_message(token, std::move(inner)), req,
-                            out, 200, render);
+              Request inner, Render render) {
+  ask_and_render<cart_view>(api, api->actors.carts,
+                            std::tuple_cat(std::make_tuple(token), std::move(inner)), req, out, 200,
+                            render);
 }
 
 void get_cart(const api_ptr& api, request&& req, responder out) {
   auto who = caller_of(api, req, out);
   if (!who) return;
   const auto& caller = *who;
-  ask_cart(api, req, out, req.params.at("token"), caf::make_message(get_atom::value, caller),
+  ask_cart(api, req, out, req.params.at("token"), std::make_tuple(get_atom::value, caller),
            cart_renderer(api));
 }
 
@@ -124,7 +126,7 @@ void add_item(const api_ptr& api, request&& req, responder out) {
   if (auto per = f.any("period"); per && !per->IsNull())
     p.plan_period = read_period(f, *per, "period");
   if (!f.ok()) return answer_error(req, out, f.error());
-  ask_cart(api, req, out, req.params.at("token"), caf::make_message(add_atom::value, caller, p),
+  ask_cart(api, req, out, req.params.at("token"), std::make_tuple(add_atom::value, caller, p),
            cart_renderer(api));
 }
 
@@ -137,7 +139,7 @@ void estimate(const api_ptr& api, request&& req, responder out) {
   fields f(*doc);
   auto token = f.str("cart_token", 64);
   if (!f.ok()) return answer_error(req, out, f.error());
-  ask_cart(api, req, out, token, caf::make_message(estimate_atom::value, caller),
+  ask_cart(api, req, out, token, std::make_tuple(estimate_atom::value, caller),
            [](json_writer& w, const cart_view& v) { write_estimate(w, v.totals); });
 }
 
@@ -160,7 +162,7 @@ void patch_item(const api_ptr& api, request&& req, responder out) {
   auto quantity = static_cast<int>(f.integer("quantity", 0, max_quantity));
   if (!f.ok()) return answer_error(req, out, f.error());
   ask_cart(api, req, out, req.params.at("token"),
-           caf::make_message(patch_atom::value, caller, req.params.at("internship_id"), quantity),
+           std::make_tuple(patch_atom::value, caller, req.params.at("internship_id"), quantity),
            cart_renderer(api));
 }
 
@@ -170,7 +172,7 @@ void delete_item(const api_ptr& api, request&& req, responder out) {
   const auto& caller = *who;
   if (!check_line_id(req, out)) return;
   ask_cart(api, req, out, req.params.at("token"),
-           caf::make_message(remove_atom::value, caller, req.params.at("internship_id")),
+           std::make_tuple(remove_atom::value, caller, req.params.at("internship_id")),
            cart_renderer(api));
 }
 
@@ -186,7 +188,7 @@ void put_billing(const api_ptr& api, request&& req, responder out) {
   billing.state = f.opt_str("state", 64).value_or("");
   if (!f.ok()) return answer_error(req, out, f.error());
   ask_cart(api, req, out, req.params.at("token"),
-           caf::make_message(billing_atom::value, caller, billing), cart_renderer(api));
+           std::make_tuple(billing_atom::value, caller, billing), cart_renderer(api));
 }
 
 // Who is asking, and whether the cart is theirs. No token: a guest. An
@@ -196,7 +198,7 @@ void auth_check(const api_ptr& api, request&& req, responder out) {
   if (!authenticate(api, req, out, false, user)) return;
   auto user_id = user ? user->user_id : std::string();
   ask_cart(api, req, out, req.params.at("token"),
-           caf::make_message(get_atom::value, cart_caller{user_id}),
+           std::make_tuple(get_atom::value, cart_caller{user_id}),
            [user_id](json_writer& w, const cart_view& v) {
              w.Key("authenticated");
              w.Bool(!user_id.empty());
@@ -215,7 +217,7 @@ void auth_login(const api_ptr& api, request&& req, responder out) {
   if (!authenticate(api, req, out, true, user)) return;
   ask_and_render<cart_view>(
       api, api->actors.carts,
-      caf::make_message(login_atom::value, req.params.at("token"), user->user_id), req, out, 200,
+      std::make_tuple(login_atom::value, req.params.at("token"), user->user_id), req, out, 200,
       cart_renderer(api));
 }
 
@@ -229,8 +231,7 @@ void apply_coupon(const api_ptr& api, request&& req, responder out) {
   auto code = f.str("coupon", 64);
   if (!f.ok()) return answer_error(req, out, f.error());
   auto base = api->actors.cfg->public_base_url;
-  ask_cart(api, req, out, req.params.at("token"),
-           caf::make_message(coupon_atom::value, caller, code),
+  ask_cart(api, req, out, req.params.at("token"), std::make_tuple(coupon_atom::value, caller, code),
            [base](json_writer& w, const cart_view& v) {
              w.Key("coupon_applied");
              w.Bool(true);
@@ -253,7 +254,7 @@ void remove_coupon(const api_ptr& api, request&& req, responder out) {
   if (!valid_text(code) || code.size() > 64)
     return answer_error(req, out, make_error(errc::invalid_field, "code must be a coupon code"));
   ask_cart(api, req, out, req.params.at("token"),
-           caf::make_message(uncoupon_atom::value, caller, code), cart_renderer(api));
+           std::make_tuple(uncoupon_atom::value, caller, code), cart_renderer(api));
 }
 
 void validate_discount(const api_ptr& api, request&& req, responder out) {
@@ -266,26 +267,25 @@ void validate_discount(const api_ptr& api, request&& req, responder out) {
   auto token = f.str("cart_token", 64);
   auto code = f.str("coupon", 64);
   if (!f.ok()) return answer_error(req, out, f.error());
-  ask_and_render<coupon_check>(
-      api, api->actors.carts,
-      caf::make_message(token, caf::make_message(validate_atom::value, caller, code)), req, out,
-      200, [](json_writer& w, const coupon_check& c) {
-        w.Key("valid");
-        w.Bool(c.valid);
-        w.Key("discount_amount");
-        w.Int64(c.discount_amount);
-        w.Key("reasons");
-        w.StartArray();
-        for (auto& r : c.reasons) w.String(r);
-        w.EndArray();
-      });
+  ask_and_render<coupon_check>(api, api->actors.carts,
+                               std::make_tuple(token, validate_atom::value, caller, code), req, out,
+                               200, [](json_writer& w, const coupon_check& c) {
+                                 w.Key("valid");
+                                 w.Bool(c.valid);
+                                 w.Key("discount_amount");
+                                 w.Int64(c.discount_amount);
+                                 w.Key("reasons");
+                                 w.StartArray();
+                                 for (auto& r : c.reasons) w.String(r);
+                                 w.EndArray();
+                               });
 }
 
 void list_discounts(const api_ptr& api, request&& req, responder out) {
   auto who = caller_of(api, req, out);
   if (!who) return;
   const auto& caller = *who;
-  ask_cart(api, req, out, req.params.at("token"), caf::make_message(get_atom::value, caller),
+  ask_cart(api, req, out, req.params.at("token"), std::make_tuple(get_atom::value, caller),
            [](json_writer& w, const cart_view& v) {
              w.Key("discounts");
              write_discounts(w, v.discounts);

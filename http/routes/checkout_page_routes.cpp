@@ -31,7 +31,7 @@ void razorpay_page(const api_ptr& api, request&& req, responder out) {
   auto& cfg = *api->actors.cfg;
   ask<payment_info>(
       *api->sys, api->actors.orders, api->actors.db_timeout,
-      caf::make_message(get_atom::value, payment_lookup{token}),
+      std::make_tuple(get_atom::value, payment_lookup{token}),
       [=, key_id = cfg.razorpay_key_id, base = cfg.public_base_url](payment_info& p) {
         if (p.gateway != "razorpay" || p.gateway_order_id.empty() || p.status != "created") {
           out.send(html_page(

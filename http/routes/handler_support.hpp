@@ -35,11 +35,12 @@ std::string query_param(const request& req, const char* name);
 void answer_error(const request& req, const responder& out, const caf::error& err);
 
 // Sends `msg` to `target`, waiting at most `timeout`; on a reply R, answers
-// status_of(reply) with `render(w, reply)`; on an error, its envelope.
-template <class R, class Status, class Render>
+// status_of(reply) with `render(w, reply)`; on an error, its envelope. `msg`
+// is a caf::message for an untyped target, a std::tuple for a typed one.
+template <class R, class Handle, class Msg, class Status, class Render>
 void ask_and_render_within(const api_ptr& api, std::chrono::milliseconds timeout,
-                           const caf::actor& target, caf::message msg, const request& req,
-                           responder out, Status status_of, Render render) {
+                           const Handle& target, Msg msg, const request& req, responder out,
+                           Status status_of, Render render) {
   auto corr = req.correlation_id;
   ask<R>(
       *api->sys, target, timeout, std::move(msg),
@@ -60,16 +61,16 @@ void ask_and_render_within(const api_ptr& api, std::chrono::milliseconds timeout
 }
 
 // The same with the wait every plain actor request gets.
-template <class R, class Status, class Render>
-void ask_and_render_as(const api_ptr& api, const caf::actor& target, caf::message msg,
-                       const request& req, responder out, Status status_of, Render render) {
+template <class R, class Handle, class Msg, class Status, class Render>
+void ask_and_render_as(const api_ptr& api, const Handle& target, Msg msg, const request& req,
+                       responder out, Status status_of, Render render) {
   ask_and_render_within<R>(api, api->actors.db_timeout * 3, target, std::move(msg), req,
                            std::move(out), std::move(status_of), std::move(render));
 }
 
-template <class R, class Render>
-void ask_and_render(const api_ptr& api, const caf::actor& target, caf::message msg,
-                    const request& req, responder out, int status, Render render) {
+template <class R, class Handle, class Msg, class Render>
+void ask_and_render(const api_ptr& api, const Handle& target, Msg msg, const request& req,
+                    responder out, int status, Render render) {
   ask_and_render_as<R>(
       api, target, std::move(msg), req, std::move(out), [status](const R&) { return status; },
       std::move(render));

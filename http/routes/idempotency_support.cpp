@@ -49,7 +49,7 @@ response replayed(int status, std::string body) {
   return res;
 }
 
-void begin_keyed(const api_ptr& api, const caf::actor& keeper, const keyed_request& k,
+void begin_keyed(const api_ptr& api, const key_keeper_actor& keeper, const keyed_request& k,
                  const request& req, responder out, std::function<void(responder)> run) {
   auto corr = req.correlation_id;
   auto answer = [out, corr](const caf::error& err) {
@@ -61,7 +61,7 @@ void begin_keyed(const api_ptr& api, const caf::actor& keeper, const keyed_reque
   };
   ask<persistence::idempotency_decision>(
       *api->sys, keeper, api->actors.db_timeout * 2,
-      caf::make_message(persistence::idempotency_begin{k.ref, k.request_hash}),
+      std::make_tuple(persistence::idempotency_begin{k.ref, k.request_hash}),
       [=](persistence::idempotency_decision& d) {
         using decision = persistence::idempotency_decision;
         switch (d.what) {
@@ -84,18 +84,18 @@ void begin_keyed(const api_ptr& api, const caf::actor& keeper, const keyed_reque
       answer);
 }
 
-void finish_keyed(const api_ptr& api, const caf::actor& keeper, const keyed_request& k,
+void finish_keyed(const api_ptr& api, const key_store_actor& keeper, const keyed_request& k,
                   responder out, response res) {
   idempotent_response stored{k.ref.user_id, k.ref.scope, k.ref.key,
                              res.status >= 500 ? 0 : res.status, res.body};
   auto shared = std::make_shared<response>(std::move(res));
   ask<ack_reply>(
       *api->sys, keeper, api->actors.db_timeout,
-      caf::make_message(store_atom::value, std::move(stored)),
-      [=](ack_reply&) { out.send(*shared); }, [=](const caf::error&) { out.send(*shared); });
+      std::make_tuple(store_atom::value, std::move(stored)), [=](ack_reply&) { out.send(*shared); },
+      [=](const caf::error&) { out.send(*shared); });
 }
 
-void finish_keyed_error(const api_ptr& api, const caf::actor& keeper, const keyed_request& k,
+void finish_keyed_error(const api_ptr& api, const key_store_actor& keeper, const keyed_request& k,
                         responder out, const caf::error& err, const std::string& correlation_id) {
   response res;
   auto view = describe(err);

@@ -2,14 +2,13 @@
 // §7): the request fingerprint, beginning the key with the actor that keeps
 // keys for the route, and storing the first answer before it is sent.
 //
-// The keeper answers (persistence::idempotency_begin) with an
-// idempotency_decision and (store_atom, idempotent_response) with ack_reply;
-// the cart directory does for POST /cart.
+// The keepers: key_keeper_actor (actors/common/key_keeper_interface.hpp).
 #pragma once
 
 #include <functional>
 #include <string>
 
+#include "actors/common/key_keeper_interface.hpp"
 #include "actors/messages.hpp"
 #include "http/routes/handler_support.hpp"
 #include "persistence/idempotency.hpp"
@@ -41,26 +40,26 @@ response replayed(int status, std::string body);
 // still running (409 6002) and a failure to begin are answered here; when the
 // request may proceed, `run(out)` is called on a CAF thread and must answer
 // through finish_keyed (or store_and_send below).
-void begin_keyed(const api_ptr& api, const caf::actor& keeper, const keyed_request& k,
+void begin_keyed(const api_ptr& api, const key_keeper_actor& keeper, const keyed_request& k,
                  const request& req, responder out, std::function<void(responder)> run);
 
 // Stores `res` under the key (a 5xx releases the key instead, so a retry runs
 // again), then sends it. Sent even when storing fails: the answer is true; the
 // key's lease then runs out and a retry runs again.
-void finish_keyed(const api_ptr& api, const caf::actor& keeper, const keyed_request& k,
+void finish_keyed(const api_ptr& api, const key_store_actor& keeper, const keyed_request& k,
                   responder out, response res);
 
 // Answers `err` under the key: stored like any answer (a 5xx releases the key),
 // except a conflict on the key itself (6001, 6002), which is only sent.
-void finish_keyed_error(const api_ptr& api, const caf::actor& keeper, const keyed_request& k,
+void finish_keyed_error(const api_ptr& api, const key_store_actor& keeper, const keyed_request& k,
                         responder out, const caf::error& err, const std::string& correlation_id);
 
 // begin_keyed, then `msg` to `target`, rendered as ask_and_render_as does, and
 // finish_keyed with the result (a key conflict from `target` is only sent).
-template <class R, class Status, class Render>
-void ask_keyed(const api_ptr& api, const caf::actor& keeper, const keyed_request& k,
-               const caf::actor& target, caf::message msg, const request& req, responder out,
-               Status status_of, Render render) {
+template <class R, class Handle, class Msg, class Status, class Render>
+void ask_keyed(const api_ptr& api, const key_keeper_actor& keeper, const keyed_request& k,
+               const Handle& target, Msg msg, const request& req, responder out, Status status_of,
+               Render render) {
   auto corr = req.correlation_id;
   begin_keyed(api, keeper, k, req, std::move(out), [=](responder out) {
     ask<R>(

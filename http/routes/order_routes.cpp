@@ -32,11 +32,13 @@ void render_order(json_writer& w, const order_record& o) {
 
 // Answers a keyed order request: a replay as stored, a new order rendered and
 // stored under the key, an error stored too (a 5xx releases the key instead).
-void answer_keyed(const api_ptr& api, const keyed_request& k, const request& req,
-                  const caf::message& msg, responder out) {
+// `msg`: a placement or a payment retry, as a std::tuple.
+template <class Msg>
+void answer_keyed(const api_ptr& api, const keyed_request& k, const request& req, Msg msg,
+                  responder out) {
   auto corr = req.correlation_id;
   ask<place_order_reply>(
-      *api->sys, api->actors.orders, order_wait(api), msg,
+      *api->sys, api->actors.orders, order_wait(api), std::move(msg),
       [=](place_order_reply& r) {
         if (r.replay) {
           out.send(replayed(r.status, std::move(r.body)));
@@ -87,7 +89,7 @@ void place_order(const api_ptr& api, request&& req, responder out) {
   if (!f.ok()) return answer_error(req, out, f.error());
   pr.request_hash = request_hash("POST /orders", *doc);
   keyed_request k{{pr.user_id, "orders", pr.idempotency_key}, pr.request_hash};
-  answer_keyed(api, k, req, caf::make_message(place_atom::value, pr), std::move(out));
+  answer_keyed(api, k, req, std::make_tuple(place_atom::value, pr), std::move(out));
 }
 
 void retry_payment(const api_ptr& api, request&& req, responder out) {
@@ -107,7 +109,7 @@ void retry_payment(const api_ptr& api, request&& req, responder out) {
   // The order is part of the request: one key cannot retry two orders.
   rr.request_hash = request_hash("POST /orders/" + rr.order_token + "/payments", *doc);
   keyed_request k{{rr.user_id, "payments", rr.idempotency_key}, rr.request_hash};
-  answer_keyed(api, k, req, caf::make_message(retry_atom::value, rr), std::move(out));
+  answer_keyed(api, k, req, std::make_tuple(retry_atom::value, rr), std::move(out));
 }
 
 void get_order(const api_ptr& api, request&& req, responder out) {
@@ -116,9 +118,8 @@ void get_order(const api_ptr& api, request&& req, responder out) {
   auto token = req.params.at("order_token");
   ask_and_render<order_record>(
       api, api->actors.orders,
-      caf::make_message(token,
-                        caf::make_message(get_atom::value, order_query{token, user->user_id})),
-      req, out, 200, render_order);
+      std::make_tuple(token, get_atom::value, order_query{token, user->user_id}), req, out, 200,
+      render_order);
 }
 
 // GET /api/v1/orders?status=&limit=&cursor=
@@ -145,7 +146,7 @@ void list_orders(const api_ptr& api, request&& req, responder out) {
     problems.push_back("cursor must be the next_cursor of an earlier page");
   if (!problems.empty())
     return answer_error(req, out, make_error(errc::invalid_field, std::move(problems)));
-  ask_and_render<order_list>(api, api->actors.orders, caf::make_message(list_atom::value, q), req,
+  ask_and_render<order_list>(api, api->actors.orders, std::make_tuple(list_atom::value, q), req,
                              out, 200, [](json_writer& w, const order_list& l) {
                                w.Key("orders");
                                w.StartArray();
@@ -178,9 +179,8 @@ void refund_order(const api_ptr& api, request&& req, responder out) {
   auto token = req.params.at("order_token");
   // The gateway's refund call is part of the wait.
   ask_and_render_within<order_record>(
-      api, order_wait(api), api->actors.orders,
-      caf::make_message(token, caf::make_message(refund_atom::value, rr)), req, out,
-      [](const order_record&) { return 200; }, render_order);
+      api, order_wait(api), api->actors.orders, std::make_tuple(token, refund_atom::value, rr), req,
+      out, [](const order_record&) { return 200; }, render_order);
 }
 
 }  // namespace

@@ -10,7 +10,7 @@ void page(const api_ptr& api, request&& req, responder out) {
   auto token = req.params.at("payment_token");
   ask<payment_info>(
       *api->sys, api->actors.orders, api->actors.db_timeout,
-      caf::make_message(get_atom::value, payment_lookup{token}),
+      std::make_tuple(get_atom::value, payment_lookup{token}),
       [=](payment_info& p) {
         if (p.gateway != "sandbox" || p.gateway_order_id.empty()) {
           auto v = describe(errc::order_not_found);

@@ -50,7 +50,7 @@ class GatewayActor : public ::testing::Test {
   caf::scoped_actor self{sys};
   std::unique_ptr<fake_gateway> razorpay = fake_gateway::razorpay("rzp_test_key", "rzp_secret");
   std::unique_ptr<fake_gateway> stripe = fake_gateway::stripe("sk_test_fake");
-  std::vector<caf::actor> spawned;
+  std::vector<gateway_actor> spawned;
   manual_clock breaker_clock;
 
   ~GatewayActor() override {
@@ -74,8 +74,8 @@ class GatewayActor : public ::testing::Test {
     return o;
   }
 
-  caf::actor razorpay_actor(gateway_actor_options o, std::chrono::milliseconds timeout = 2s,
-                            std::string secret = "rzp_secret") {
+  gateway_actor razorpay_actor(gateway_actor_options o, std::chrono::milliseconds timeout = 2s,
+                               std::string secret = "rzp_secret") {
     razorpay_options r;
     r.api_base = razorpay->base_url();
     r.key_id = "rzp_test_key";
@@ -87,7 +87,7 @@ class GatewayActor : public ::testing::Test {
     return a;
   }
 
-  caf::actor stripe_actor(gateway_actor_options o, std::chrono::milliseconds timeout = 2s) {
+  gateway_actor stripe_actor(gateway_actor_options o, std::chrono::milliseconds timeout = 2s) {
     stripe_options s;
     s.api_base = stripe->base_url();
     s.secret_key = "sk_test_fake";
@@ -97,11 +97,11 @@ class GatewayActor : public ::testing::Test {
     return a;
   }
 
-  caf::expected<session> create(const caf::actor& gw, const session_request& req) {
+  caf::expected<session> create(const gateway_actor& gw, const session_request& req) {
     return ask<session>(self, gw, create_atom::value, req);
   }
 
-  gateway_status status(const caf::actor& gw) {
+  gateway_status status(const gateway_actor& gw) {
     return *ask<gateway_status>(self, gw, status_atom::value);
   }
 };

@@ -35,7 +35,7 @@ class PaymentRouter : public ::testing::Test {
   caf::scoped_actor self{sys};
   std::unique_ptr<fake_gateway> razorpay = fake_gateway::razorpay("rzp_test_key", "rzp_secret");
   std::unique_ptr<fake_gateway> stripe = fake_gateway::stripe("sk_test_fake");
-  caf::actor router;
+  payment_router_actor router;
 
   ~PaymentRouter() override {
     razorpay->release();  // whatever a failed test left held

@@ -58,9 +58,9 @@ class stopwatch {
 
 // Asks `target` and waits up to `limit` (this is a test thread): the value or
 // the error (sec::request_timeout when no answer came in time).
-template <class T, class... Ts>
+template <class T, class Handle, class... Ts>
 caf::expected<T> ask_within(caf::scoped_actor& self, std::chrono::milliseconds limit,
-                            const caf::actor& target, Ts&&... xs) {
+                            const Handle& target, Ts&&... xs) {
   caf::expected<T> out = caf::make_error(caf::sec::request_timeout);
   self->request(target, limit, std::forward<Ts>(xs)...)
       .receive([&](T& value) { out = std::move(value); },
@@ -69,8 +69,8 @@ caf::expected<T> ask_within(caf::scoped_actor& self, std::chrono::milliseconds l
 }
 
 // The same with a minute, for calls that may take their full retries.
-template <class T, class... Ts>
-caf::expected<T> ask(caf::scoped_actor& self, const caf::actor& target, Ts&&... xs) {
+template <class T, class Handle, class... Ts>
+caf::expected<T> ask(caf::scoped_actor& self, const Handle& target, Ts&&... xs) {
   return ask_within<T>(self, std::chrono::seconds(60), target, std::forward<Ts>(xs)...);
 }
 

@@ -69,14 +69,15 @@ class cart_reprice : public ::testing::Test {
     return cart_store::load(t, token);
   }
 
-  // The reply to `msg` sent to the cart directory: a view, or the error's code.
+  // The reply to `xs...` sent to the cart directory: a view, or the error's code.
   struct answer {
     std::optional<cart_view> view;
     errc code = errc::none;
   };
-  answer ask(caf::message msg) {
+  template <class... Ts>
+  answer ask(Ts... xs) {
     answer out;
-    self->request(carts, timeout, std::move(msg))
+    self->request(carts, timeout, std::move(xs)...)
         .receive([&](cart_view& v) { out.view = std::move(v); },
                  [&](caf::error& err) {
                    out.code = err.category() == checkout_error_category
@@ -85,15 +86,16 @@ class cart_reprice : public ::testing::Test {
                  });
     return out;
   }
-  answer to_cart(const std::string& token, caf::message inner) {
-    return ask(caf::make_message(token, std::move(inner)));
+  template <class... Ts>
+  answer to_cart(const std::string& token, Ts... request) {
+    return ask(token, std::move(request)...);
   }
 
   std::string create(const std::string& user_id) {
     cart_create_request req;
     req.user_id = user_id;
     req.products = {{"a", 1, std::nullopt}, {"p", 2, period{1, "month"}}};
-    auto r = ask(caf::make_message(create_atom::value, req));
+    auto r = ask(create_atom::value, req);
     EXPECT_TRUE(r.view) << static_cast<int>(r.code);
     return r.view ? r.view->cart.token : std::string();
   }
@@ -104,7 +106,7 @@ class cart_reprice : public ::testing::Test {
   caf::actor_system sys{sys_cfg};
   caf::scoped_actor self{sys};
   actor_context ctx;
-  caf::actor carts;
+  cart_directory_actor carts;
 };
 
 TEST_F(cart_reprice, lines_take_todays_prices_stored_before_the_answer) {
@@ -123,11 +125,11 @@ TEST_F(cart_reprice, lines_take_todays_prices_stored_before_the_answer) {
         "WHERE id = 'p'");
   });
   // A read still shows the prices the lines were added at.
-  auto got = to_cart(token, caf::make_message(get_atom::value, cart_caller{}));
+  auto got = to_cart(token, get_atom::value, cart_caller{});
   ASSERT_TRUE(got.view);
   EXPECT_EQ(got.view->totals.base_total, 1000 + 2 * 5000);
 
-  auto r = to_cart(token, caf::make_message(reprice_atom::value, cart_caller{}));
+  auto r = to_cart(token, reprice_atom::value, cart_caller{});
   ASSERT_TRUE(r.view) << static_cast<int>(r.code);
   EXPECT_EQ(r.view->cart.lines[0].unit_price, 1500);
   EXPECT_EQ(r.view->cart.lines[1].unit_price, 4500);
@@ -142,7 +144,7 @@ TEST_F(cart_reprice, lines_take_todays_prices_stored_before_the_answer) {
   EXPECT_EQ(after->lines[1].unit_price, 4500);
   EXPECT_EQ(after->lines[1].quantity, 2);
 
-  auto again = to_cart(token, caf::make_message(get_atom::value, cart_caller{}));
+  auto again = to_cart(token, get_atom::value, cart_caller{});
   ASSERT_TRUE(again.view);
   EXPECT_EQ(again.view->totals.base_total, 1500 + 2 * 4500);
 }
@@ -152,10 +154,8 @@ TEST_F(cart_reprice, follows_the_cart_rules_of_every_other_change) {
   ASSERT_FALSE(mine.empty());
   // Someone else's cart is not found, and nothing is written.
   auto before = stored(mine);
-  EXPECT_EQ(to_cart(mine, caf::make_message(reprice_atom::value, cart_caller{"u2"})).code,
-            errc::cart_not_found);
-  EXPECT_EQ(to_cart(mine, caf::make_message(reprice_atom::value, cart_caller{})).code,
-            errc::cart_not_found);
+  EXPECT_EQ(to_cart(mine, reprice_atom::value, cart_caller{"u2"}).code, errc::cart_not_found);
+  EXPECT_EQ(to_cart(mine, reprice_atom::value, cart_caller{}).code, errc::cart_not_found);
   EXPECT_EQ(stored(mine)->version, before->version);
   // An ordered (converted) cart is read-only, even when another process
   // converted it behind this actor's back.
@@ -164,10 +164,8 @@ TEST_F(cart_reprice, follows_the_cart_rules_of_every_other_change) {
         "UPDATE carts SET status = 'converted', version = version + 1 WHERE token = $1::uuid",
         mine);
   });
-  EXPECT_EQ(to_cart(mine, caf::make_message(reprice_atom::value, cart_caller{"u1"})).code,
-            errc::cart_converted);
-  EXPECT_EQ(to_cart("not-a-token", caf::make_message(reprice_atom::value, cart_caller{})).code,
-            errc::cart_not_found);
+  EXPECT_EQ(to_cart(mine, reprice_atom::value, cart_caller{"u1"}).code, errc::cart_converted);
+  EXPECT_EQ(to_cart("not-a-token", reprice_atom::value, cart_caller{}).code, errc::cart_not_found);
 }
 
 }  // namespace

@@ -38,11 +38,9 @@ struct seen_events {
 
 caf::behavior counting_orders(caf::event_based_actor* self, seen_events* seen) {
   return {
-      [=](std::string&, caf::message& inner) -> caf::result<webhook_outcome> {
-        std::string id;
-        inner.apply({[&](payment_atom, const payment_event& ev) { id = ev.event_id; }});
+      [=](std::string&, payment_atom, const payment_event& ev) -> caf::result<webhook_outcome> {
         std::lock_guard<std::mutex> g(seen->mu);
-        seen->event_ids.push_back(id);
+        seen->event_ids.push_back(ev.event_id);
         return make_error(errc::unavailable, "order busy");
       },
   };
@@ -59,7 +57,9 @@ class webhook_supervisor_test : public ::testing::Test {
     ctx.cfg = cfg;
     ctx.db_timeout = 5s;
     ctx.db = persistence::spawn_db_pool(sys, schema.url(), 1);
-    ctx.orders = sys.spawn(counting_orders, &seen);
+    // Only the payment events of the inbox reach the stand-in, so it can
+    // stand for the whole order directory.
+    ctx.orders = caf::actor_cast<order_directory_actor>(sys.spawn(counting_orders, &seen));
     pqxx::connection c(schema.url());
     pqxx::work w(c);
     // Stored a minute ago by an intake that never applied it.
@@ -71,7 +71,8 @@ class webhook_supervisor_test : public ::testing::Test {
     w.commit();
   }
   void TearDown() override {
-    for (auto& a : {supervisor, ctx.orders, ctx.db}) self->send_exit(a, caf::exit_reason::kill);
+    auto orders = caf::actor_cast<caf::actor>(ctx.orders);
+    for (auto& a : {supervisor, orders, ctx.db}) self->send_exit(a, caf::exit_reason::kill);
   }
 
   webhook_children children() {
