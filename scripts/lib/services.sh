@@ -109,7 +109,7 @@ use_dev_secrets() {
   export CHECKOUT_ENV=development
 }
 
-# load_demo_catalog BASE BIN: the three demo internships, as an admin.
+# load_demo_catalog BASE BIN: the demo internships and coupons, as an admin.
 load_demo_catalog() {
   local base=$1 admin
   admin=$("$2" --issue-token demo-admin --admin)
@@ -117,13 +117,29 @@ load_demo_catalog() {
   _demo_item "$base" "$admin" ml-101 "Machine Learning Internship" data 43176 100
   _demo_item "$base" "$admin" web-201 "Full-Stack Web Internship" engineering 29900 50
   _demo_item "$base" "$admin" design-301 "Product Design Internship" design 19900 null
+  _demo_post "$base" "$admin" internships data-202 '{"id":"data-202","title":"Data Analytics Internship","category":"data","price":24900,"currency":"INR","seats":40,"plans":[{"period":{"value":1,"unit":"month"},"price":9900},{"period":{"value":3,"unit":"month"},"price":24900}]}'
+  _demo_post "$base" "$admin" internships git-001 '{"id":"git-001","title":"Git Basics Workshop","category":"engineering","price":0,"currency":"INR","seats":null}'
+  _demo_post "$base" "$admin" coupons WELCOME15 '{"code":"WELCOME15","type":"percentage","value":15}'
 }
 _demo_item() {  # base admin-jwt id title category price seats
+  _demo_post "$1" "$2" internships "$3" \
+    "{\"id\":\"$3\",\"title\":\"$4\",\"category\":\"$5\",\"price\":$6,\"currency\":\"INR\",\"seats\":$7}"
+}
+_demo_post() {  # base admin-jwt collection name json
   local code
-  code=$(curl -s -o /dev/null -w '%{http_code}' -X POST "$1/api/v1/admin/internships" \
-    -H "Authorization: Bearer $2" -H 'Content-Type: application/json' \
-    -d "{\"id\":\"$3\",\"title\":\"$4\",\"category\":\"$5\",\"price\":$6,\"currency\":\"INR\",\"seats\":$7}")
-  case "$code" in 201) echo "  added $3" ;; 409) echo "  $3 already there" ;; *) echo "  $3: HTTP $code" ;; esac
+  code=$(curl -s -o /dev/null -w '%{http_code}' -X POST "$1/api/v1/admin/$3" \
+    -H "Authorization: Bearer $2" -H 'Content-Type: application/json' -d "$5")
+  case "$code" in 201) echo "  added $4" ;; 409) echo "  $4 already there" ;; *) echo "  $4: HTTP $code" ;; esac
+}
+
+# print_pages BASE: where a person starts, in a browser.
+print_pages() {
+  cat <<PAGES
+Open $1/ in a browser: the storefront (catalog, cart, coupon WELCOME15, sign-in with
+any user id, payment on the sandbox gateway's page, My orders, My learning).
+The operator console is $1/admin (press "Use a development admin token").
+
+PAGES
 }
 
 # print_walkthrough BASE BIN SECRETS-FILE: a paid checkout, step by step.
