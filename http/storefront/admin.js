@@ -8,19 +8,7 @@
   const tokenKey = 'checkout.admin-jwt';
   const svgNS = 'http://www.w3.org/2000/svg';
 
-  function h(tag, attrs, ...children) {
-    const el = document.createElement(tag);
-    for (const [k, v] of Object.entries(attrs || {})) {
-      if (v === null || v === undefined || v === false) continue;
-      if (k.startsWith('on')) el.addEventListener(k.slice(2), v);
-      else el.setAttribute(k, v === true ? '' : String(v));
-    }
-    for (const c of children.flat()) {
-      if (c === null || c === undefined || c === false) continue;
-      el.append(c instanceof Node ? c : document.createTextNode(String(c)));
-    }
-    return el;
-  }
+  const {h, money} = window.ui;
 
   function s(tag, attrs, text) {
     const el = document.createElementNS(svgNS, tag);
@@ -29,43 +17,12 @@
     return el;
   }
 
-  function money(minor, currency) {
-    const locale = currency === 'INR' ? 'en-IN' : 'en-US';
-    try {
-      return new Intl.NumberFormat(locale, {style: 'currency', currency}).format(minor / 100);
-    } catch (e) {
-      return currency + ' ' + (minor / 100).toFixed(2);
-    }
-  }
-
-  const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
+  // The admin API with the operator's token; 401 and 403 forget it.
   async function call(method, path, body) {
-    const headers = {'Content-Type': 'application/json'};
     const t = sessionStorage.getItem(tokenKey);
-    if (t) headers.Authorization = 'Bearer ' + t;
-    for (let attempt = 0; ; attempt++) {
-      let res;
-      try {
-        res = await fetch(path, {method, headers, body: body === undefined ? undefined : JSON.stringify(body)});
-      } catch (e) {
-        return {status: 0, ok: false, error: {message: 'The service did not answer.'}};
-      }
-      if (res.status === 429 && attempt < 3) {
-        await sleep(1000 * Math.min(5, Number(res.headers.get('Retry-After')) || 1));
-        continue;
-      }
-      const text = await res.text();
-      let json = null;
-      try {
-        json = JSON.parse(text);
-      } catch (e) {
-        return {status: res.status, ok: res.ok, text};
-      }
-      if (res.ok && json.success) return {status: res.status, ok: true, data: json.data};
-      if (res.status === 401 || res.status === 403) sessionStorage.removeItem(tokenKey);
-      return {status: res.status, ok: false, error: (json && json.error) || {message: 'HTTP ' + res.status}};
-    }
+    const r = await window.ui.request(method, path, body, t ? {Authorization: 'Bearer ' + t} : {});
+    if (r.status === 401 || r.status === 403) sessionStorage.removeItem(tokenKey);
+    return r;
   }
 
   function problem(r) {
@@ -166,6 +123,8 @@
     const msgs = r.data.messages;
     const all = h('button', {id: 'dlq-replay-all', class: 'secondary', disabled: !msgs.length}, 'Replay all');
     all.addEventListener('click', () => replay(all, {limit: 100}));
+    const refresh = h('button', {id: 'dlq-refresh', class: 'secondary'}, 'Refresh');
+    refresh.addEventListener('click', () => dlq(box));
     box.replaceChildren(h('h2', {}, `Dead letters (${r.data.count} in ${r.data.queue})`), note,
       msgs.length ? table('dlq-table', ['Message', 'Event', 'Order', 'Reason', {text: 'Deaths', num: 1}, ''],
         msgs.map((m) => {
@@ -176,7 +135,7 @@
             h('td', {}, h('code', {}, m.order_token || '')), h('td', {}, m.reason),
             h('td', {class: 'num'}, m.death_count), h('td', {}, b));
         })) : h('p', {class: 'muted', id: 'dlq-empty'}, 'The dead-letter queue is empty.'),
-      h('p', {}, all));
+      h('p', {class: 'row'}, all, refresh));
   }
 
   function isoDay(d) {
@@ -216,7 +175,7 @@
       bar.append(s('title', {}, `${days[i]}: ${money(v, currency)}`));
       chart.append(bar);
     });
-    chart.append(s('text', {x: 0, y: 14}, money(peak, currency)));
+    chart.append(s('text', {x: 0, y: 14}, net.some((v) => v) ? money(peak, currency) : 'No revenue yet'));
     chart.append(s('text', {x: 40, y: 170}, days[0]));
     chart.append(s('text', {x: 530, y: 170}, days[days.length - 1]));
     box.replaceChildren(h('h2', {}, 'Daily report'),
@@ -293,9 +252,6 @@
     report(boxes.report);
     // Live parts refresh; the DLQ list refreshes only on request, so a row
     // does not move under the operator's pointer.
-    const refresh = h('button', {class: 'secondary', id: 'dlq-refresh'}, 'Refresh');
-    refresh.addEventListener('click', () => dlq(boxes.dlq));
-    boxes.dlq.before(h('p', {}, refresh));
     const tick = async () => {
       await live();
       timer = setTimeout(tick, 5000);

@@ -10,30 +10,7 @@
 
   // ---- small helpers ------------------------------------------------------
 
-  function h(tag, attrs, ...children) {
-    const el = document.createElement(tag);
-    for (const [k, v] of Object.entries(attrs || {})) {
-      if (v === null || v === undefined || v === false) continue;
-      if (k.startsWith('on')) el.addEventListener(k.slice(2), v);
-      else if (k === 'text') el.textContent = v;
-      else el.setAttribute(k, v === true ? '' : String(v));
-    }
-    for (const c of children.flat()) {
-      if (c === null || c === undefined || c === false) continue;
-      el.append(c instanceof Node ? c : document.createTextNode(String(c)));
-    }
-    return el;
-  }
-
-  // Minor units to "₹1,234.56" (Indian grouping for rupees).
-  function money(minor, currency) {
-    const locale = currency === 'INR' ? 'en-IN' : 'en-US';
-    try {
-      return new Intl.NumberFormat(locale, {style: 'currency', currency}).format(minor / 100);
-    } catch (e) {
-      return currency + ' ' + (minor / 100).toFixed(2);
-    }
-  }
+  const {h, money, sleep} = window.ui;
 
   // A figure the tests can compare with the API: the text a person reads and
   // the minor units it came from.
@@ -60,7 +37,6 @@
     return `${m}:${String(s % 60).padStart(2, '0')}`;
   }
 
-  const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
   // ---- who is signed in ---------------------------------------------------
 
@@ -82,39 +58,14 @@
 
   // ---- the API ------------------------------------------------------------
 
-  // One call; answers {status, ok, data, error}. A 429 is waited out (its
-  // Retry-After) up to twice; a network failure is an error like any other.
+  // The public API with the visitor's token; a 401 forgets a stale token.
   async function api(method, path, body, extraHeaders) {
-    const headers = Object.assign({'Content-Type': 'application/json'}, extraHeaders || {});
+    const headers = Object.assign({}, extraHeaders || {});
     const jwt = claims() && localStorage.getItem(keys.jwt);
     if (jwt) headers.Authorization = 'Bearer ' + jwt;
-    for (let attempt = 0; ; attempt++) {
-      let res;
-      try {
-        res = await fetch('/api/v1' + path, {
-          method,
-          headers,
-          body: body === undefined ? undefined : JSON.stringify(body),
-        });
-      } catch (e) {
-        return {status: 0, ok: false, error: {code: 0, message: 'network'}};
-      }
-      if (res.status === 429 && attempt < 2) {
-        await sleep(1000 * Math.min(5, Number(res.headers.get('Retry-After')) || 1));
-        continue;
-      }
-      let json = null;
-      try {
-        json = await res.json();
-      } catch (e) {
-        json = null;
-      }
-      const out = {status: res.status, ok: res.ok && !!json && json.success === true};
-      if (out.ok) out.data = json.data;
-      else out.error = (json && json.error) || {code: res.status === 404 ? 1404 : 9500};
-      if (res.status === 401 && jwt) localStorage.removeItem(keys.jwt);
-      return out;
-    }
+    const r = await window.ui.request(method, '/api/v1' + path, body, headers);
+    if (r.status === 401 && jwt) localStorage.removeItem(keys.jwt);
+    return r;
   }
 
   // ---- what an error means to a student ----------------------------------
