@@ -381,7 +381,7 @@
       const line = e.items.find((x) => x.internship_id === item.internship_id) || item;
       rows.push(h('tr', {'data-line': item.internship_id},
         h('td', {}, h('a', {href: '/internships/' + encodeURIComponent(i.id), 'data-link': true}, i.title),
-          item.period ? h('div', {class: 'muted'}, 'Plan: ', periodText(item.period)) : null),
+          i.plans.length > 1 ? planChoice(cart, item, i, msg) : item.period ? h('div', {class: 'muted'}, 'Plan: ', periodText(item.period)) : null),
         h('td', {}, h('label', {for: qid, class: 'muted'}, 'Quantity'),
           h('input', {id: qid, type: 'number', min: 1, max: 100, value: item.quantity,
             onchange: (ev) => {
@@ -455,6 +455,24 @@
       h('h2', {}, 'Coupons'), applied, couponForm, couponError,
       h('h2', {}, 'Summary'), totals, payBox,
       h('p', {class: 'muted'}, 'Cart kept until ', when(cart.expires_at), '.'));
+  }
+
+  // The API has no "change plan" on the token route (seed 003's alias is
+  // issue 17), so a new plan is the line removed and added again with it.
+  function planChoice(cart, item, i, msg) {
+    const id = 'plan-of-' + item.internship_id;
+    return h('div', {},
+      h('label', {for: id, class: 'muted'}, 'Plan'),
+      h('select', {id, onchange: async (ev) => {
+        const p = i.plans.find((x) => periodKey(x.period) === ev.target.value);
+        const path = `/cart/${cart.token}/items`;
+        const gone = await api('DELETE', `${path}/${encodeURIComponent(item.internship_id)}`);
+        const back = gone.ok ? await api('POST', path, {internship_id: item.internship_id, quantity: item.quantity, period: p.period}) : gone;
+        const now = await api('GET', '/cart/' + cart.token);
+        if (now.ok) return renderCart(now.data.cart, back.ok ? null : errorBox(back.error));
+        msg.replaceChildren(errorBox(back.ok ? now.error : back.error));
+      }}, i.plans.map((p) => h('option', {value: periodKey(p.period), selected: periodKey(p.period) === periodKey(item.period)},
+        `${periodText(p.period)} · ${money(p.price, i.currency)}`))));
   }
 
   // One order per press, however often it is pressed: the key is kept for

@@ -16,7 +16,7 @@ import time
 import unittest
 import uuid
 
-from selenium.common.exceptions import NoSuchElementException
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select
 
@@ -141,8 +141,11 @@ class StorefrontInBrowser(unittest.TestCase):
         return self.driver.current_url.rstrip("/").split("/")[-1]
 
     def cart_figures(self):
-        return {el.get_attribute("data-figure"): (int(el.get_attribute("data-minor")), el.text)
-                for el in self.driver.find_elements(By.CSS_SELECTOR, "#totals [data-figure]")}
+        try:
+            return {el.get_attribute("data-figure"): (int(el.get_attribute("data-minor")), el.text)
+                    for el in self.driver.find_elements(By.CSS_SELECTOR, "#totals [data-figure]")}
+        except StaleElementReferenceException:  # the page redrew meanwhile
+            return {}
 
     def assert_cart_matches_estimate(self, cart_token, server=None):
         est = (server or self.shop).api("POST", "/cart/estimate", {"cart_token": cart_token},
@@ -261,8 +264,16 @@ class StorefrontInBrowser(unittest.TestCase):
         self.find("#plan-1-month").click()
         self.find("#enroll").click()
         ready(self.driver, "/cart/")
-        est = self.assert_cart_matches_estimate(self.driver.current_url.split("/")[-1], self.brief)
+        cart = self.driver.current_url.split("/")[-1]
+        est = self.assert_cart_matches_estimate(cart, self.brief)
         self.assertEqual(est["base_total"], 9900)  # the chosen plan's price
+        Select(self.find("#plan-of-br-plan")).select_by_value("3-month")
+        wait_for(self.driver, lambda d: self.cart_figures().get("base_total", (0,))[0] == 24900, 20,
+                 "the three-month plan's price")
+        self.assert_cart_matches_estimate(cart, self.brief)
+        Select(self.find("#plan-of-br-plan")).select_by_value("1-month")
+        wait_for(self.driver, lambda d: self.cart_figures().get("base_total", (0,))[0] == 9900, 20,
+                 "the one-month plan's price again")
         self.go_to_gateway()
         self.find("#time-left")
         gateway_page = self.driver.current_url
