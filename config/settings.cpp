@@ -131,6 +131,15 @@ const std::map<std::string, setter>& setters() {
       {"JWT_AUDIENCE", string_field(&settings::jwt_audience)},
       {"JWT_LEEWAY", duration_field(&settings::jwt_leeway, true)},
       {"PUBLIC_BASE_URL", string_field(&settings::public_base_url)},
+      {"CART_URL_TEMPLATE",
+       [](settings& s, const std::string& v) -> std::string {
+         // Without {token} every cart would get the same link.
+         if (v.find("{token}") == std::string::npos)
+           return "'" + v + "' has no {token}, where the cart's token goes";
+         s.cart_url_template = v;
+         return {};
+       }},
+      {"SELLER_NAME", string_field(&settings::seller_name)},
       {"PAYMENT_GATEWAY",
        [](settings& s, const std::string& v) -> std::string {
          if (v != "sandbox" && v != "razorpay" && v != "stripe")

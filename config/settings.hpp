@@ -39,6 +39,12 @@ struct settings {
   // Clock skew allowed on exp and nbf.
   duration jwt_leeway = std::chrono::seconds(30);
   std::string public_base_url = "http://localhost:8080";
+  // A cart's page for buyers (`cart_url`, CONTRACT §15): {PUBLIC_BASE_URL} and
+  // {token} are replaced (config/url_template.hpp); {token} is required.
+  std::string cart_url_template = "{PUBLIC_BASE_URL}/cart/{token}";
+  // The merchant a buyer sees on the sandbox's hosted checkout (CONTRACT §16
+  // names it for invoices too).
+  std::string seller_name = "Checkout Internships";
   // The default gateway: sandbox | razorpay | stripe. Unset: the sandbox in
   // development, otherwise the first enabled of razorpay, stripe (load() fills it).
   std::string payment_gateway;

@@ -17,6 +17,7 @@
 #include "actors/order/order_steps.hpp"
 #include "actors/order/order_store.hpp"
 #include "actors/order/order_timing.hpp"
+#include "actors/order/return_urls.hpp"
 #include "actors/payment/payment_messages.hpp"
 
 namespace checkout {
@@ -111,10 +112,6 @@ void run_step(self_ptr self, const actor_context& ctx, Step step, OnDone on_done
           [=](caf::error& err) mutable { on_fail(err); });
 }
 
-std::string default_return_url(const actor_context& ctx, const order_record& o) {
-  return ctx.cfg->public_base_url + "/api/v1/checkout/return?order_token=" + o.token;
-}
-
 // Phase two: the gateway opens the pending attempt's session (deduplicated by
 // the attempt's token), then phase three stores it. A failure leaves the
 // attempt pending, so the same request again resumes here.
@@ -134,8 +131,9 @@ void open_session(self_ptr self, const actor_context& ctx, done_fn done) {
   int seats = 0;
   for (auto& l : o.lines) seats += l.quantity;
   sr.description = std::to_string(seats) + " internship seat(s), order " + o.token.substr(0, 8);
-  sr.success_url = o.success_url.empty() ? default_return_url(ctx, o) : o.success_url;
-  sr.cancel_url = o.cancel_url.empty() ? default_return_url(ctx, o) : o.cancel_url;
+  // The order's token exists only now: the storefront wrote {order_token}.
+  sr.success_url = return_urls::resolve(o.success_url, ctx.cfg->public_base_url, o.token);
+  sr.cancel_url = return_urls::resolve(o.cancel_url, ctx.cfg->public_base_url, o.token);
   sr.expires_at = o.expires_at;
   // Stripe's session expiry derives from it, so a resumed call repeats it exactly.
   sr.started_at = o.payment->created_at;

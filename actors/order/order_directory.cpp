@@ -173,6 +173,16 @@ order_directory_actor::behavior_type order_directory(self_ptr self, actor_contex
                        }});
         return caf::delegated<payment_info>{};
       },
+      [=](get_atom, const hosted_payment_lookup& q) -> caf::result<hosted_payment> {
+        if (!is_uuid(q.payment_token)) return make_error(errc::order_not_found);
+        self->delegate(ctx.db, persistence::db_job{[q](pqxx::connection& c) {
+                         pqxx::read_transaction txn(c);
+                         auto p = order_store::find_hosted_payment(txn, q.payment_token);
+                         if (!p) return caf::make_message(make_error(errc::order_not_found));
+                         return caf::make_message(std::move(*p));
+                       }});
+        return caf::delegated<hosted_payment>{};
+      },
       [=](list_atom, const order_list_query& q) -> caf::delegated<order_list> {
         self->delegate(ctx.db,
                        persistence::db_job{[q](pqxx::connection& c) { return list_orders(c, q); }});

@@ -10,6 +10,7 @@
 #include "actors/common/entity_interface.hpp"
 #include "actors/common/key_keeper_interface.hpp"
 #include "actors/messages.hpp"
+#include "actors/order/hosted_payment.hpp"
 #include "actors/payment/payment_messages.hpp"
 
 namespace checkout {
@@ -46,6 +47,8 @@ using order_directory_actor =
         caf::replies_to<retry_atom, payment_retry_request>::with<place_order_reply>,
         caf::replies_to<list_atom, order_list_query>::with<order_list>,
         // The hand-off pages: a payment attempt by its token.
-        caf::replies_to<get_atom, payment_lookup>::with<payment_info>>;
+        caf::replies_to<get_atom, payment_lookup>::with<payment_info>,
+        // The sandbox's hosted checkout: the attempt with its order's lines.
+        caf::replies_to<get_atom, hosted_payment_lookup>::with<hosted_payment>>;
 
 }  // namespace checkout

@@ -41,11 +41,10 @@ std::string raw_json(const rapidjson::Value& v) {
 }
 
 auto cart_renderer(const api_ptr& api) {
-  auto base = api->actors.cfg->public_base_url;
-  return [base](json_writer& w, const cart_view& v) {
+  return [cfg = api->actors.cfg](json_writer& w, const cart_view& v) {
     w.Key("cart");
     w.StartObject();
-    write_cart(w, v, base);
+    write_cart(w, v, *cfg);
     w.EndObject();
   };
 }
@@ -230,9 +229,8 @@ void apply_coupon(const api_ptr& api, request&& req, responder out) {
   fields f(*doc);
   auto code = f.str("coupon", 64);
   if (!f.ok()) return answer_error(req, out, f.error());
-  auto base = api->actors.cfg->public_base_url;
   ask_cart(api, req, out, req.params.at("token"), std::make_tuple(coupon_atom::value, caller, code),
-           [base](json_writer& w, const cart_view& v) {
+           [cfg = api->actors.cfg](json_writer& w, const cart_view& v) {
              w.Key("coupon_applied");
              w.Bool(true);
              w.Key("discount_amount");
@@ -241,7 +239,7 @@ void apply_coupon(const api_ptr& api, request&& req, responder out) {
              w.Int64(v.totals.total);
              w.Key("cart");
              w.StartObject();
-             write_cart(w, v, base);
+             write_cart(w, v, *cfg);
              w.EndObject();
            });
 }

@@ -2,6 +2,9 @@
 // hand-off to Razorpay's hosted checkout for one payment attempt, and the
 // return page a gateway redirects to. The return page only shows where the
 // order stands: the order's truth comes from webhooks and the gateway's API.
+#include "actors/common/ids.hpp"
+#include "actors/order/return_urls.hpp"
+#include "http/redirect.hpp"
 #include "http/routes/html_page.hpp"
 #include "http/routes/route_groups.hpp"
 
@@ -69,11 +72,29 @@ void razorpay_page(const api_ptr& api, request&& req, responder out) {
       });
 }
 
-void return_page(const api_ptr&, request&& req, responder out) {
-  (void)req;
-  out.send(html_page(200, "Thank you",
-                     "<p>Your payment is being confirmed with the gateway. Your order page "
-                     "shows its status as soon as the gateway has told us.</p>"));
+response thank_you_page() {
+  return html_page(200, "Thank you",
+                   "<p>Your payment is being confirmed with the gateway. Your order page "
+                   "shows its status as soon as the gateway has told us.</p>");
+}
+
+// Where a gateway returns the buyer. With the order's token (the default
+// success_url / cancel_url) or a payment's (Razorpay's callback_url), the
+// buyer goes on to the storefront's order page, which shows the status as
+// the webhooks set it; without either, a page that says what happens next.
+// Only tokens of the right shape are redirected to: nothing else from the
+// query reaches the Location header.
+void return_page(const api_ptr& api, request&& req, responder out) {
+  auto base = api->actors.cfg->public_base_url;
+  auto order_token = query_param(req, "order_token");
+  if (is_uuid(order_token)) return out.send(see_other(return_urls::order_page(base, order_token)));
+  auto payment_token = query_param(req, "payment_token");
+  if (!is_uuid(payment_token)) return out.send(thank_you_page());
+  ask<hosted_payment>(
+      *api->sys, api->actors.orders, api->actors.db_timeout,
+      std::make_tuple(get_atom::value, hosted_payment_lookup{payment_token}),
+      [=](hosted_payment& h) { out.send(see_other(return_urls::order_page(base, h.order_token))); },
+      [=](const caf::error&) { out.send(thank_you_page()); });
 }
 
 }  // namespace

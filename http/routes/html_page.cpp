@@ -39,7 +39,10 @@ std::string money_text(std::int64_t minor, const std::string& currency) {
 
 namespace {
 
-const char* const page_style = "body{font-family:sans-serif;max-width:32em;margin:3em auto}";
+const char* const page_style =
+    "body{font-family:sans-serif;max-width:32em;margin:3em auto}"
+    "ul{padding-left:1.2em}button{font-size:1.1em;margin:.3em 0}"
+    ".small{color:#666;font-size:.85em}";
 
 // Forms post back to this service only; nothing else is allowed unless a
 // page's scripts name it.

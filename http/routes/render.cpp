@@ -1,6 +1,7 @@
 #include "http/routes/render.hpp"
 
 #include "actors/common/json_write.hpp"
+#include "config/url_template.hpp"
 
 namespace checkout::http {
 namespace {
@@ -72,10 +73,10 @@ void write_totals(json_writer& w, const pricing::price_result& p) {
   write_tax_parts(w, p.tax_breakdown);
 }
 
-void write_cart(json_writer& w, const cart_view& v, const std::string& public_base_url) {
+void write_cart(json_writer& w, const cart_view& v, const config::settings& cfg) {
   auto& c = v.cart;
   key_str(w, "token", c.token);
-  key_str(w, "cart_url", public_base_url + "/api/v1/cart/" + c.token);
+  key_str(w, "cart_url", config::cart_url(cfg, c.token));
   key_str(w, "status", c.status);
   key_str_or_null(w, "user_id", c.user_id);
   key_str(w, "currency", c.currency);

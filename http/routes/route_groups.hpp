@@ -21,6 +21,8 @@ void add_actor_routes(router& r, const api_ptr& api);
 void add_report_routes(router& r, const api_ptr& api);
 void add_audit_routes(router& r, const api_ptr& api);
 void add_storefront_routes(router& r, const api_ptr& api);
+// Development only (CONTRACT §15): not registered in production.
+void add_dev_routes(router& r, const api_ptr& api);
 
 // A period object {value, unit}; nullopt (with a problem noted) when malformed.
 std::optional<period> read_period(fields& f, const rapidjson::Value& v, const std::string& name);

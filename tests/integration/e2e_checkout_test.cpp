@@ -288,14 +288,19 @@ TEST_F(checkout_e2e, sandbox_page_pay_button_completes_the_order) {
   auto page = call(f.port, "GET", path);
   ASSERT_EQ(page.status, 200) << page.body;
   EXPECT_NE(page.headers["content-type"].find("text/html"), std::string::npos);
-  EXPECT_NE(page.body.find("INR 234.82"), std::string::npos) << page.body;  // 19900 + 18%
+  EXPECT_NE(page.body.find("\u20B9234.82"), std::string::npos) << page.body;  // 19900 + 18%
   EXPECT_NE(page.body.find("/pay"), std::string::npos);
+  // Back to the shop as a gateway would send the buyer (no success_url: the
+  // default return URL).
   auto paid = call(f.port, "POST", path + "/pay");
-  EXPECT_EQ(paid.status, 200) << paid.body;
+  EXPECT_EQ(paid.status, 303) << paid.body;
+  EXPECT_NE(paid.headers["location"].find("/api/v1/checkout/return?order_token=" + token),
+            std::string::npos)
+      << paid.headers["location"];
   EXPECT_TRUE(e2e::eventually([&] { return f.order_status(token) == "completed"; }, 2s));
-  // Pressing Pay again is the same event: nothing more happens, as a later
-  // order going the whole way shows.
-  EXPECT_EQ(call(f.port, "POST", path + "/pay").status, 200);
+  // Pressing Pay again only redirects: nothing more happens, as a later order
+  // going the whole way shows.
+  EXPECT_EQ(call(f.port, "POST", path + "/pay").status, 303);
   f.marker_order_completes();
   EXPECT_EQ(checkout_flow::enrollments_of(token), "1");
   EXPECT_TRUE(json_expect::has_size(f.order(token), "data.order.history", 3));

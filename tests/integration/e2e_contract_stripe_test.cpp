@@ -210,3 +210,30 @@ TEST_F(contract_stripe, a_session_paid_in_another_currency_never_pays) {
 }
 
 }  // namespace
+
+namespace {
+
+// The storefront cannot know the order's token when it places the order: it
+// writes {order_token}, which the service fills in when it opens the Checkout
+// Session. Stripe's own {CHECKOUT_SESSION_ID} is Stripe's to fill and passes
+// through as written.
+TEST_F(contract_stripe, the_order_token_placeholder_is_filled_in_stripes_return_urls) {
+  auto internship = shop.internship(45000, "5");
+  auto r = shop.place(
+      user, shop.cart(user, internship), e2e::unique("key"),
+      R"(,"success_url":"http://localhost:3000/orders/{order_token}?from=gateway&s={CHECKOUT_SESSION_ID}")"
+      R"(,"cancel_url":"http://localhost:3000/orders/{order_token}?from=cancel")");
+  ASSERT_EQ(r.status, 201) << r.body;
+  auto d = r.json();
+  auto token = json_expect::string_at(d, "data.order.order_token");
+  auto session = json_expect::string_at(d, "data.order.payment.gateway_order_id");
+  checkout::testing::fake_order sent;
+  for (const auto& o : stripe().orders())
+    if (o.id == session) sent = o;
+  ASSERT_EQ(sent.id, session);
+  EXPECT_EQ(sent.success_url,
+            "http://localhost:3000/orders/" + token + "?from=gateway&s={CHECKOUT_SESSION_ID}");
+  EXPECT_EQ(sent.cancel_url, "http://localhost:3000/orders/" + token + "?from=cancel");
+}
+
+}  // namespace

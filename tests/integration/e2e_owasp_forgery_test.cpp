@@ -285,6 +285,14 @@ TEST_F(OwaspForgeryProductionServer, the_old_shipped_jwt_secret_opens_nothing) {
       200);
 }
 
+// Development aids do not exist in production (CONTRACT §13, §15): the token
+// route is as unknown as any other path, whatever the body.
+TEST_F(OwaspForgeryProductionServer, the_dev_token_route_does_not_exist) {
+  auto r = call(srv->port(), "POST", "/api/v1/dev/token", R"({"user_id":"attacker","admin":true})");
+  EXPECT_TRUE(json_expect::error_envelope(r.status, r.body, 404, 1404)) << r.body;
+  EXPECT_EQ(r.body.find("token\":\"ey"), std::string::npos) << r.body;
+}
+
 TEST_F(OwaspForgeryProductionServer, the_sandbox_and_disabled_gateways_do_not_exist) {
   auto token = e2e::unique("x");
   EXPECT_EQ(

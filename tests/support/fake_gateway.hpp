@@ -34,6 +34,8 @@ struct fake_order {
   std::string status;           // Razorpay created|paid; Stripe open|complete|expired
   std::string payment_id;       // once captured: pay_… / pi_…
   std::int64_t expires_at = 0;  // Stripe, Unix seconds
+  std::string success_url;      // Stripe: where the buyer returns, as sent
+  std::string cancel_url;
 };
 
 struct fake_refund {

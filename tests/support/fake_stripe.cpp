@@ -206,6 +206,8 @@ fake_response fake_gateway::stripe_route(const fake_request& req) {
     o.view.amount = std::stoll(unit_amount);
     o.view.currency = currency;
     o.view.status = "open";
+    o.view.success_url = field("success_url");
+    o.view.cancel_url = field("cancel_url");
     o.created_at = now;
     o.url = "https://checkout.stripe.com/c/pay/" + o.view.id;
     st.orders.push_back(o);

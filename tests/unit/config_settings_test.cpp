@@ -124,6 +124,8 @@ TEST_F(ConfigSettings, DefaultsWithoutFileOrEnvironment) {
   EXPECT_EQ(s.payment_sync_interval, 1h);
   EXPECT_EQ(s.actor_idle_timeout, 5min);
   EXPECT_EQ(s.enrollment_max_deliveries, 5);
+  EXPECT_EQ(s.cart_url_template, "{PUBLIC_BASE_URL}/cart/{token}");
+  EXPECT_EQ(s.seller_name, "Checkout Internships");
   EXPECT_TRUE(s.tax_rates.empty());
   EXPECT_TRUE(r.error.empty());
 }
@@ -349,7 +351,10 @@ INSTANTIATE_TEST_SUITE_P(
         bad_value{"GATEWAY_BREAKER_FAILURES", "0"}, bad_value{"GATEWAY_BREAKER_FAILURES", "1001"},
         bad_value{"GATEWAY_BREAKER_COOLDOWN", "30"}, bad_value{"GATEWAY_WORKERS", "0"},
         bad_value{"GATEWAY_WORKERS", "65"}, bad_value{"RAZORPAY_API_BASE", "api.razorpay.com"},
-        bad_value{"STRIPE_API_BASE", "ftp://api.stripe.com"}, bad_value{"STRIPE_API_BASE", ""}),
+        bad_value{"STRIPE_API_BASE", "ftp://api.stripe.com"}, bad_value{"STRIPE_API_BASE", ""},
+        bad_value{"CART_URL_TEMPLATE", "{PUBLIC_BASE_URL}/cart/"},
+        bad_value{"CART_URL_TEMPLATE", "https://shop.example/cart/{TOKEN}"},
+        bad_value{"CART_URL_TEMPLATE", ""}, bad_value{"SELLER_NAME", ""}),
     [](const auto& info) {
       std::string n = std::string(info.param.setting) + "_" + std::to_string(info.index);
       return n;
