@@ -10,6 +10,7 @@
 #include <thread>
 #include <vector>
 
+#include "actors/common/actor_kinds.hpp"
 #include "actors/common/instrumented_actor.hpp"
 #include "actors/common/metrics.hpp"
 #include "actors/errors.hpp"
@@ -62,7 +63,7 @@ caf::message run_with_retries(const adapter_call<T>& op, gateway_adapter& adapte
 }
 
 struct gateway_worker_state {
-  static inline const char* name = "gateway_worker";
+  static inline const char* name = actor_kinds::gateway_worker.name;
 };
 
 caf::behavior gateway_worker(instrumented_actor<gateway_worker_state>*,
@@ -84,7 +85,7 @@ struct gateway_state {
   std::vector<caf::actor> idle;
   std::deque<pending_call> waiting;
   metrics::gateway_counters* counters = nullptr;
-  static inline const char* name = "gateway";
+  static inline const char* name = actor_kinds::gateway.name;
 };
 
 using gateway_self = instrumented_actor<gateway_state, gateway_actor::base>;
