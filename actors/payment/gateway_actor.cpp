@@ -230,8 +230,13 @@ gateway_actor::behavior_type gateway_behavior(gateway_self* self,
       },
       [self](status_atom) -> gateway_status {
         auto& st = self->state;
-        return gateway_status{st.adapter->name(), st.breaker->accepting(),
-                              to_string(st.breaker->current()), st.breaker->consecutive_failures()};
+        gateway_status out{st.adapter->name(), st.breaker->accepting(),
+                           to_string(st.breaker->current()), st.breaker->consecutive_failures()};
+        // The breaker keeps steady time; operators read wall time.
+        if (auto open = st.breaker->open_for())
+          out.opened_at =
+              now_micros() - std::chrono::duration_cast<std::chrono::microseconds>(*open).count();
+        return out;
       },
   };
 }

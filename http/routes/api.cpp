@@ -35,6 +35,7 @@ void add_routes(router& r, std::shared_ptr<const api_context> api) {
   add_actor_routes(r, api);
   add_report_routes(r, api);
   add_audit_routes(r, api);
+  add_ops_console_routes(r, api);
   install_abuse_guard(r, api);
 }
 

@@ -20,6 +20,7 @@ void add_metrics_routes(router& r, const api_ptr& api);
 void add_actor_routes(router& r, const api_ptr& api);
 void add_report_routes(router& r, const api_ptr& api);
 void add_audit_routes(router& r, const api_ptr& api);
+void add_ops_console_routes(router& r, const api_ptr& api);
 
 // A period object {value, unit}; nullopt (with a problem noted) when malformed.
 std::optional<period> read_period(fields& f, const rapidjson::Value& v, const std::string& name);
