@@ -22,10 +22,10 @@
 #include "actors/enrollment/enrollment_supervisor.hpp"
 #include "actors/enrollment/enrollment_sweeper.hpp"
 #include "actors/health/ops_sampler.hpp"
+#include "actors/health/preregistered_series.hpp"
 #include "actors/health/readiness_probe.hpp"
 #include "actors/messages.hpp"
 #include "actors/order/order_directory.hpp"
-#include "actors/order/order_state.hpp"
 #include "actors/order/order_timing.hpp"
 #include "actors/order/order_watchdog.hpp"
 #include "actors/payment/payment_router.hpp"
@@ -151,6 +151,9 @@ int main(int argc, char** argv) {
   sigaddset(&signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
+  // Every known series from the first scrape, at 0: before any actor exists.
+  preregister_series(metrics::registry::instance(), *cfg);
+
   caf::actor_system_config sys_cfg;
   caf::actor_system sys{sys_cfg};
   actor_context ctx;
@@ -228,10 +231,6 @@ int main(int argc, char** argv) {
     std::vector<std::string> patterns;
     for (const auto& r : routes->routes()) patterns.push_back(r.pattern);
     registry.register_routes(patterns);
-    // Every status appears from the first scrape, so rates start at zero.
-    for (auto s : {order_status::awaiting_payment, order_status::paid, order_status::completed,
-                   order_status::failed, order_status::expired, order_status::refunded})
-      registry.order_transitions().at(std::string(to_string(s)));
   }
   http::server_options sopts;
   sopts.host = cfg->listen_host;

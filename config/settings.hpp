@@ -150,6 +150,14 @@ inline bool stripe_configured(const settings& s) {
 inline bool sandbox_enabled(const settings& s) {
   return is_development(s);
 }
+// The gateways with a webhook route, and so a label in
+// checkout_webhooks_total: Razorpay's route also takes the sandbox's events.
+inline std::vector<std::string> webhook_gateways(const settings& s) {
+  std::vector<std::string> out;
+  if (razorpay_configured(s) || sandbox_enabled(s)) out.emplace_back("razorpay");
+  if (stripe_configured(s)) out.emplace_back("stripe");
+  return out;
+}
 
 // Parses "500ms", "5s", "30m", "24h", "30d" (a whole number and a unit).
 

@@ -13,13 +13,14 @@
 #include <tuple>
 #include <utility>
 
+#include "actors/common/actor_kinds.hpp"
 #include "actors/common/instrumented_actor.hpp"
 
 namespace checkout::http {
 
 // One per request: counted like every actor, never listed.
 struct ask_bridge_state {
-  static inline const char* name = "http_bridge";
+  static inline const char* name = actor_kinds::http_bridge.name;
   static constexpr bool listed = false;
 };
 

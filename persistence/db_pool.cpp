@@ -9,6 +9,7 @@
 #include <pqxx/pqxx>
 #include <string_view>
 
+#include "actors/common/actor_kinds.hpp"
 #include "actors/common/instrumented_actor.hpp"
 
 namespace checkout::persistence {
@@ -17,7 +18,7 @@ namespace {
 struct worker_state {
   std::string url;
   std::unique_ptr<pqxx::connection> conn;
-  static inline const char* name = "db_worker";
+  static inline const char* name = actor_kinds::db_worker.name;
 };
 
 // Opens the worker's connection on first use and after it broke.

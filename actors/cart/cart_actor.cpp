@@ -8,6 +8,7 @@
 #include "actors/cart/cart_pricing.hpp"
 #include "actors/cart/cart_store.hpp"
 #include "actors/catalog/catalog_store.hpp"
+#include "actors/common/actor_kinds.hpp"
 #include "actors/common/db.hpp"
 #include "actors/common/instrumented_actor.hpp"
 #include "actors/common/json_write.hpp"
@@ -44,8 +45,8 @@ namespace {
 struct cart_actor_state {
   std::optional<cart_state> cart;   // nullopt: no such cart
   std::vector<coupon> coupon_defs;  // of the coupons on the cart, as last loaded
-  static inline const char* name = "cart";
-  static inline const char* id_key = "cart_token";
+  static inline const char* name = actor_kinds::cart.name;
+  static inline const char* id_key = actor_kinds::cart.id_key;
 };
 
 using self_ptr = instrumented_actor<cart_actor_state, cart_actor::base>*;

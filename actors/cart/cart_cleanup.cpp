@@ -6,6 +6,7 @@
 #include <functional>
 #include <pqxx/pqxx>
 
+#include "actors/common/actor_kinds.hpp"
 #include "actors/common/db.hpp"
 #include "actors/common/instrumented_actor.hpp"
 #include "actors/messages.hpp"
@@ -135,7 +136,7 @@ cleanup_report run_cart_cleanup(pqxx::connection& c, const config::settings& cfg
 namespace {
 
 struct cart_cleanup_state {
-  static inline const char* name = "cart_cleanup";
+  static inline const char* name = actor_kinds::cart_cleanup.name;
 };
 
 caf::behavior cart_cleanup(instrumented_actor<cart_cleanup_state>* self, actor_context ctx) {

@@ -6,6 +6,7 @@
 
 #include "actors/cart/cart_actor.hpp"
 #include "actors/cart/cart_store.hpp"
+#include "actors/common/actor_kinds.hpp"
 #include "actors/common/db.hpp"
 #include "actors/common/entity_directory.hpp"
 #include "actors/common/idempotency_jobs.hpp"
@@ -41,7 +42,7 @@ struct cart_entity {
     size_t shard = 0;
     size_t shards = 1;
   };
-  static constexpr const char* directory_name = "cart_directory";
+  static constexpr const char* directory_name = actor_kinds::cart_directory.name;
   static constexpr errc not_found = errc::cart_not_found;
   static actor spawn(caf::actor_system& sys, const actor_context& ctx, std::string token,
                      entity_parent_actor directory, bool fresh) {

@@ -8,6 +8,7 @@
 #include "actors/catalog/catalog_cursor.hpp"
 #include "actors/catalog/catalog_messages.hpp"
 #include "actors/catalog/catalog_store.hpp"
+#include "actors/common/actor_kinds.hpp"
 #include "actors/common/instrumented_actor.hpp"
 #include "actors/errors.hpp"
 #include "actors/messages.hpp"
@@ -19,7 +20,7 @@ namespace {
 // The catalog holds no state of its own: every answer comes from the table, so
 // two processes on one database always agree on prices and seats.
 struct catalog_actor_state {
-  static inline const char* name = "catalog";
+  static inline const char* name = actor_kinds::catalog.name;
 };
 
 caf::behavior catalog_actor(instrumented_actor<catalog_actor_state>* self, actor_context ctx) {

@@ -5,6 +5,7 @@
 
 #include "actors/audit/audit_messages.hpp"
 #include "actors/audit/audit_store.hpp"
+#include "actors/common/actor_kinds.hpp"
 #include "actors/common/instrumented_actor.hpp"
 #include "actors/coupon/coupon_messages.hpp"
 #include "actors/coupon/coupon_store.hpp"
@@ -25,7 +26,7 @@ caf::message taken(pqxx::transaction_base& txn, const coupon& c) {
 // Like the catalog, the coupon actor keeps no state: every answer comes from
 // the table, so all processes on one database agree on a coupon's limits.
 struct coupon_actor_state {
-  static inline const char* name = "coupon";
+  static inline const char* name = actor_kinds::coupon.name;
 };
 
 caf::behavior coupon_actor(instrumented_actor<coupon_actor_state>* self, actor_context ctx) {

@@ -8,6 +8,7 @@
 #include <pqxx/pqxx>
 
 #include "actors/audit/audit_store.hpp"
+#include "actors/common/actor_kinds.hpp"
 #include "actors/common/instrumented_actor.hpp"
 #include "actors/errors.hpp"
 #include "messaging/dlq.hpp"
@@ -43,7 +44,7 @@ dlq_message to_view(messaging::dead_letter d) {
 }
 
 struct dlq_actor_state {
-  static inline const char* name = "dlq";
+  static inline const char* name = actor_kinds::dlq.name;
 };
 
 // Writes the audit entry of a replay that moved messages. The broker is not

@@ -3,6 +3,7 @@
 #include <caf/event_based_actor.hpp>
 #include <pqxx/pqxx>
 
+#include "actors/common/actor_kinds.hpp"
 #include "actors/common/instrumented_actor.hpp"
 #include "actors/errors.hpp"
 #include "actors/messages.hpp"
@@ -13,7 +14,7 @@ namespace checkout {
 namespace {
 
 struct enrollment_supervisor_state {
-  static inline const char* name = "enrollment_supervisor";
+  static inline const char* name = actor_kinds::enrollment_supervisor.name;
 };
 
 caf::behavior enrollment_supervisor(instrumented_actor<enrollment_supervisor_state>* self,

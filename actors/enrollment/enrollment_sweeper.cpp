@@ -4,6 +4,7 @@
 
 #include <caf/event_based_actor.hpp>
 
+#include "actors/common/actor_kinds.hpp"
 #include "actors/common/db.hpp"
 #include "actors/common/instrumented_actor.hpp"
 #include "actors/common/metrics.hpp"
@@ -84,7 +85,7 @@ void sweep(caf::event_based_actor* self, const actor_context& ctx) {
 }
 
 struct enrollment_sweeper_state {
-  static inline const char* name = "enrollment_sweeper";
+  static inline const char* name = actor_kinds::enrollment_sweeper.name;
 };
 
 caf::behavior enrollment_sweeper(instrumented_actor<enrollment_sweeper_state>* self,

@@ -4,6 +4,7 @@
 
 #include <pqxx/pqxx>
 
+#include "actors/common/actor_kinds.hpp"
 #include "actors/common/db.hpp"
 #include "actors/common/instrumented_actor.hpp"
 #include "actors/common/metrics.hpp"
@@ -29,7 +30,7 @@ namespace {
 
 struct ops_sampler_state {
   bool sampling = false;
-  static inline const char* name = "ops_sampler";
+  static inline const char* name = actor_kinds::ops_sampler.name;
 };
 
 caf::message read_figures(pqxx::connection& c) {

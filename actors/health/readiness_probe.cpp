@@ -7,6 +7,7 @@
 #include <optional>
 #include <pqxx/pqxx>
 
+#include "actors/common/actor_kinds.hpp"
 #include "actors/common/instrumented_actor.hpp"
 #include "actors/messages.hpp"
 #include "persistence/db_pool.hpp"
@@ -33,7 +34,7 @@ std::int64_t ticks(steady::time_point t) {
 // requests that queued behind it meanwhile are past their deadline and are
 // dropped at once, so at most one check ever runs and none piles up.
 struct broker_checker_state {
-  static inline const char* name = "broker_checker";
+  static inline const char* name = actor_kinds::broker_checker.name;
 };
 
 caf::behavior broker_checker(instrumented_actor<broker_checker_state>*, broker_check check,
@@ -58,7 +59,7 @@ struct probe_state {
   std::vector<caf::typed_response_promise<readiness>> waiting;
   int outstanding = 0;
   readiness round;
-  static inline const char* name = "readiness_probe";
+  static inline const char* name = actor_kinds::readiness_probe.name;
 };
 
 using probe_actor = instrumented_actor<probe_state>;

@@ -6,6 +6,7 @@
 #include <functional>
 #include <pqxx/pqxx>
 
+#include "actors/common/actor_kinds.hpp"
 #include "actors/common/db.hpp"
 #include "actors/common/ids.hpp"
 #include "actors/common/instrumented_actor.hpp"
@@ -30,8 +31,8 @@ struct order_actor_state {
   std::optional<order_record> order;
   // The expiry timer cannot be cancelled: only the newest generation counts.
   std::uint64_t expiry_generation = 0;
-  static inline const char* name = "order";
-  static inline const char* id_key = "order_token";
+  static inline const char* name = actor_kinds::order.name;
+  static inline const char* id_key = actor_kinds::order.id_key;
 };
 
 using self_ptr = instrumented_actor<order_actor_state, order_actor::base>*;

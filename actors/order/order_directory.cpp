@@ -2,6 +2,7 @@
 
 #include <pqxx/pqxx>
 
+#include "actors/common/actor_kinds.hpp"
 #include "actors/common/db.hpp"
 #include "actors/common/entity_directory.hpp"
 #include "actors/common/idempotency_jobs.hpp"
@@ -41,7 +42,7 @@ struct order_entity {
   using requests = order_requests;
   using directory = order_directory_actor;
   struct local_state {};
-  static constexpr const char* directory_name = "order_directory";
+  static constexpr const char* directory_name = actor_kinds::order_directory.name;
   static constexpr errc not_found = errc::order_not_found;
   static actor spawn(caf::actor_system& sys, const actor_context& ctx, std::string token,
                      entity_parent_actor directory, bool fresh) {

@@ -12,6 +12,10 @@
 namespace checkout {
 
 enum class order_status { awaiting_payment, paid, completed, failed, expired, refunded };
+// Every status, for what must know them all up front (the metrics at start-up).
+inline constexpr order_status all_order_statuses[] = {
+    order_status::awaiting_payment, order_status::paid,    order_status::completed,
+    order_status::failed,           order_status::expired, order_status::refunded};
 
 std::string_view to_string(order_status s);
 std::optional<order_status> parse_order_status(std::string_view s);

@@ -5,6 +5,7 @@
 #include <caf/event_based_actor.hpp>
 #include <pqxx/pqxx>
 
+#include "actors/common/actor_kinds.hpp"
 #include "actors/common/db.hpp"
 #include "actors/common/instrumented_actor.hpp"
 #include "actors/messages.hpp"
@@ -49,7 +50,7 @@ void scan(caf::event_based_actor* self, const actor_context& ctx, const char* wh
 }
 
 struct order_watchdog_state {
-  static inline const char* name = "order_watchdog";
+  static inline const char* name = actor_kinds::order_watchdog.name;
 };
 
 caf::behavior order_watchdog(instrumented_actor<order_watchdog_state>* self, actor_context ctx) {

@@ -61,6 +61,11 @@ bool circuit_breaker::accepting() const {
   return false;
 }
 
+std::optional<circuit_breaker::clock::duration> circuit_breaker::open_for() const {
+  if (state_ == state::closed) return std::nullopt;
+  return now_() - opened_at_;
+}
+
 const char* to_string(circuit_breaker::state s) {
   switch (s) {
     case circuit_breaker::state::closed:

@@ -38,6 +38,9 @@ class circuit_breaker {
   bool accepting() const;
   state current() const { return state_; }
   int consecutive_failures() const { return failures_; }
+  // How long ago it last opened, while it is not closed (open or half-open);
+  // nullopt while closed.
+  std::optional<clock::duration> open_for() const;
 
  private:
   void enter(state s);

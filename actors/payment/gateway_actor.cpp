@@ -10,6 +10,7 @@
 #include <thread>
 #include <vector>
 
+#include "actors/common/actor_kinds.hpp"
 #include "actors/common/instrumented_actor.hpp"
 #include "actors/common/metrics.hpp"
 #include "actors/errors.hpp"
@@ -62,7 +63,7 @@ caf::message run_with_retries(const adapter_call<T>& op, gateway_adapter& adapte
 }
 
 struct gateway_worker_state {
-  static inline const char* name = "gateway_worker";
+  static inline const char* name = actor_kinds::gateway_worker.name;
 };
 
 caf::behavior gateway_worker(instrumented_actor<gateway_worker_state>*,
@@ -84,7 +85,7 @@ struct gateway_state {
   std::vector<caf::actor> idle;
   std::deque<pending_call> waiting;
   metrics::gateway_counters* counters = nullptr;
-  static inline const char* name = "gateway";
+  static inline const char* name = actor_kinds::gateway.name;
 };
 
 using gateway_self = instrumented_actor<gateway_state, gateway_actor::base>;
@@ -229,8 +230,13 @@ gateway_actor::behavior_type gateway_behavior(gateway_self* self,
       },
       [self](status_atom) -> gateway_status {
         auto& st = self->state;
-        return gateway_status{st.adapter->name(), st.breaker->accepting(),
-                              to_string(st.breaker->current()), st.breaker->consecutive_failures()};
+        gateway_status out{st.adapter->name(), st.breaker->accepting(),
+                           to_string(st.breaker->current()), st.breaker->consecutive_failures()};
+        // The breaker keeps steady time; operators read wall time.
+        if (auto open = st.breaker->open_for())
+          out.opened_at =
+              now_micros() - std::chrono::duration_cast<std::chrono::microseconds>(*open).count();
+        return out;
       },
   };
 }

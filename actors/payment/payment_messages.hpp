@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "actors/common/time.hpp"
 #include "actors/payment/gateway.hpp"
 
 namespace checkout {
@@ -24,6 +25,7 @@ struct gateway_status {
   bool accepting = true;  // a call would go out now
   std::string breaker;    // closed | open | half_open
   int consecutive_failures = 0;
+  micros opened_at = 0;  // when it last opened (wall clock), while not closed; 0 closed
 };
 
 }  // namespace payment

@@ -6,6 +6,7 @@
 #include <memory>
 #include <vector>
 
+#include "actors/common/actor_kinds.hpp"
 #include "actors/common/instrumented_actor.hpp"
 #include "actors/errors.hpp"
 #include "actors/messages.hpp"
@@ -28,7 +29,7 @@ constexpr std::chrono::seconds status_timeout{2};
 struct router_state {
   std::vector<std::string> enabled;
   std::map<std::string, gateway_actor> gateways;
-  static inline const char* name = "payment_router";
+  static inline const char* name = actor_kinds::payment_router.name;
 };
 
 using router_self = instrumented_actor<router_state, payment_router_actor::base>;

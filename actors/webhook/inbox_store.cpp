@@ -1,6 +1,7 @@
 #include "actors/webhook/inbox_store.hpp"
 
 #include "actors/common/ids.hpp"
+#include "actors/order/sql_time.hpp"
 #include "persistence/sql.hpp"
 
 namespace checkout::inbox_store {
@@ -166,6 +167,54 @@ void note_failure(pqxx::transaction_base& txn, const std::string& gateway,
        "UPDATE webhook_events SET attempts = attempts + 1, last_error = $3 "
        "WHERE gateway = $1 AND event_id = $2 AND applied_at IS NULL",
        gateway, event_id, error.substr(0, 500));
+}
+
+std::vector<webhook_log::entry> recent(pqxx::transaction_base& txn,
+                                       const std::optional<webhook_log::position>& before,
+                                       const std::string& result, int limit) {
+  // Newest first by (received_at, gateway, event_id), the primary key making
+  // the order total; index webhook_events_recent (0010) read backwards.
+  // received_at travels as exact microseconds both ways.
+  static const std::string columns =
+      "SELECT gateway, event_id, event_type, result, COALESCE(order_token::text, ''), "
+      "correlation_id, " +
+      epoch_micros("received_at") + " FROM webhook_events ";
+  static const std::string after =
+      "(received_at, gateway, event_id) < ('epoch'::timestamptz + $2::bigint * interval "
+      "'1 microsecond', $3, $4) ";
+  static const std::string order =
+      "ORDER BY received_at DESC, gateway DESC, event_id DESC LIMIT $1";
+  // One statement per shape, so each keeps a plan that uses its index.
+  static const std::string first_sql = columns + order;
+  static const std::string next_sql = columns + "WHERE " + after + order;
+  static const std::string first_of_sql = columns + "WHERE result = $2 " + order;
+  static const std::string next_of_sql = columns + "WHERE result = $5 AND " + after + order;
+  pqxx::result rows;
+  const int n = limit + 1;
+  if (!before && result.empty())
+    rows = exec(txn, "inbox_recent", first_sql.c_str(), n);
+  else if (!before)
+    rows = exec(txn, "inbox_recent_of", first_of_sql.c_str(), n, result);
+  else if (result.empty())
+    rows = exec(txn, "inbox_recent_after", next_sql.c_str(), n, before->received_at,
+                before->gateway, before->event_id);
+  else
+    rows = exec(txn, "inbox_recent_of_after", next_of_sql.c_str(), n, before->received_at,
+                before->gateway, before->event_id, result);
+  std::vector<webhook_log::entry> out;
+  out.reserve(rows.size());
+  for (const auto& row : rows) {
+    webhook_log::entry e;
+    e.gateway = row[0].as<std::string>();
+    e.event_id = row[1].as<std::string>();
+    e.event_type = row[2].as<std::string>();
+    e.result = row[3].as<std::string>();
+    e.order_token = row[4].as<std::string>();
+    e.correlation_id = row[5].as<std::string>();
+    e.received_at = row[6].as<std::int64_t>();
+    out.push_back(std::move(e));
+  }
+  return out;
 }
 
 }  // namespace checkout::inbox_store

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "actors/webhook/gateway_event.hpp"
+#include "actors/webhook/webhook_log.hpp"
 
 namespace checkout::inbox_store {
 
@@ -59,6 +60,13 @@ std::vector<unapplied_event> unapplied(pqxx::transaction_base& txn, micros befor
 // A failed try at applying (kept for operators: attempts, last_error).
 void note_failure(pqxx::transaction_base& txn, const std::string& gateway,
                   const std::string& event_id, const std::string& error);
+
+// A page of the inbox for operators (GET /admin/webhooks): up to `limit` + 1
+// rows newest first, after `before` when given, of one `result` when it is
+// not empty (webhook_log::cut_page makes the page).
+std::vector<webhook_log::entry> recent(pqxx::transaction_base& txn,
+                                       const std::optional<webhook_log::position>& before,
+                                       const std::string& result, int limit);
 
 const char* to_string(gateway_event_kind k);
 gateway_event_kind kind_from(const std::string& s);

@@ -6,13 +6,14 @@
 
 #include <caf/event_based_actor.hpp>
 
+#include "actors/common/actor_kinds.hpp"
 #include "actors/common/context.hpp"
 #include "actors/common/instrumented_actor.hpp"
 
 namespace checkout {
 
 struct inbox_worker_state {
-  static inline const char* name = "inbox_worker";
+  static inline const char* name = actor_kinds::inbox_worker.name;
 };
 
 caf::behavior inbox_worker(instrumented_actor<inbox_worker_state>* self, actor_context ctx);

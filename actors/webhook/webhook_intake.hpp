@@ -11,13 +11,14 @@
 #include <caf/actor.hpp>
 #include <caf/event_based_actor.hpp>
 
+#include "actors/common/actor_kinds.hpp"
 #include "actors/common/context.hpp"
 #include "actors/common/instrumented_actor.hpp"
 
 namespace checkout {
 
 struct webhook_intake_state {
-  static inline const char* name = "webhook_intake";
+  static inline const char* name = actor_kinds::webhook_intake.name;
 };
 
 caf::behavior webhook_intake(instrumented_actor<webhook_intake_state>* self, actor_context ctx);

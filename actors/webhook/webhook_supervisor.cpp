@@ -5,6 +5,7 @@
 #include <caf/event_based_actor.hpp>
 #include <memory>
 
+#include "actors/common/actor_kinds.hpp"
 #include "actors/common/instrumented_actor.hpp"
 #include "actors/messages.hpp"
 #include "actors/webhook/inbox_worker.hpp"
@@ -14,7 +15,7 @@ namespace checkout {
 namespace {
 
 struct webhook_supervisor_state {
-  static inline const char* name = "webhook_supervisor";
+  static inline const char* name = actor_kinds::webhook_supervisor.name;
 };
 
 caf::behavior webhook_supervisor(instrumented_actor<webhook_supervisor_state>* self,

@@ -37,6 +37,7 @@ void add_routes(router& r, std::shared_ptr<const api_context> api) {
   add_audit_routes(r, api);
   add_storefront_routes(r, api);
   add_dev_routes(r, api);
+  add_ops_console_routes(r, api);
   install_abuse_guard(r, api);
 }
 

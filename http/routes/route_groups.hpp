@@ -23,6 +23,7 @@ void add_audit_routes(router& r, const api_ptr& api);
 void add_storefront_routes(router& r, const api_ptr& api);
 // Development only (CONTRACT §15): not registered in production.
 void add_dev_routes(router& r, const api_ptr& api);
+void add_ops_console_routes(router& r, const api_ptr& api);
 
 // A period object {value, unit}; nullopt (with a problem noted) when malformed.
 std::optional<period> read_period(fields& f, const rapidjson::Value& v, const std::string& name);

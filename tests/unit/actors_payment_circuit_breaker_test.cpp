@@ -149,6 +149,24 @@ TEST_F(Breaker, ThresholdBelowOneMeansOne) {
   EXPECT_EQ(b.current(), state::open);
 }
 
+TEST_F(Breaker, OpenForCountsFromTheLastOpeningUntilItCloses) {
+  auto b = make(1, 10s);
+  EXPECT_FALSE(b.open_for().has_value());
+  call(b, false);  // opens now
+  now += 4s;
+  EXPECT_EQ(b.open_for(), std::optional<circuit_breaker::clock::duration>(4s));
+  now += 6s;
+  auto probe = b.try_acquire();  // half-open: still counted from the opening
+  ASSERT_TRUE(probe.has_value());
+  EXPECT_EQ(b.open_for(), std::optional<circuit_breaker::clock::duration>(10s));
+  b.record(*probe, false);  // re-opens: counted afresh
+  EXPECT_EQ(b.open_for(), std::optional<circuit_breaker::clock::duration>(0s));
+  now += 10s;
+  probe = b.try_acquire();
+  b.record(*probe, true);
+  EXPECT_FALSE(b.open_for().has_value());
+}
+
 TEST(BreakerNames, States) {
   EXPECT_STREQ(to_string(state::closed), "closed");
   EXPECT_STREQ(to_string(state::open), "open");
