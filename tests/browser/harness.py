@@ -204,7 +204,8 @@ def browser(width=412, height=915):
     for arg in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
                 f"--window-size={width},{height}", "--lang=en-US"):
         options.add_argument(arg)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    # "performance" carries the DevTools network events: what the page sent.
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
     service = Service(shutil.which("chromedriver") or "/usr/bin/chromedriver")
     driver = webdriver.Chrome(service=service, options=options)
     driver.set_page_load_timeout(30)
@@ -220,6 +221,19 @@ def ready(driver, path_prefix, timeout=20):
     """The storefront marks <body data-ready> with the path it finished drawing."""
     return wait_for(driver, lambda d: (d.find_element(By.TAG_NAME, "body").get_attribute("data-ready") or "")
                     .startswith(path_prefix), timeout, f"the page {path_prefix} to be drawn")
+
+
+def sent_requests(driver, method, path_suffix):
+    """The requests the page sent since the last call: [{url, headers}]."""
+    out = []
+    for entry in driver.get_log("performance"):
+        message = json.loads(entry["message"])["message"]
+        if message.get("method") != "Network.requestWillBeSent":
+            continue
+        request = message["params"]["request"]
+        if request["method"] == method and request["url"].split("?")[0].endswith(path_suffix):
+            out.append({"url": request["url"], "headers": request.get("headers", {})})
+    return out
 
 
 def save_artifacts(driver, name, failed):

@@ -314,6 +314,7 @@ class StorefrontInBrowser(unittest.TestCase):
         self.find("#enroll").click()
         ready(self.driver, "/cart/")
         self.wait_css("#pay")
+        harness.sent_requests(self.driver, "POST", "/api/v1/orders")  # forget what came before
         # Two presses in the same instant; the second one past the button's
         # own guard, as a fast double click on a slow page gets there.
         self.driver.execute_script(
@@ -321,6 +322,13 @@ class StorefrontInBrowser(unittest.TestCase):
         wait_for(self.driver, lambda d: "/sandbox/checkout/" in d.current_url, 30, "the gateway's page")
         time.sleep(1)  # a second order, if any, would have been placed by now
         self.assertEqual(len(self.my_orders()), 1)
+        # The page's own part: both presses are one request to the service
+        # (one Idempotency-Key), not two orders the cart happens to refuse.
+        sent = harness.sent_requests(self.driver, "POST", "/api/v1/orders")
+        self.assertGreaterEqual(len(sent), 2, sent)
+        keys = {r["headers"].get("Idempotency-Key") for r in sent}
+        self.assertEqual(len(keys), 1, keys)
+        self.assertNotIn(None, keys)
 
     def test_the_console_lists_a_dead_letter_and_replays_it(self):
         # A paid order to read about, and an event for it in the DLQ.
