@@ -73,7 +73,9 @@ class OpsConsole : public e2e::shared_server<OpsConsole> {
           EXPECT_TRUE(e.HasMember(field) && e[field].IsString()) << field;
         EXPECT_TRUE(e.HasMember("order_token") &&
                     (e["order_token"].IsString() || e["order_token"].IsNull()));
-        if (!every_result.empty()) EXPECT_EQ(e2e::str(e, "result"), every_result);
+        if (!every_result.empty()) {
+          EXPECT_EQ(e2e::str(e, "result"), every_result);
+        }
         if (e2e::str(e, "event_id") == event_id) found.CopyFrom(e, found.GetAllocator());
       }
       if (!d["data"]["next_cursor"].IsString()) break;
