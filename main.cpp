@@ -3,6 +3,7 @@
 // server, and shuts them down in reverse order on SIGINT/SIGTERM.
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <caf/actor_system.hpp>
 #include <caf/actor_system_config.hpp>
 #include <caf/scoped_actor.hpp>
@@ -155,6 +156,11 @@ int main(int argc, char** argv) {
   preregister_series(metrics::registry::instance(), *cfg);
 
   caf::actor_system_config sys_cfg;
+  // One scheduler thread per core: CAF's default of at least four puts two
+  // extra work-stealing threads, polling and sleeping in 50 µs naps, on a
+  // two-core machine (issue 16's profile).
+  sys_cfg.set("scheduler.max-threads",
+              static_cast<size_t>(std::max(2u, std::thread::hardware_concurrency())));
   caf::actor_system sys{sys_cfg};
   actor_context ctx;
   ctx.cfg = cfg;
@@ -203,17 +209,14 @@ int main(int argc, char** argv) {
     copts.queue = messaging::enrollment_queue;
     copts.initial_backoff = cfg->enrollment_retry_base;
     copts.max_backoff = cfg->enrollment_retry_max;
-    copts.handler = [&sys, sup = api->enrollments,
-                     wait = cfg->request_timeout](const messaging::delivery& d) {
-      switch (handle_order_paid(sys, sup, d.body, d.message_id, d.correlation_id, wait)) {
-        case enrollment_verdict::ack:
-          return messaging::outcome::ack;
-        case enrollment_verdict::reject:
-          return messaging::outcome::reject;
-        case enrollment_verdict::retry:
-          break;
-      }
-      return messaging::outcome::retry;
+    copts.start_handler = [&sys, sup = api->enrollments, wait = cfg->request_timeout](
+                              const messaging::delivery& d, messaging::consumer_reply reply) {
+      start_order_paid(sys, sup, d.body, d.message_id, d.correlation_id, wait,
+                       [reply = std::move(reply)](enrollment_verdict v) {
+                         reply(v == enrollment_verdict::ack      ? messaging::outcome::ack
+                               : v == enrollment_verdict::reject ? messaging::outcome::reject
+                                                                 : messaging::outcome::retry);
+                       });
     };
     copts.on_redelivered = [&delivery] { delivery.redelivered++; };
     copts.on_rejected = [&delivery] { delivery.dead_lettered++; };

@@ -12,9 +12,18 @@
 // Commits and rollbacks come from pg_stat_database of the service's database;
 // CPU shares from /proc for checkoutd, postgres and RabbitMQ (beam.smp).
 //
+// Write transactions per checkout are the growth of PostgreSQL's next
+// transaction id (only a writing transaction takes one).
+//
+// Memory mode (--carts N): N guest carts through POST /cart, then the RSS per
+// live cart from the instance's /metrics (process_resident_memory_bytes
+// against checkout_actors_live), the wait until they passivated
+// (ACTOR_IDLE_TIMEOUT), and the instance's idle CPU over 30 s after that.
+//
 // usage: checkout --base http://127.0.0.1:8080 --shoppers 8 --seconds 20
 //          [--coupon CODE|none] [--free-share 0.1] [--fail-share 0.1]
 //          [--database postgresql://…] [--internship ID]
+//        checkout --base URL --carts 100000 [--shoppers 16] [--passivation-wait 120]
 // env: JWT_SECRET, RAZORPAY_WEBHOOK_SECRET (scripts/run: build/dev-secrets.env)
 #include <dirent.h>
 #include <openssl/hmac.h>
@@ -62,6 +71,10 @@ struct options {
   std::string database;
   std::string internship = "bench-paid";
   std::string free_internship = "bench-free";
+  // Memory mode: this many guest carts instead of checkouts, then the wait
+  // for their passivation (at most `passivation_wait` s) and the idle CPU.
+  int carts = 0;
+  double passivation_wait = 120;
 };
 
 std::string env(const char* name) {
@@ -134,15 +147,37 @@ class shopper {
     for (int i = 0; steady::now() < until; ++i) checkout(i);
   }
 
+  // Guest carts, one product each, until `left` runs out; each from an
+  // address of its own, as many visitors' carts would be.
+  void make_carts(std::atomic<int>& left) {
+    while (left.fetch_sub(1) > 0) {
+      xff_ = "10." + std::to_string(rng_() % 250) + "." + std::to_string(rng_() % 250) + "." +
+             std::to_string(1 + rng_() % 250);
+      reply r;
+      timed(step::cart, 201, r, bhttp::verb::post, "/api/v1/cart",
+            R"({"products":[{"internship_id":")" + opt_.internship + R"("}]})", {});
+    }
+  }
+
+  // GET `target`'s body ("" when it does not answer 200).
+  std::string get_text(const std::string& target) {
+    bhttp::request<bhttp::empty_body> req{bhttp::verb::get, target, 11};
+    bhttp::response<bhttp::string_body> res;
+    return exchange(req, res) && res.result_int() == 200 ? res.body() : std::string();
+  }
+
  private:
   struct reply {
     int status = 0;
     rapidjson::Document body;
   };
 
-  reply call(bhttp::verb verb, const std::string& target, const std::string& body,
-             const std::vector<std::pair<std::string, std::string>>& headers) {
-    reply out;
+  // Sends `req` on the kept-alive connection (a new one when it was closed)
+  // and reads the answer into `res`; false when no answer came.
+  template <class Body>
+  bool exchange(bhttp::request<Body>& req, bhttp::response<bhttp::string_body>& res) {
+    req.set(bhttp::field::host, opt_.host);
+    req.set("X-Forwarded-For", xff_);
     for (int attempt = 0; attempt < 2; ++attempt) {
       try {
         if (!stream_) {
@@ -150,27 +185,32 @@ class shopper {
           tcp::resolver resolver(io_);
           stream_->connect(resolver.resolve(opt_.host, opt_.port));
         }
-        bhttp::request<bhttp::string_body> req{verb, target, 11};
-        req.set(bhttp::field::host, opt_.host);
-        req.set(bhttp::field::content_type, "application/json");
-        req.set("X-Forwarded-For", xff_);
-        for (const auto& [k, v] : headers) req.set(k, v);
-        req.body() = body;
-        req.prepare_payload();
         stream_->expires_after(std::chrono::seconds(30));
         bhttp::write(*stream_, req);
         beast::flat_buffer buf;
-        bhttp::response<bhttp::string_body> res;
+        res = bhttp::response<bhttp::string_body>{};
         bhttp::read(*stream_, buf, res);
         if (!res.keep_alive()) stream_.reset();
-        out.status = static_cast<int>(res.result_int());
-        out.body.Parse(res.body().c_str());
-        return out;
+        return true;
       } catch (const std::exception&) {
         stream_.reset();  // a closed keep-alive connection: once more on a new one
       }
     }
-    out.status = 0;
+    return false;
+  }
+
+  reply call(bhttp::verb verb, const std::string& target, const std::string& body,
+             const std::vector<std::pair<std::string, std::string>>& headers) {
+    reply out;
+    bhttp::request<bhttp::string_body> req{verb, target, 11};
+    req.set(bhttp::field::content_type, "application/json");
+    for (const auto& [k, v] : headers) req.set(k, v);
+    req.body() = body;
+    req.prepare_payload();
+    bhttp::response<bhttp::string_body> res;
+    if (!exchange(req, res)) return out;  // status 0
+    out.status = static_cast<int>(res.result_int());
+    out.body.Parse(res.body().c_str());
     return out;
   }
 
@@ -334,6 +374,91 @@ pg_counts pg_stat(const std::string& url) {
   return {row[0].as<double>(), row[1].as<double>()};
 }
 
+// PostgreSQL's next transaction id: it moves only when a transaction writes
+// (reading it assigns none), so its growth counts write transactions.
+double next_xid(const std::string& url) {
+  pqxx::connection c(url);
+  pqxx::nontransaction tx(c);
+  return tx.exec1("SELECT pg_snapshot_xmax(pg_current_snapshot())::text::float8")[0].as<double>();
+}
+
+// One sample's value in Prometheus text, e.g. `checkout_actors_live{kind="cart"}`; -1 if absent.
+double metric(const std::string& text, const std::string& series) {
+  std::istringstream in(text);
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.compare(0, series.size(), series) == 0 && line.size() > series.size() &&
+        line[series.size()] == ' ')
+      return std::strtod(line.c_str() + series.size() + 1, nullptr);
+  }
+  return -1;
+}
+
+const std::string live_carts = "checkout_actors_live{kind=\"cart\"}";
+const std::string live_orders = "checkout_actors_live{kind=\"order\"}";
+const std::string rss = "process_resident_memory_bytes";
+const std::string service_cpu = "process_cpu_seconds_total";
+
+// Memory mode: RSS per live cart, the wait for passivation, then idle CPU.
+int memory_run(const options& opt, results& res, const std::string& jwt, const std::string& hook) {
+  shopper probe(opt, 0, res, jwt, hook, "probe");
+  auto before = probe.get_text("/metrics");
+  if (before.empty()) {
+    std::cerr << "checkout: GET /metrics did not answer 200\n";
+    return 1;
+  }
+  std::atomic<int> left{opt.carts};
+  auto start = steady::now();
+  {
+    std::vector<std::unique_ptr<shopper>> shoppers;
+    std::vector<std::thread> threads;
+    for (int n = 0; n < opt.shoppers; ++n) {
+      shoppers.push_back(std::make_unique<shopper>(opt, n, res, jwt, hook, "carts"));
+      threads.emplace_back([&s = *shoppers.back(), &left] { s.make_carts(left); });
+    }
+    for (auto& t : threads) t.join();
+  }
+  std::chrono::duration<double> wall = steady::now() - start;
+  auto after = probe.get_text("/metrics");
+  double made = static_cast<double>(res.latency[static_cast<int>(step::cart)].size());
+  double carts0 = metric(before, live_carts), carts1 = metric(after, live_carts);
+  double rss0 = metric(before, rss), rss1 = metric(after, rss);
+  double per = carts1 > carts0 ? (rss1 - rss0) / (carts1 - carts0) : 0;
+  std::printf("memory bench: %d guest carts by %d clients in %.1f s (%.0f/s), cart p99 %.1f ms\n",
+              opt.carts, opt.shoppers, wall.count(), made / wall.count(),
+              pct(res.latency[static_cast<int>(step::cart)], 99) * 1e3);
+  std::printf("errors:");
+  if (res.errors.empty()) std::printf(" none");
+  for (const auto& [k, n] : res.errors) std::printf(" %s=%d", k.c_str(), n);
+  std::printf("\n");
+  std::printf(
+      "live carts %.0f -> %.0f, live orders %.0f; RSS %.1f MB -> %.1f MB: %.0f bytes per live "
+      "cart, 100000 live carts ~ %.0f MB\n",
+      carts0, carts1, metric(after, live_orders), rss0 / 1e6, rss1 / 1e6, per,
+      (rss0 + per * 100000) / 1e6);
+
+  // Passivation: the carts go after ACTOR_IDLE_TIMEOUT; then the idle cost.
+  auto waited_from = steady::now();
+  auto deadline = waited_from + std::chrono::duration_cast<steady::duration>(
+                                    std::chrono::duration<double>(opt.passivation_wait));
+  double live = carts1;
+  while (steady::now() < deadline) {
+    live = metric(probe.get_text("/metrics"), live_carts);
+    if (live >= 0 && live <= carts0) break;
+    std::this_thread::sleep_for(std::chrono::seconds(1));
+  }
+  std::chrono::duration<double> waited = steady::now() - waited_from;
+  std::printf("passivation: %.0f live carts left after %.0f s\n", live, waited.count());
+  const double idle_window = 30;
+  double cpu0 = metric(probe.get_text("/metrics"), service_cpu);
+  std::this_thread::sleep_for(std::chrono::duration<double>(idle_window));
+  double cpu1 = metric(probe.get_text("/metrics"), service_cpu);
+  auto idle_rss = metric(probe.get_text("/metrics"), rss);
+  std::printf("idle after passivation: checkoutd %.1f%% of one core over %.0f s, RSS %.1f MB\n",
+              100 * (cpu1 - cpu0) / idle_window, idle_window, idle_rss / 1e6);
+  return made > 0 ? 0 : 1;
+}
+
 void usage() {
   std::cerr
       << "usage: checkout --base http://HOST:PORT --shoppers N --seconds S [--coupon CODE|none]\n"
@@ -366,6 +491,10 @@ options parse(int argc, char** argv) {
       o.database = v;
     } else if (a == "--internship") {
       o.internship = v;
+    } else if (a == "--carts") {
+      o.carts = std::stoi(v);
+    } else if (a == "--passivation-wait") {
+      o.passivation_wait = std::stod(v);
     } else {
       usage();
     }
@@ -382,9 +511,14 @@ int main(int argc, char** argv) {
   std::mt19937_64 rng{std::random_device{}()};
   auto run = random_hex(rng, 8);
   results res;
+  if (opt.carts > 0) return memory_run(opt, res, jwt_secret, hook_secret);
 
   pg_counts pg0;
-  if (!opt.database.empty()) pg0 = pg_stat(opt.database);
+  double xid0 = 0;
+  if (!opt.database.empty()) {
+    pg0 = pg_stat(opt.database);
+    xid0 = next_xid(opt.database);
+  }
   double cpu0_service = cpu_of("checkoutd"), cpu0_pg = cpu_of("postgres"),
          cpu0_mq = cpu_of("beam.smp"), cpu0_self = own_cpu();
   auto start = steady::now();
@@ -450,11 +584,14 @@ int main(int argc, char** argv) {
         pct(lag, 50) * 1e3, pct(lag, 95) * 1e3, pct(lag, 99) * 1e3,
         lag.empty() ? 0.0 : *std::max_element(lag.begin(), lag.end()) * 1e3, lag.size(), missing);
     auto pg1 = pg_stat(opt.database);
+    double xid1 = next_xid(opt.database);
     double per = res.checkouts ? 1.0 / res.checkouts : 0;
     std::printf(
         "postgres per checkout: %.1f commits, %.2f rollbacks (whole database, bench's own "
-        "reads included)\n",
-        (pg1.commits - pg0.commits) * per, (pg1.rollbacks - pg0.rollbacks) * per);
+        "reads included; a single statement outside a transaction counts as a commit); "
+        "%.1f write transactions (transaction ids used, whole cluster)\n",
+        (pg1.commits - pg0.commits) * per, (pg1.rollbacks - pg0.rollbacks) * per,
+        (xid1 - xid0) * per);
   }
   auto cores = static_cast<double>(std::thread::hardware_concurrency());
   std::printf(

@@ -1,10 +1,16 @@
 #include "messaging/consumer.hpp"
 
+#include <poll.h>
 #include <spdlog/spdlog.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
+#include <memory>
 #include <mutex>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "config/log_context.hpp"
@@ -56,6 +62,78 @@ struct deferred_nack {
   std::uint64_t tag;
 };
 
+// A handler's answer, on its way back to the consumer's thread. `connection`
+// tells answers for a closed connection (whose tags mean nothing on the next
+// one; the broker requeued those deliveries) from current ones.
+struct answer {
+  std::uint64_t connection;
+  std::uint64_t tag;
+  std::int64_t delivery_count;
+  std::string message_id;
+  outcome result;
+};
+
+// Shared with the replies, which may outlive the consumer. An answer wakes
+// the consumer's thread through `wake` (an eventfd it polls beside the
+// broker's socket), so it is acknowledged at once and without a busy loop.
+struct answers {
+  std::mutex mutex;
+  std::vector<answer> items;
+  int wake = ::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+  answers() = default;
+  answers(const answers&) = delete;
+  answers& operator=(const answers&) = delete;
+  ~answers() {
+    if (wake >= 0) ::close(wake);
+  }
+  void push(answer a) {
+    {
+      std::lock_guard<std::mutex> lock(mutex);
+      items.push_back(std::move(a));
+    }
+    std::uint64_t one = 1;
+    if (wake >= 0) [[maybe_unused]]
+      auto n = ::write(wake, &one, sizeof one);
+  }
+  std::vector<answer> take() {
+    std::uint64_t count;
+    if (wake >= 0) [[maybe_unused]]
+      auto n = ::read(wake, &count, sizeof count);
+    std::lock_guard<std::mutex> lock(mutex);
+    return std::exchange(items, {});
+  }
+};
+
+// Waits until the broker's socket has data, an answer came, or `wait` is
+// over; true unless only the time ran out. Data rabbitmq-c has buffered
+// already is not on the socket: then there is no wait at all.
+bool wait_for_input(amqp_connection_state_t state, int wake, std::chrono::microseconds wait) {
+  if (amqp_frames_enqueued(state) || amqp_data_in_buffer(state)) return true;
+  pollfd fds[2] = {{amqp_get_sockfd(state), POLLIN, 0}, {wake, POLLIN, 0}};
+  auto ms = static_cast<int>((wait.count() + 999) / 1000);
+  return ::poll(fds, wake >= 0 ? 2 : 1, ms) > 0;
+}
+
+// Pushes its answer once: at the first call, or as retry when dropped uncalled.
+class pending_answer {
+ public:
+  pending_answer(std::shared_ptr<answers> to, answer a)
+      : to_(std::move(to)), answer_(std::move(a)) {}
+  pending_answer(const pending_answer&) = delete;
+  pending_answer& operator=(const pending_answer&) = delete;
+  ~pending_answer() { give(outcome::retry); }
+  void give(outcome result) {
+    if (given_.exchange(true)) return;
+    answer_.result = result;
+    to_->push(std::move(answer_));
+  }
+
+ private:
+  std::shared_ptr<answers> to_;
+  answer answer_;
+  std::atomic<bool> given_{false};
+};
+
 }  // namespace
 
 struct consumer::impl {
@@ -64,12 +142,17 @@ struct consumer::impl {
   void run();
   // Consumes until stop() or a connection failure; false (with *error) on failure.
   bool consume(amqp_connection& conn, backoff& retry, std::string* error);
-  bool handle(amqp_connection& conn, const amqp_envelope_t& env,
-              std::vector<deferred_nack>& waiting, std::string* error);
+  // Hands the delivery to the handler; its answer comes through `replies`.
+  void handle(const amqp_envelope_t& env);
+  // Acts on the answers given so far: ack, dead-letter, or wait to NACK.
+  bool settle(amqp_connection& conn, std::vector<deferred_nack>& waiting, std::string* error);
   bool nack_due(amqp_connection& conn, std::vector<deferred_nack>& waiting, std::string* error);
   std::chrono::milliseconds retry_delay(std::int64_t delivery_count) const;
 
   consumer_options opts;
+  std::shared_ptr<answers> replies = std::make_shared<answers>();
+  std::uint64_t connection = 0;  // counts consume() calls
+  std::size_t outstanding = 0;   // handed out on this connection, not answered yet
   stop_signal stop;
   std::mutex lifecycle;
   std::thread thread;
@@ -132,9 +215,12 @@ bool consumer::impl::consume(amqp_connection& conn, backoff& retry, std::string*
   }
   spdlog::info("consuming {} on {}", opts.queue, conn.node_name());
   retry.reset();
+  ++connection;
+  outstanding = 0;
 
   std::vector<deferred_nack> waiting;
   while (!stop.requested()) {
+    if (!settle(conn, waiting, error)) return false;
     if (!nack_due(conn, waiting, error)) return false;
     auto wait = std::chrono::duration_cast<std::chrono::microseconds>(poll_slice);
     for (const auto& w : waiting) {
@@ -142,16 +228,20 @@ bool consumer::impl::consume(amqp_connection& conn, backoff& retry, std::string*
           wait, std::chrono::duration_cast<std::chrono::microseconds>(w.due - clock_type::now()));
     }
     wait = std::max(wait, std::chrono::microseconds(0));
-    timeval tv{static_cast<time_t>(wait.count() / 1000000),
-               static_cast<suseconds_t>(wait.count() % 1000000)};
+    wait_for_input(state, replies->wake, wait);
 
+    // Only reads what has arrived: the wait above was the blocking part.
+    // (rabbitmq-c spins through a timeout's last millisecond, which a busy
+    // consumer would spend all its time in.)
+    timeval tv{0, 0};
     amqp_maybe_release_buffers(state);
     amqp_envelope_t env;
     amqp_rpc_reply_t reply = amqp_consume_message(state, &env, &tv, 0);
     if (reply.reply_type == AMQP_RESPONSE_NORMAL) {
-      bool ok = handle(conn, env, waiting, error);
+      handle(env);
       amqp_destroy_envelope(&env);
-      if (!ok) return false;
+      // A blocking handler has answered already: acknowledged before the next wait.
+      if (!settle(conn, waiting, error)) return false;
       continue;
     }
     if (reply.reply_type == AMQP_RESPONSE_LIBRARY_EXCEPTION &&
@@ -185,21 +275,26 @@ bool consumer::impl::consume(amqp_connection& conn, backoff& retry, std::string*
     conn.check(reply, consume_channel, "basic.consume", error);
     return false;
   }
-  // Deliveries still waiting for their back-off go back to the queue when the
-  // connection closes; they are redelivered without the delay.
-  return true;
+  // What was answered before the stop is acknowledged; deliveries still
+  // waiting for their back-off or an answer go back to the queue when the
+  // connection closes, and are redelivered without the delay.
+  return settle(conn, waiting, error);
 }
 
-bool consumer::impl::handle(amqp_connection& conn, const amqp_envelope_t& env,
-                            std::vector<deferred_nack>& waiting, std::string* error) {
+void consumer::impl::handle(const amqp_envelope_t& env) {
   delivery d = to_delivery(env);
   // The handler's lines (and ours about its outcome) carry the event's ids.
   logging::field_scope cid("correlation_id", d.correlation_id);
   logging::field_scope mid("message_id", d.message_id);
-  outcome result = outcome::retry;
+  ++outstanding;
+  auto pending = std::make_shared<pending_answer>(
+      replies,
+      answer{connection, env.delivery_tag, d.delivery_count, d.message_id, outcome::retry});
   try {
-    if (opts.handler) {
-      result = opts.handler(d);
+    if (opts.start_handler) {
+      opts.start_handler(d, [pending](outcome result) { pending->give(result); });
+    } else if (opts.handler) {
+      pending->give(opts.handler(d));
     } else {
       spdlog::error("consumer of {} has no handler; message {} will be retried", opts.queue,
                     d.message_id);
@@ -209,26 +304,38 @@ bool consumer::impl::handle(amqp_connection& conn, const amqp_envelope_t& env,
   } catch (...) {
     spdlog::warn("handler for message {} from {} threw", d.message_id, opts.queue);
   }
+  // A handler that threw never answers: the dropped reply says retry.
+}
 
-  if (result == outcome::ack) {
-    return conn.check_status(amqp_basic_ack(conn.state(), consume_channel, env.delivery_tag, 0),
-                             "basic.ack", error);
+bool consumer::impl::settle(amqp_connection& conn, std::vector<deferred_nack>& waiting,
+                            std::string* error) {
+  for (auto& a : replies->take()) {
+    if (a.connection != connection) continue;  // the broker requeued it when that one closed
+    --outstanding;
+    logging::field_scope mid("message_id", a.message_id);
+    if (a.result == outcome::ack) {
+      if (!conn.check_status(amqp_basic_ack(conn.state(), consume_channel, a.tag, 0), "basic.ack",
+                             error)) {
+        return false;
+      }
+      continue;
+    }
+    if (a.result == outcome::reject) {
+      // requeue=0: the queue dead-letters it through its x-dead-letter-exchange
+      // instead of dropping it; retrying would only spend the delivery limit
+      // and the back-off on a message that cannot succeed.
+      spdlog::warn("message {} from {} rejected: dead-lettering it", a.message_id, opts.queue);
+      int status =
+          amqp_basic_nack(conn.state(), consume_channel, a.tag, /*multiple=*/0, /*requeue=*/0);
+      if (!conn.check_status(status, "basic.nack", error)) return false;
+      notify(opts.on_rejected);
+      continue;
+    }
+    auto delay = retry_delay(a.delivery_count);
+    spdlog::debug("message {} from {} will be retried in {} ms (delivery count {})", a.message_id,
+                  opts.queue, delay.count(), a.delivery_count);
+    waiting.push_back({clock_type::now() + delay, a.tag});
   }
-  if (result == outcome::reject) {
-    // requeue=0: the queue dead-letters it through its x-dead-letter-exchange
-    // instead of dropping it; retrying would only spend the delivery limit
-    // and the back-off on a message that cannot succeed.
-    spdlog::warn("message {} from {} rejected: dead-lettering it", d.message_id, opts.queue);
-    int status = amqp_basic_nack(conn.state(), consume_channel, env.delivery_tag, /*multiple=*/0,
-                                 /*requeue=*/0);
-    if (!conn.check_status(status, "basic.nack", error)) return false;
-    notify(opts.on_rejected);
-    return true;
-  }
-  auto delay = retry_delay(d.delivery_count);
-  spdlog::debug("message {} from {} will be retried in {} ms (delivery count {})", d.message_id,
-                opts.queue, delay.count(), d.delivery_count);
-  waiting.push_back({clock_type::now() + delay, env.delivery_tag});
   return true;
 }
 

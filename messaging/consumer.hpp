@@ -1,8 +1,10 @@
-// Consumes one queue with manual acks on a dedicated thread. The handler runs
-// on that thread and may block (for example a scoped_actor request into the
-// actor system). ack: done; retry: NACK with requeue after a back-off growing
-// with the delivery count, so that the quorum queue's delivery limit moves the
-// message to the dead-letter queue after ENROLLMENT_MAX_DELIVERIES attempts;
+// Consumes one queue with manual acks on a dedicated thread. A `handler` runs
+// on that thread and may block, one delivery at a time; a `start_handler`
+// only starts the work and answers later from any thread, so up to
+// `prefetch` deliveries are handled at once (the enrollment consumer: its
+// throughput is then no longer one actor round trip per message). ack: done; retry: NACK with
+// requeue after a back-off growing with the delivery count, so that the quorum queue's delivery
+// limit moves the message to the dead-letter queue after ENROLLMENT_MAX_DELIVERIES attempts;
 // reject: NACK without requeue at once, which makes the queue dead-letter it
 // right away (x-death reason "rejected"), for failures no retry can cure.
 // A delivery in back-off stays unacknowledged while the consumer goes on with
@@ -35,6 +37,10 @@ enum class outcome {
   reject,  // can never succeed (not an event we understand): to the DLQ now
 };
 
+// Answers one delivery, from any thread. The first call counts; a reply
+// dropped without a call counts as retry, so a delivery is never held forever.
+using consumer_reply = std::function<void(outcome)>;
+
 struct consumer_options {
   std::string amqp_url;
   std::string queue;
@@ -42,6 +48,8 @@ struct consumer_options {
   std::chrono::milliseconds initial_backoff{200};
   std::chrono::milliseconds max_backoff{5000};
   std::function<outcome(const delivery&)> handler;
+  // Used instead of `handler` when set; must not block.
+  std::function<void(const delivery&, consumer_reply)> start_handler;
   // Metrics hooks; may be empty. on_redelivered: a retry went back to the
   // queue; on_rejected: a rejected message went to the dead-letter queue.
   std::function<void()> on_redelivered;

@@ -118,7 +118,7 @@ std::optional<outbox_batch> outbox_store::run_batch(int limit, const publish_fn&
 
 std::optional<std::int64_t> outbox_store::count_pending(std::string* error) {
   try {
-    pqxx::read_transaction txn(*conn_);
+    pqxx::nontransaction txn(*conn_);  // one statement: no BEGIN and ROLLBACK around it
     return txn.exec_prepared1("outbox_count")[0].as<std::int64_t>();
   } catch (const std::exception& e) {
     on_error(e, "counting pending outbox rows", error);

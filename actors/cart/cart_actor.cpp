@@ -181,7 +181,9 @@ void with_current(self_ptr self, const actor_context& ctx, const std::string& to
   with_committed<loaded_cart>(
       self, ctx,
       [token, known](pqxx::connection& c) {
-        pqxx::read_transaction txn(c);
+        // One statement when unchanged: no BEGIN and ROLLBACK around it (issue
+        // 16). The coupons' definitions need no snapshot shared with the cart.
+        pqxx::nontransaction txn(c);
         auto cart = cart_store::load_if_changed(txn, token, known);
         std::vector<coupon> defs;
         if (cart) defs = load_defs(txn, cart->coupons);
@@ -213,7 +215,7 @@ void reload(self_ptr self, const actor_context& ctx, const std::string& token,
             const entity_parent_actor& directory) {
   db_request(self, ctx,
              [token](pqxx::connection& c) {
-               pqxx::read_transaction txn(c);
+               pqxx::nontransaction txn(c);
                auto cart = cart_store::load(txn, token);
                std::vector<coupon> defs;
                if (cart) defs = load_defs(txn, cart->coupons);
@@ -524,7 +526,7 @@ cart_actor::behavior_type cart_behavior(self_ptr self, actor_context ctx, std::s
           db_request(
               self, ctx,
               [code = normalize_code(raw), current = *self->state.cart, cfg](pqxx::connection& c) {
-                pqxx::read_transaction txn(c);
+                pqxx::nontransaction txn(c);
                 auto check = check_coupon(txn, current, *cfg, code);
                 return check ? caf::make_message(std::move(*check))
                              : caf::make_message(check.error());

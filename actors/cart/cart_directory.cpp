@@ -70,10 +70,8 @@ caf::result<cart_view> create_for_user(self_ptr self, const actor_context& ctx,
   auto timeout = ctx.db_timeout * 2;
   db_request(self, ctx,
              [user = req.user_id](pqxx::connection& c) {
-               pqxx::work txn(c);
-               cart_store::expire_stale_of(txn, user);
-               auto token = cart_store::active_cart_of(txn, user);
-               txn.commit();
+               pqxx::nontransaction txn(c);
+               auto token = cart_store::expire_stale_and_find_active(txn, user);
                return caf::make_message(active_cart{token.value_or("")});
              })
       .then(
@@ -109,10 +107,8 @@ caf::result<cart_view> login(self_ptr self, const actor_context& ctx, std::strin
   auto fail = [=](caf::error& err) mutable { rp.deliver(err); };
   db_request(self, ctx,
              [user_id](pqxx::connection& c) {
-               pqxx::work txn(c);
-               cart_store::expire_stale_of(txn, user_id);
-               auto found = cart_store::active_cart_of(txn, user_id);
-               txn.commit();
+               pqxx::nontransaction txn(c);
+               auto found = cart_store::expire_stale_and_find_active(txn, user_id);
                return caf::make_message(active_cart{found.value_or("")});
              })
       .then(
@@ -157,7 +153,7 @@ caf::result<cart_view> create_keyed(self_ptr self, const actor_context& ctx,
   auto timeout = ctx.db_timeout * 2;
   db_request(self, ctx,
              [user = req.user_id, key = req.idempotency_key](pqxx::connection& c) {
-               pqxx::read_transaction txn(c);
+               pqxx::nontransaction txn(c);
                auto e = cart_store::key_effect_of(txn, user, key);
                return caf::make_message(e.value_or(cart_store::key_effect{}));
              })

@@ -82,15 +82,13 @@ bool update(pqxx::transaction_base& txn, const cart_state& c, std::int64_t expec
   return r.affected_rows() == 1;
 }
 
-void expire_stale_of(pqxx::transaction_base& txn, const std::string& user_id) {
-  exec(txn, "cart_expire_stale_of",
-       "UPDATE carts SET status = 'expired', version = version + 1 WHERE user_id = $1 "
-       "AND status = 'active' AND expires_at <= now()",
-       user_id);
-}
-
-std::optional<std::string> active_cart_of(pqxx::transaction_base& txn, const std::string& user_id) {
-  auto r = exec(txn, "cart_active_of",
+std::optional<std::string> expire_stale_and_find_active(pqxx::transaction_base& txn,
+                                                        const std::string& user_id) {
+  // The two parts see one snapshot and one now(): the carts the UPDATE
+  // expires are exactly those the SELECT leaves out.
+  auto r = exec(txn, "cart_expire_stale_find_active",
+                "WITH expired AS (UPDATE carts SET status = 'expired', version = version + 1 "
+                "WHERE user_id = $1 AND status = 'active' AND expires_at <= now() RETURNING 1) "
                 "SELECT token::text FROM carts WHERE user_id = $1 AND status = 'active' "
                 "AND expires_at > now()",
                 user_id);

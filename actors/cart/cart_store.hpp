@@ -34,10 +34,12 @@ std::optional<cart_state> load_for_update(pqxx::transaction_base& txn, const std
 // version becomes cart.version. False when another writer got there first.
 bool update(pqxx::transaction_base& txn, const cart_state& cart, std::int64_t expected_version);
 // Marks a user's carts that are past their expiry as expired, so they no
-// longer count as the user's one active cart.
-void expire_stale_of(pqxx::transaction_base& txn, const std::string& user_id);
-// The token of a user's active cart, if any.
-std::optional<std::string> active_cart_of(pqxx::transaction_base& txn, const std::string& user_id);
+// longer count as the user's one active cart, and answers the token of the
+// user's active cart, if any. One statement: atomic without a transaction
+// around it (issue 16: one round trip where BEGIN, two statements and
+// COMMIT were four).
+std::optional<std::string> expire_stale_and_find_active(pqxx::transaction_base& txn,
+                                                        const std::string& user_id);
 
 // Which of `internship_ids` the user holds an active enrollment for (CONTRACT
 // §6: adding one of those is 409 1103).

@@ -1,7 +1,12 @@
 // registry::prometheus_text: the text exposition format 0.0.4. Every family
 // has its HELP and TYPE lines, label values are escaped, histograms carry
 // cumulative buckets ending in +Inf, then _sum and _count.
+#include <unistd.h>
+
 #include <charconv>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
 #include <string>
 
 #include "actors/common/metrics.hpp"
@@ -103,6 +108,39 @@ class writer {
  private:
   std::string out_;
 };
+
+// This process as /proc sees it; zeros where /proc cannot be read.
+struct process_stat {
+  double resident_bytes = 0;
+  double cpu_seconds = 0;
+};
+
+process_stat process_figures() {
+  process_stat out;
+  const double page = static_cast<double>(::sysconf(_SC_PAGESIZE));
+  const double ticks = static_cast<double>(::sysconf(_SC_CLK_TCK));
+  if (std::ifstream statm("/proc/self/statm"); statm) {
+    double size = 0, resident = 0;
+    if (statm >> size >> resident) out.resident_bytes = resident * page;
+  }
+  if (std::ifstream stat("/proc/self/stat"); stat) {
+    std::string line;
+    std::getline(stat, line);
+    // Fields 14 and 15 (utime, stime) follow the command name, which may hold spaces.
+    auto close = line.rfind(')');
+    if (close != std::string::npos) {
+      std::istringstream rest(line.substr(close + 2));
+      std::string field;
+      double utime = 0, stime = 0;
+      for (int i = 3; i <= 15 && rest >> field; ++i) {
+        if (i == 14) utime = std::strtod(field.c_str(), nullptr);
+        if (i == 15) stime = std::strtod(field.c_str(), nullptr);
+      }
+      if (ticks > 0) out.cpu_seconds = (utime + stime) / ticks;
+    }
+  }
+  return out;
+}
 
 }  // namespace
 
@@ -231,6 +269,13 @@ std::string registry::prometheus_text() const {
            db ? db->busy.load() : 0);
   w.single("checkout_db_pool_waiting", "gauge", "Database jobs queued behind busy connections.",
            db ? db->mailbox_total.load() : 0);
+  // Prometheus' standard process figures, read at scrape time: what a live
+  // cart or order costs in memory is their ratio to checkout_actors_live.
+  auto self = process_figures();
+  w.single("process_resident_memory_bytes", "gauge", "Resident memory of this process.",
+           static_cast<std::int64_t>(self.resident_bytes));
+  w.family("process_cpu_seconds_total", "counter", "CPU time of this process, user and system.");
+  w.sample("process_cpu_seconds_total", {}, number(self.cpu_seconds));
   return w.take();
 }
 

@@ -167,7 +167,7 @@ order_directory_actor::behavior_type order_directory(self_ptr self, actor_contex
       [=](get_atom, const payment_lookup& q) -> caf::result<payment_info> {
         if (!is_uuid(q.payment_token)) return make_error(errc::order_not_found);
         self->delegate(ctx.db, persistence::db_job{[q](pqxx::connection& c) {
-                         pqxx::read_transaction txn(c);
+                         pqxx::nontransaction txn(c);
                          auto p = order_store::find_payment(txn, q.payment_token);
                          if (!p) return caf::make_message(make_error(errc::order_not_found));
                          return caf::make_message(*p);

@@ -22,6 +22,7 @@ import urllib.parse
 import urllib.request
 
 from selenium import webdriver
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
@@ -213,7 +214,10 @@ def browser(width=412, height=915):
 
 
 def wait_for(driver, condition, timeout=20, what="the page"):
-    return WebDriverWait(driver, timeout, poll_frequency=0.1).until(
+    # The page re-renders a region when an answer comes: an element found a
+    # moment before may be gone by the time it is read. That is "not yet".
+    return WebDriverWait(driver, timeout, poll_frequency=0.1,
+                         ignored_exceptions=(StaleElementReferenceException,)).until(
         lambda d: condition(d), message=f"waiting for {what}")
 
 

@@ -2,6 +2,7 @@
 
 #include <atomic>
 #include <mutex>
+#include <optional>
 #include <vector>
 
 #include "integration/messaging_support.hpp"
@@ -231,6 +232,79 @@ TEST_F(Consumer, AMessageInBackoffDoesNotHoldUpTheOthers) {
   c.stop();
   EXPECT_LT(clock_type::now() - start, 40s);
   EXPECT_EQ(redelivered, 0);
+}
+
+// A start_handler's replies, kept until the test answers them.
+struct held_replies {
+  std::mutex mutex;
+  std::vector<std::pair<std::string, consumer_reply>> items;
+  void hold(const delivery& d, consumer_reply r) {
+    std::lock_guard<std::mutex> lock(mutex);
+    items.emplace_back(d.message_id, std::move(r));
+  }
+  // Answers (or, with nullopt, drops uncalled) every held reply.
+  void answer_all(std::optional<outcome> result) {
+    std::vector<std::pair<std::string, consumer_reply>> taken;
+    {
+      std::lock_guard<std::mutex> lock(mutex);
+      taken.swap(items);
+    }
+    for (auto& [id, reply] : taken) {
+      if (result) reply(*result);
+    }
+  }
+};
+
+TEST_F(Consumer, AStartHandlerGetsTheNextDeliveriesBeforeItAnswersTheFirst) {
+  held_replies held;
+  auto o = options([](const delivery&) { return outcome::ack; });
+  o.handler = nullptr;
+  o.start_handler = [&](const delivery& d, consumer_reply r) {
+    seen.record(d);
+    if (d.message_id == "marker") return r(outcome::ack);
+    held.hold(d, std::move(r));
+  };
+  consumer c(o);
+  c.start();
+  for (std::string id : {"a", "b", "c"}) publish(id);
+  // A blocking handler would still be in "a": all three are in hand at once.
+  ASSERT_TRUE(eventually([&] { return seen.size() == 3; }, 5s));
+  held.answer_all(outcome::ack);
+  ASSERT_TRUE(pass_marker());
+  c.stop();
+  // Acknowledged for real: an unacknowledged one would be back in the queue
+  // now that the consumer's channel is closed.
+  EXPECT_EQ(client.message_count(topology.names.queue), 0u);
+  EXPECT_EQ(seen.size(), 4u);
+  EXPECT_EQ(redelivered, 0);
+  EXPECT_EQ(client.message_count(topology.names.dlq), 0u);
+}
+
+TEST_F(Consumer, AReplyDroppedUnansweredCountsAsRetry) {
+  held_replies held;
+  auto o = options([](const delivery&) { return outcome::ack; });
+  o.handler = nullptr;
+  std::atomic<int> n{0};
+  o.start_handler = [&](const delivery& d, consumer_reply r) {
+    seen.record(d);
+    if (++n == 1) {
+      held.hold(d, std::move(r));  // dropped below without an answer
+    } else {
+      r(outcome::ack);
+      r(outcome::reject);  // only the first answer counts
+    }
+  };
+  consumer c(o);
+  c.start();
+  publish("lost");
+  ASSERT_TRUE(eventually([&] { return seen.size() == 1; }, 5s));
+  held.answer_all(std::nullopt);
+  ASSERT_TRUE(eventually([&] { return seen.count("lost") == 2; }, 5s));
+  ASSERT_TRUE(eventually([&] { return client.message_count(topology.names.queue) == 0; }, 5s));
+  c.stop();
+  EXPECT_EQ(redelivered, 1);
+  EXPECT_EQ(rejected, 0);
+  EXPECT_EQ(client.message_count(topology.names.dlq), 0u);
 }
 
 TEST_F(Consumer, ReconnectsAfterLosingTheBroker) {

@@ -118,6 +118,8 @@ TEST(exposition, the_registry_writes_text_a_strict_parser_accepts) {
   EXPECT_EQ(e.value("checkout_actor_messages_total", {{"kind", "unit_kind"}}), 1);
   EXPECT_EQ(e.value("checkout_actor_message_seconds_count", {{"kind", "unit_kind"}}), 1);
   EXPECT_EQ(e.value("checkout_gateway_breaker_state", {{"gateway", "razorpay"}}), 2);
+  // This test process, read from /proc: more than a megabyte.
+  EXPECT_GT(e.value("process_resident_memory_bytes", {}), 1e6);
   for (const char* name : {"checkout_actors_live",
                            "checkout_actors_spawned_total",
                            "checkout_actors_passivated_total",
@@ -141,7 +143,9 @@ TEST(exposition, the_registry_writes_text_a_strict_parser_accepts) {
                            "checkout_reconciliations_total",
                            "checkout_gateway_breaker_state",
                            "checkout_db_pool_in_use",
-                           "checkout_db_pool_waiting"})
+                           "checkout_db_pool_waiting",
+                           "process_resident_memory_bytes",
+                           "process_cpu_seconds_total"})
     EXPECT_TRUE(e.types.count(name)) << name << " has no TYPE line";
 }
 
