@@ -45,6 +45,12 @@ namespace {
 struct cart_actor_state {
   std::optional<cart_state> cart;   // nullopt: no such cart
   std::vector<coupon> coupon_defs;  // of the coupons on the cart, as last loaded
+  // What every handler needs, held once: the handlers refer to these rather
+  // than each keeping copies (a token string and six handles per handler were
+  // most of a live cart's memory; issue 16).
+  actor_context ctx;
+  std::string token;
+  entity_parent_actor directory;
   static inline const char* name = actor_kinds::cart.name;
   static inline const char* id_key = actor_kinds::cart.id_key;
 };
@@ -319,13 +325,21 @@ actor_snapshot inspect(self_ptr self, const config::settings& cfg) {
   return s;
 }
 
-cart_actor::behavior_type cart_behavior(self_ptr self, actor_context ctx, std::string token,
-                                        entity_parent_actor directory, bool fresh) {
+cart_actor::behavior_type cart_behavior(self_ptr self, actor_context context, std::string id,
+                                        entity_parent_actor parent, bool fresh) {
+  self->state.ctx = std::move(context);
+  self->state.token = std::move(id);
+  self->state.directory = std::move(parent);
+  // References into the state, which outlives every call of the handlers.
+  const actor_context& ctx = self->state.ctx;
+  const std::string& token = self->state.token;
+  const entity_parent_actor& directory = self->state.directory;
+  const auto& cfg = ctx.cfg;
   self->set_instance_id(token);
   if (!fresh) reload(self, ctx, token, directory);
-  auto cfg = ctx.cfg;
   return {
-      [=](create_atom, cart_create_request req) -> caf::result<cart_view> {
+      [=, &ctx, &token, &directory, &cfg](create_atom,
+                                          cart_create_request req) -> caf::result<cart_view> {
         auto rp = self->make_response_promise<cart_view>();
         db_request(self, ctx,
                    [req, token, cfg](pqxx::connection& c) {
@@ -379,22 +393,24 @@ cart_actor::behavior_type cart_behavior(self_ptr self, actor_context ctx, std::s
                 });
         return rp;
       },
-      [=](get_atom, const cart_caller& caller) {
+      [=, &ctx, &token, &directory, &cfg](get_atom, const cart_caller& caller) {
         return view_for(self, ctx, token, caller, false);
       },
-      [=](estimate_atom, const cart_caller& caller) {
+      [=, &ctx, &token, &directory, &cfg](estimate_atom, const cart_caller& caller) {
         return view_for(self, ctx, token, caller, false);
       },
-      [=](checkout_atom, const cart_caller& caller) {
+      [=, &ctx, &token, &directory, &cfg](checkout_atom, const cart_caller& caller) {
         return view_for(self, ctx, token, caller, true);
       },
-      [=](add_atom, const cart_caller& caller, cart_product product) {
+      [=, &ctx, &token, &directory, &cfg](add_atom, const cart_caller& caller,
+                                          cart_product product) {
         return mutate(self, ctx, directory, caller,
                       [product, caller](pqxx::transaction_base& txn, const cart_state& cur) {
                         return add_products(txn, cur, {product}, enrollee(cur, caller));
                       });
       },
-      [=](add_atom, const cart_caller& caller, std::vector<cart_product> products) {
+      [=, &ctx, &token, &directory, &cfg](add_atom, const cart_caller& caller,
+                                          std::vector<cart_product> products) {
         return mutate(self, ctx, directory, caller,
                       [products, caller](pqxx::transaction_base& txn, const cart_state& cur) {
                         return add_products(txn, cur, products, enrollee(cur, caller));
@@ -402,15 +418,17 @@ cart_actor::behavior_type cart_behavior(self_ptr self, actor_context ctx, std::s
       },
       // A keyed POST /cart merging into this cart: the key's effect commits
       // with the products, so a retry after a crash does not add them twice.
-      [=](add_atom, const cart_caller& caller, std::vector<cart_product> products,
-          const std::string& key) {
+      [=, &ctx, &token, &directory, &cfg](add_atom, const cart_caller& caller,
+                                          std::vector<cart_product> products,
+                                          const std::string& key) {
         return mutate(self, ctx, directory, caller,
                       [products, caller, key](pqxx::transaction_base& txn, const cart_state& cur) {
                         cart_store::record_key_effect(txn, caller.user_id, key, cur.token, false);
                         return add_products(txn, cur, products, enrollee(cur, caller));
                       });
       },
-      [=](patch_atom, const cart_caller& caller, const std::string& id, int quantity) {
+      [=, &ctx, &token, &directory, &cfg](patch_atom, const cart_caller& caller,
+                                          const std::string& id, int quantity) {
         return mutate(self, ctx, directory, caller,
                       [id, quantity](pqxx::transaction_base& txn,
                                      const cart_state& cur) -> caf::expected<cart_state> {
@@ -421,7 +439,7 @@ cart_actor::behavior_type cart_behavior(self_ptr self, actor_context ctx, std::s
                         return set_quantity(cur, *item, quantity);
                       });
       },
-      [=](reprice_atom, const cart_caller& caller) {
+      [=, &ctx, &token, &directory, &cfg](reprice_atom, const cart_caller& caller) {
         return mutate(
             self, ctx, directory, caller, [](pqxx::transaction_base& txn, const cart_state& cur) {
               std::vector<std::string> ids;
@@ -429,18 +447,21 @@ cart_actor::behavior_type cart_behavior(self_ptr self, actor_context ctx, std::s
               return caf::expected<cart_state>(reprice(cur, catalog_store::find_many(txn, ids)));
             });
       },
-      [=](remove_atom, const cart_caller& caller, const std::string& id) {
+      [=, &ctx, &token, &directory, &cfg](remove_atom, const cart_caller& caller,
+                                          const std::string& id) {
         return mutate(
             self, ctx, directory, caller,
             [id](pqxx::transaction_base&, const cart_state& cur) { return remove_item(cur, id); });
       },
-      [=](billing_atom, const cart_caller& caller, const billing_info& billing) {
+      [=, &ctx, &token, &directory, &cfg](billing_atom, const cart_caller& caller,
+                                          const billing_info& billing) {
         return mutate(self, ctx, directory, caller,
                       [billing](pqxx::transaction_base&, const cart_state& cur) {
                         return set_billing(cur, billing);
                       });
       },
-      [=](login_atom, const std::string& user_id) -> caf::result<cart_view> {
+      [=, &ctx, &token, &directory, &cfg](login_atom,
+                                          const std::string& user_id) -> caf::result<cart_view> {
         if (self->state.cart && self->state.cart->user_id == user_id)
           return view_for(self, ctx, token, cart_caller{user_id}, false);
         // Only a guest cart can be attached; anyone else's stays invisible.
@@ -451,7 +472,8 @@ cart_actor::behavior_type cart_behavior(self_ptr self, actor_context ctx, std::s
                         return caf::expected<cart_state>(std::move(next));
                       });
       },
-      [=](login_atom, const std::string& user_id, const cart_state& guest) {
+      [=, &ctx, &token, &directory, &cfg](login_atom, const std::string& user_id,
+                                          const cart_state& guest) {
         return mutate(self, ctx, directory, cart_caller{user_id},
                       [guest, user_id](pqxx::transaction_base& txn,
                                        const cart_state& cur) -> caf::expected<cart_state> {
@@ -461,7 +483,7 @@ cart_actor::behavior_type cart_behavior(self_ptr self, actor_context ctx, std::s
                         return merge_lines(cur, guest);
                       });
       },
-      [=](expire_atom, const cart_caller& caller) {
+      [=, &ctx, &token, &directory, &cfg](expire_atom, const cart_caller& caller) {
         return mutate(self, ctx, directory, caller,
                       [](pqxx::transaction_base&, const cart_state& cur) {
                         auto next = cur;
@@ -469,7 +491,8 @@ cart_actor::behavior_type cart_behavior(self_ptr self, actor_context ctx, std::s
                         return caf::expected<cart_state>(std::move(next));
                       });
       },
-      [=](coupon_atom, const cart_caller& caller, const std::string& raw) {
+      [=, &ctx, &token, &directory, &cfg](coupon_atom, const cart_caller& caller,
+                                          const std::string& raw) {
         auto code = normalize_code(raw);
         return mutate(self, ctx, directory, caller,
                       [code, cfg, caller](pqxx::transaction_base& txn,
@@ -493,7 +516,8 @@ cart_actor::behavior_type cart_behavior(self_ptr self, actor_context ctx, std::s
                         return next;
                       });
       },
-      [=](uncoupon_atom, const cart_caller& caller, const std::string& raw) {
+      [=, &ctx, &token, &directory, &cfg](uncoupon_atom, const cart_caller& caller,
+                                          const std::string& raw) {
         auto code = normalize_code(raw);
         return mutate(
             self, ctx, directory, caller,
@@ -514,7 +538,8 @@ cart_actor::behavior_type cart_behavior(self_ptr self, actor_context ctx, std::s
               return next;
             });
       },
-      [=](validate_atom, const cart_caller& caller, const std::string& raw) {
+      [=, &ctx, &token, &directory, &cfg](validate_atom, const cart_caller& caller,
+                                          const std::string& raw) {
         auto rp = self->make_response_promise<coupon_check>();
         with_current(self, ctx, token, [=]() mutable {
           auto err = check_visible(self->state.cart, caller);
@@ -536,11 +561,11 @@ cart_actor::behavior_type cart_behavior(self_ptr self, actor_context ctx, std::s
         });
         return rp;
       },
-      [=](converted_atom) { reload(self, ctx, token, directory); },
-      [=](passivate_atom) { self->passivate(); },
-      [=](inspect_atom) { return inspect(self, *cfg); },
+      [=, &ctx, &token, &directory, &cfg](converted_atom) { reload(self, ctx, token, directory); },
+      [=, &ctx, &token, &directory, &cfg](passivate_atom) { self->passivate(); },
+      [=, &ctx, &token, &directory, &cfg](inspect_atom) { return inspect(self, *cfg); },
       caf::after(cfg->actor_idle_timeout) >>
-          [=] { self->send(directory, idle_atom::value, token); },
+          [self, &directory, &token] { self->send(directory, idle_atom::value, token); },
   };
 }
 
