@@ -26,7 +26,6 @@
 //        checkout --base URL --carts 100000 [--shoppers 16] [--passivation-wait 120]
 // env: JWT_SECRET, RAZORPAY_WEBHOOK_SECRET (scripts/run: build/dev-secrets.env)
 #include <dirent.h>
-#include <openssl/hmac.h>
 #include <rapidjson/document.h>
 #include <sys/resource.h>
 #include <unistd.h>
@@ -51,6 +50,7 @@
 #include <thread>
 #include <vector>
 
+#include "actors/webhook/webhook_payload.hpp"
 #include "http/auth.hpp"
 
 namespace {
@@ -84,20 +84,6 @@ std::string env(const char* name) {
     std::exit(2);
   }
   return v;
-}
-
-std::string hex_hmac(const std::string& key, const std::string& body) {
-  unsigned char out[EVP_MAX_MD_SIZE];
-  unsigned int n = 0;
-  HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
-       reinterpret_cast<const unsigned char*>(body.data()), body.size(), out, &n);
-  static const char* digits = "0123456789abcdef";
-  std::string s;
-  for (unsigned int i = 0; i < n; ++i) {
-    s += digits[out[i] >> 4];
-    s += digits[out[i] & 15];
-  }
-  return s;
 }
 
 std::string random_hex(std::mt19937_64& rng, int n) {
@@ -241,9 +227,10 @@ class shopper {
 
   bool send_hook(step s, const std::string& body) {
     reply r;
-    return timed(s, 200, r, bhttp::verb::post, "/api/v1/webhooks/razorpay", body,
-                 {{"X-Razorpay-Signature", hex_hmac(hook_secret_, body)},
-                  {"X-Razorpay-Event-Id", "evt_" + random_hex(rng_, 20)}});
+    return timed(
+        s, 200, r, bhttp::verb::post, "/api/v1/webhooks/razorpay", body,
+        {{"X-Razorpay-Signature", checkout::webhook_payload::hmac_sha256_hex(hook_secret_, body)},
+         {"X-Razorpay-Event-Id", "evt_" + random_hex(rng_, 20)}});
   }
 
   void checkout(int i) {

@@ -92,13 +92,13 @@ struct answers {
       items.push_back(std::move(a));
     }
     std::uint64_t one = 1;
-    if (wake >= 0) [[maybe_unused]]
-      auto n = ::write(wake, &one, sizeof one);
+    // A failed write only leaves the answer to the next poll slice.
+    if (wake >= 0 && ::write(wake, &one, sizeof one) < 0) return;
   }
   std::vector<answer> take() {
     std::uint64_t count;
-    if (wake >= 0) [[maybe_unused]]
-      auto n = ::read(wake, &count, sizeof count);
+    // Resets the counter; EAGAIN (nothing written since) is fine.
+    if (wake >= 0 && ::read(wake, &count, sizeof count) < 0) count = 0;
     std::lock_guard<std::mutex> lock(mutex);
     return std::exchange(items, {});
   }

@@ -273,7 +273,8 @@ TEST_F(Consumer, AStartHandlerGetsTheNextDeliveriesBeforeItAnswersTheFirst) {
   ASSERT_TRUE(pass_marker());
   c.stop();
   // Acknowledged for real: an unacknowledged one would be back in the queue
-  // now that the consumer's channel is closed.
+  // once the broker has seen the consumer's channel close.
+  ASSERT_TRUE(eventually([&] { return client.consumer_count(topology.names.queue) == 0; }, 5s));
   EXPECT_EQ(client.message_count(topology.names.queue), 0u);
   EXPECT_EQ(seen.size(), 4u);
   EXPECT_EQ(redelivered, 0);

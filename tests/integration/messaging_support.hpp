@@ -118,6 +118,14 @@ class test_client {
     amqp_exchange_delete(conn_->state(), 1, as_bytes(exchange), 0);
     expect_ok("exchange.delete");
   }
+  // Consumers of `queue` (passive declare): 0 once a stopped consumer's
+  // channel is gone and its unacknowledged deliveries are back in the queue.
+  std::uint32_t consumer_count(const std::string& queue) {
+    auto* ok = amqp_queue_declare(conn_->state(), 1, as_bytes(queue), /*passive=*/1, 0, 0, 0,
+                                  amqp_empty_table);
+    expect_ok("queue.declare passive");
+    return ok->consumer_count;
+  }
   // Messages ready in `queue` (passive declare).
   std::uint32_t message_count(const std::string& queue) {
     auto* ok = amqp_queue_declare(conn_->state(), 1, as_bytes(queue), /*passive=*/1, 0, 0, 0,
