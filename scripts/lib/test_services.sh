@@ -129,6 +129,48 @@ test_cluster_serves() {
 test_cluster_vm_runs() { epmd -names 2>/dev/null | grep -q "^name checkout-c$1 at"; }
 test_cluster_api() { curl -fs -u guest:guest "http://127.0.0.1:$TEST_CLUSTER_API_PORT/api/$1"; }
 
+# Boots node K's Erlang VM, or starts the application of a VM that runs
+# stopped (a failed test's stop_app).
+test_cluster_boot() {
+  if test_cluster_vm_runs "$1"; then
+    test_cluster_ctl "$1" -q start_app >/dev/null 2>&1 &
+  else
+    (test_cluster_node_env "$1" && rabbitmq-server -detached >/dev/null 2>&1) || true
+  fi
+}
+
+# Waits up to 180 s for every node to take connections. Four Erlang VMs boot
+# at once on two cores here, and one may exit during boot (CI once saw node 3
+# never come up), while clustered peers wait for it: all nodes are watched
+# together, and one whose VM is gone, or that has not served for a minute and
+# a half, is booted again. On failure the node's log says why.
+test_cluster_await() {
+  local k waited=0 pending since=()
+  for k in $(seq 1 $TEST_CLUSTER_SIZE); do since[k]=0; done
+  while :; do
+    pending=()
+    for k in $(seq 1 $TEST_CLUSTER_SIZE); do
+      test_cluster_serves "$k" && continue
+      pending+=("$k")
+      if { ((since[k] >= 20)) && ! test_cluster_vm_runs "$k"; } || ((since[k] >= 90)); then
+        echo "test cluster node $k: not up after ${since[k]} s, booting it again" >&2
+        test_cluster_boot "$k"
+        since[k]=0
+      fi
+    done
+    ((${#pending[@]} == 0)) && return 0
+    ((waited >= 180)) && break
+    sleep 1
+    waited=$((waited + 1))
+    for k in "${pending[@]}"; do since[k]=$((since[k] + 1)); done
+  done
+  for k in "${pending[@]}"; do
+    echo "test cluster node $k did not start; the end of its log:" >&2
+    tail -n 30 "$TEST_CLUSTER_DIR/c$k/log/$(test_cluster_node "$k").log" >&2 2>/dev/null || true
+  done
+  return 1
+}
+
 # Starts the three nodes (all at once: a node that was clustered waits for
 # its peers at boot), joins c2 and c3 to c1 the first time, and starts the
 # application of a node a failed test left stopped. Idempotent, and quick
@@ -141,20 +183,10 @@ start_test_cluster() {
       changed=1
       test_cluster_write_config "$k"
       chown -R rabbitmq:rabbitmq "$TEST_CLUSTER_DIR"
-      if test_cluster_vm_runs "$k"; then
-        test_cluster_ctl "$k" -q start_app >/dev/null 2>&1 &
-      else
-        (test_cluster_node_env "$k" && rabbitmq-server -detached >/dev/null 2>&1) || true
-      fi
+      test_cluster_boot "$k"
     done
     ((changed)) && log "starting the test RabbitMQ cluster on 127.0.0.1:$TEST_CLUSTER_FIRST_PORT.."
-    for k in $(seq 1 $TEST_CLUSTER_SIZE); do
-      for _ in $(seq 1 180); do
-        test_cluster_serves "$k" && break
-        sleep 1
-      done
-      test_cluster_serves "$k" || { echo "test cluster node $k did not start" >&2; return 1; }
-    done
+    test_cluster_await || return 1
     wait
     for _ in $(seq 1 60); do
       test_cluster_api overview >/dev/null && break
