@@ -1,5 +1,6 @@
 #include "actors/order/order_store.hpp"
 
+#include <rapidjson/document.h>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
@@ -56,31 +57,60 @@ constexpr const char* payment_columns =
     "(EXTRACT(EPOCH FROM expires_at) * 1e6)::bigint, COALESCE(refund_id, ''), "
     "(EXTRACT(EPOCH FROM created_at) * 1e6)::bigint";
 
-payment_info payment_of(const pqxx::row& p) {
+// The payment columns of `row` from field `at` on.
+payment_info payment_of(const pqxx::row& row, pqxx::row::size_type at = 0) {
+  auto p = [&](pqxx::row::size_type i) { return row[at + i]; };
   payment_info out;
-  out.payment_token = p[0].as<std::string>();
-  out.attempt_no = p[1].as<int>();
-  out.gateway = p[2].as<std::string>();
-  out.gateway_order_id = p[3].as<std::string>();
-  out.gateway_payment_id = p[4].as<std::string>();
-  out.checkout_url = p[5].as<std::string>();
-  out.status = p[6].as<std::string>();
-  out.amount = p[7].as<std::int64_t>();
-  out.currency = p[8].as<std::string>();
-  out.expires_at = p[9].as<std::int64_t>();
-  out.refund_id = p[10].as<std::string>();
-  out.created_at = p[11].as<std::int64_t>();
+  out.payment_token = p(0).as<std::string>();
+  out.attempt_no = p(1).as<int>();
+  out.gateway = p(2).as<std::string>();
+  out.gateway_order_id = p(3).as<std::string>();
+  out.gateway_payment_id = p(4).as<std::string>();
+  out.checkout_url = p(5).as<std::string>();
+  out.status = p(6).as<std::string>();
+  out.amount = p(7).as<std::int64_t>();
+  out.currency = p(8).as<std::string>();
+  out.expires_at = p(9).as<std::int64_t>();
+  out.refund_id = p(10).as<std::string>();
+  out.created_at = p(11).as<std::int64_t>();
   return out;
+}
+
+// A JSON array column (json_agg's text) as a document to iterate; a
+// malformed one is a bug in the statement above, so it throws.
+rapidjson::Document json_rows(const pqxx::field& f) {
+  rapidjson::Document d;
+  d.Parse(f.c_str(), f.size());
+  if (d.HasParseError() || !d.IsArray())
+    throw std::runtime_error("order_load: a child column is not a JSON array");
+  return d;
 }
 
 }  // namespace
 
+// The order with its lines, history, latest attempt and enrollments in one
+// statement (one snapshot, one round trip: issue 16 counted five per load,
+// three loads per checkout). The child rows come as JSON arrays.
 std::optional<order_record> load(pqxx::transaction_base& txn, const std::string& token) {
   static const std::string sql =
-      "SELECT token::text, user_id, cart_token::text, idempotency_key, status, currency, subtotal, "
-      "discount_amount, tax_amount, total, pricing::text, version, " +
-      epoch("created_at") + ", " + epoch("expires_at") +
-      ", success_url, cancel_url, holds FROM orders WHERE token = $1::uuid";
+      "SELECT o.token::text, o.user_id, o.cart_token::text, o.idempotency_key, o.status, "
+      "o.currency, o.subtotal, o.discount_amount, o.tax_amount, o.total, o.pricing::text, "
+      "o.version, " +
+      epoch("o.created_at") + ", " + epoch("o.expires_at") +
+      ", o.success_url, o.cancel_url, o.holds, "
+      "(SELECT COALESCE(json_agg(json_build_array(line_no, internship_id, COALESCE(period, ''), "
+      "quantity, unit_price, base_price, discount_amount, tax_amount, total) ORDER BY line_no), "
+      "'[]') FROM order_items WHERE order_token = o.token)::text, "
+      "(SELECT COALESCE(json_agg(json_build_array(status, " +
+      epoch("at") +
+      ", COALESCE(reason, '')) ORDER BY id), '[]') FROM order_history "
+      "WHERE order_token = o.token)::text, "
+      "(SELECT COALESCE(json_agg(enrollment_id::text ORDER BY line_no), '[]') FROM enrollments "
+      "WHERE order_token = o.token)::text, p.* "
+      "FROM orders o LEFT JOIN LATERAL (" +
+      payment_columns +
+      " FROM payment_attempts WHERE order_token = o.token ORDER BY attempt_no DESC LIMIT 1) p "
+      "ON true WHERE o.token = $1::uuid";
   auto r = exec(txn, "order_load", sql.c_str(), token);
   if (r.empty()) return std::nullopt;
   auto row = r[0];
@@ -102,33 +132,19 @@ std::optional<order_record> load(pqxx::transaction_base& txn, const std::string&
   o.success_url = row[14].as<std::string>();
   o.cancel_url = row[15].as<std::string>();
   o.holds = row[16].as<std::string>();
-
-  for (auto l : exec(txn, "order_items_load",
-                     "SELECT line_no, internship_id, COALESCE(period, ''), quantity, unit_price, "
-                     "base_price, discount_amount, tax_amount, total FROM order_items "
-                     "WHERE order_token = $1::uuid ORDER BY line_no",
-                     token))
-    o.lines.push_back({l[0].as<int>(), l[1].as<std::string>(),
-                       period_from_text(l[2].as<std::string>()), l[3].as<int>(),
-                       l[4].as<std::int64_t>(), l[5].as<std::int64_t>(), l[6].as<std::int64_t>(),
-                       l[7].as<std::int64_t>(), l[8].as<std::int64_t>()});
-
-  static const std::string history_sql = "SELECT status, " + epoch("at") +
-                                         ", reason FROM order_history WHERE order_token = "
-                                         "$1::uuid ORDER BY id";
-  for (auto h : exec(txn, "order_history_load", history_sql.c_str(), token))
-    o.history.push_back({h[0].as<std::string>(), h[1].as<std::int64_t>(), h[2].as<std::string>()});
-
-  static const std::string pay_sql = std::string(payment_columns) +
-                                     " FROM payment_attempts WHERE order_token = $1::uuid "
-                                     "ORDER BY attempt_no DESC LIMIT 1";
-  auto pay = exec(txn, "order_payment_load", pay_sql.c_str(), token);
-  if (!pay.empty()) o.payment = payment_of(pay[0]);
-  for (auto e : exec(txn, "order_enrollments_load",
-                     "SELECT enrollment_id::text FROM enrollments WHERE order_token = $1::uuid "
-                     "ORDER BY line_no",
-                     token))
-    o.enrollment_ids.push_back(e[0].as<std::string>());
+  auto lines = json_rows(row[17]), history = json_rows(row[18]), enrolled = json_rows(row[19]);
+  for (auto& l : lines.GetArray()) {
+    auto a = l.GetArray();
+    o.lines.push_back({a[0].GetInt(), a[1].GetString(), period_from_text(a[2].GetString()),
+                       a[3].GetInt(), a[4].GetInt64(), a[5].GetInt64(), a[6].GetInt64(),
+                       a[7].GetInt64(), a[8].GetInt64()});
+  }
+  for (auto& h : history.GetArray()) {
+    auto a = h.GetArray();
+    o.history.push_back({a[0].GetString(), a[1].GetInt64(), a[2].GetString()});
+  }
+  for (auto& e : enrolled.GetArray()) o.enrollment_ids.push_back(e.GetString());
+  if (!row[20].is_null()) o.payment = payment_of(row, 20);
   return o;
 }
 
