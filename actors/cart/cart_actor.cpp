@@ -84,11 +84,10 @@ caf::expected<coupon_context> counted_context(pqxx::transaction_base& txn, const
   auto ctx = coupon_context_for(cart, cfg, now_micros());
   if (!ctx) return ctx.error();
   ctx->user_id = user_id;
-  ctx->uses_total = coupon_store::uses_total(txn, c.code);
-  if (!user_id.empty()) {
-    ctx->uses_by_user = coupon_store::uses_by_user(txn, c.code, user_id);
-    ctx->user_has_orders = coupon_store::user_has_orders(txn, user_id);
-  }
+  auto used = coupon_store::usage(txn, c.code, user_id);
+  ctx->uses_total = used.total;
+  ctx->uses_by_user = used.by_user;
+  ctx->user_has_orders = used.user_has_orders;
   ctx->applied = load_defs(txn, cart.coupons);
   return ctx;
 }

@@ -152,21 +152,15 @@ std::optional<coupon> update(pqxx::transaction_base& txn, const std::string& cod
                     p.usage_limit_total_set, p.usage_limit_total));
 }
 
-std::int64_t uses_total(pqxx::transaction_base& txn, const std::string& code) {
-  auto r = exec(txn, "coupon_uses_total",
-                "SELECT count(*) FROM coupon_redemptions WHERE code = $1 "
-                "AND status IN ('held', 'redeemed')",
-                normalize_code(code));
-  return r[0][0].as<std::int64_t>();
-}
-
-std::int64_t uses_by_user(pqxx::transaction_base& txn, const std::string& code,
-                          const std::string& user_id) {
-  auto r = exec(txn, "coupon_uses_by_user",
-                "SELECT count(*) FROM coupon_redemptions WHERE code = $1 AND user_id = $2 "
-                "AND status IN ('held', 'redeemed')",
+usage_counts usage(pqxx::transaction_base& txn, const std::string& code,
+                   const std::string& user_id) {
+  auto r = exec(txn, "coupon_usage",
+                "SELECT count(*), count(*) FILTER (WHERE $2 <> '' AND user_id = $2), "
+                "EXISTS (SELECT 1 FROM orders WHERE $2 <> '' AND user_id = $2 "
+                "AND status IN ('paid', 'completed', 'refunded')) "
+                "FROM coupon_redemptions WHERE code = $1 AND status IN ('held', 'redeemed')",
                 normalize_code(code), user_id);
-  return r[0][0].as<std::int64_t>();
+  return {r[0][0].as<std::int64_t>(), r[0][1].as<std::int64_t>(), r[0][2].as<bool>()};
 }
 
 bool user_has_orders(pqxx::transaction_base& txn, const std::string& user_id) {

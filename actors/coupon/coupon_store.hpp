@@ -26,10 +26,17 @@ struct coupon_patch {
 std::optional<coupon> update(pqxx::transaction_base& txn, const std::string& code,
                              const coupon_patch& p);
 
-// Redemptions held by orders awaiting payment plus those of paid or completed orders.
-std::int64_t uses_total(pqxx::transaction_base& txn, const std::string& code);
-std::int64_t uses_by_user(pqxx::transaction_base& txn, const std::string& code,
-                          const std::string& user_id);
+// What the coupon rules count (coupon_context), in one statement: the
+// redemptions held by orders awaiting payment plus those of paid or completed
+// orders, all and `user_id`'s, and whether `user_id` has any paid, completed
+// or refunded order. A guest (empty `user_id`) has none of either.
+struct usage_counts {
+  std::int64_t total = 0;
+  std::int64_t by_user = 0;
+  bool user_has_orders = false;
+};
+usage_counts usage(pqxx::transaction_base& txn, const std::string& code,
+                   const std::string& user_id);
 // Whether the user has any paid or completed (or refunded) order.
 bool user_has_orders(pqxx::transaction_base& txn, const std::string& user_id);
 

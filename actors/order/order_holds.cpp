@@ -59,21 +59,24 @@ std::optional<std::string> hold_seats(pqxx::transaction_base& txn,
 
 std::optional<std::string> hold_coupon(pqxx::transaction_base& txn, const coupon& c,
                                        const std::string& order_token, const std::string& user_id) {
-  auto total = exec(txn, "coupon_hold_total",
-                    "UPDATE coupons SET uses_count = uses_count + 1 WHERE code = $1 AND "
-                    "(usage_limit_total IS NULL OR uses_count < usage_limit_total)",
-                    c.code);
-  if (total.affected_rows() != 1) return std::string("usage limit reached");
-  auto mine = exec(txn, "coupon_hold_user",
-                   "INSERT INTO coupon_user_uses (code, user_id, uses) VALUES ($1, $2, 1) "
-                   "ON CONFLICT (code, user_id) DO UPDATE SET uses = coupon_user_uses.uses + 1 "
-                   "WHERE $3::bigint = 0 OR coupon_user_uses.uses < $3::bigint",
-                   c.code, user_id, c.usage_limit_per_user);
-  if (mine.affected_rows() != 1) return std::string("usage limit per customer reached");
-  exec(txn, "coupon_redemption_hold",
-       "INSERT INTO coupon_redemptions (code, order_token, user_id, status) "
-       "VALUES ($1, $2::uuid, $3, 'held')",
-       c.code, order_token, user_id);
+  // The three steps of a hold in one statement, each only when the one
+  // before it took: the use against the total limit, the user's use against
+  // theirs, then the redemption row. A refusal leaves the transaction to its
+  // caller, who rolls it back.
+  auto r = exec(txn, "coupon_hold",
+                "WITH total AS (UPDATE coupons SET uses_count = uses_count + 1 WHERE code = $1 "
+                "AND (usage_limit_total IS NULL OR uses_count < usage_limit_total) "
+                "RETURNING code), "
+                "mine AS (INSERT INTO coupon_user_uses (code, user_id, uses) "
+                "SELECT code, $2, 1 FROM total "
+                "ON CONFLICT (code, user_id) DO UPDATE SET uses = coupon_user_uses.uses + 1 "
+                "WHERE $3::bigint = 0 OR coupon_user_uses.uses < $3::bigint RETURNING code), "
+                "held AS (INSERT INTO coupon_redemptions (code, order_token, user_id, status) "
+                "SELECT code, $4::uuid, $2, 'held' FROM mine RETURNING code) "
+                "SELECT (SELECT count(*) FROM total), (SELECT count(*) FROM held)",
+                c.code, user_id, c.usage_limit_per_user, order_token);
+  if (r[0][0].as<std::int64_t>() != 1) return std::string("usage limit reached");
+  if (r[0][1].as<std::int64_t>() != 1) return std::string("usage limit per customer reached");
   return std::nullopt;
 }
 

@@ -236,13 +236,15 @@ void set_refund(pqxx::transaction_base& txn, const std::string& payment_token,
 
 bool transition(pqxx::transaction_base& txn, const order_record& order, order_status to,
                 const std::string& reason) {
+  // The move and its history entry in one statement (one round trip fewer
+  // per transition): no entry when the version check finds the row moved on.
   auto r = exec(txn, "order_transition",
-                "UPDATE orders SET status = $2, version = version + 1, updated_at = now() "
-                "WHERE token = $1::uuid AND version = $3",
-                order.token, std::string(to_string(to)), order.version);
-  if (r.affected_rows() != 1) return false;
-  add_history(txn, order.token, to, reason);
-  return true;
+                "WITH moved AS (UPDATE orders SET status = $2, version = version + 1, "
+                "updated_at = now() WHERE token = $1::uuid AND version = $3 RETURNING token) "
+                "INSERT INTO order_history (order_token, status, reason) "
+                "SELECT token, $2, $4 FROM moved",
+                order.token, std::string(to_string(to)), order.version, reason);
+  return r.affected_rows() == 1;
 }
 
 bool take_lease(pqxx::transaction_base& txn, const std::string& token, order_job job,

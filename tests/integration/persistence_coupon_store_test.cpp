@@ -6,6 +6,7 @@
 #include <string>
 
 #include "actors/coupon/coupon_store.hpp"
+#include "actors/order/order_holds.hpp"
 #include "persistence/migrate.hpp"
 #include "persistence_support.hpp"
 
@@ -254,10 +255,10 @@ TEST_F(coupon_store_test, uses_count_held_and_redeemed_but_not_released) {
   redeem("COUNTED", add_order("u2", "paid"), "u2", "redeemed");
   redeem("OTHER", add_order("u1", "paid"), "u1", "redeemed");
   auto total = [&](const std::string& code) {
-    return in_txn([&](pqxx::work& w) { return coupon_store::uses_total(w, code); });
+    return in_txn([&](pqxx::work& w) { return coupon_store::usage(w, code, "").total; });
   };
   auto by = [&](const std::string& code, const std::string& user) {
-    return in_txn([&](pqxx::work& w) { return coupon_store::uses_by_user(w, code, user); });
+    return in_txn([&](pqxx::work& w) { return coupon_store::usage(w, code, user).by_user; });
   };
   EXPECT_EQ(total("COUNTED"), 3);
   EXPECT_EQ(total("counted"), 3);
@@ -267,11 +268,17 @@ TEST_F(coupon_store_test, uses_count_held_and_redeemed_but_not_released) {
   EXPECT_EQ(by("counted", "u2"), 1);
   EXPECT_EQ(by("COUNTED", "u3"), 0);
   EXPECT_EQ(by("OTHER", "u2"), 0);
+  EXPECT_EQ(by("COUNTED", ""), 0);
 }
 
 TEST_F(coupon_store_test, user_has_orders_counts_paid_completed_and_refunded_only) {
+  // Both ways of asking: the placement's own and the rules' usage counts.
   auto has = [&](const std::string& user) {
-    return in_txn([&](pqxx::work& w) { return coupon_store::user_has_orders(w, user); });
+    bool alone = in_txn([&](pqxx::work& w) { return coupon_store::user_has_orders(w, user); });
+    bool counted =
+        in_txn([&](pqxx::work& w) { return coupon_store::usage(w, "ANY", user).user_has_orders; });
+    EXPECT_EQ(alone, counted) << user;
+    return alone && counted;
   };
   add_order("waiting", "awaiting_payment");
   add_order("waiting", "failed");
@@ -284,6 +291,37 @@ TEST_F(coupon_store_test, user_has_orders_counts_paid_completed_and_refunded_onl
   EXPECT_TRUE(has("payer"));
   EXPECT_TRUE(has("finisher"));
   EXPECT_TRUE(has("refundee"));
+  EXPECT_FALSE(has(""));
+}
+
+// A hold takes one use against both limits and records the redemption, or
+// names the limit that refused it; a refused hold's transaction is rolled
+// back by its caller (the placement), so only taken holds count.
+TEST_F(coupon_store_test, a_hold_takes_a_use_within_both_limits_or_names_the_one_reached) {
+  coupon c;
+  c.code = "HELD";
+  c.value = 10;
+  c.usage_limit_total = 2;
+  c.usage_limit_per_user = 1;
+  ASSERT_TRUE(insert(c));
+  auto hold = [&](const std::string& user) {
+    auto order = add_order(user, "awaiting_payment");
+    pqxx::work w(*conn);
+    auto why = order_holds::hold_coupon(w, c, order, user);
+    if (!why) w.commit();
+    return why.value_or("held");
+  };
+  EXPECT_EQ(hold("u1"), "held");
+  EXPECT_EQ(hold("u1"), "usage limit per customer reached");
+  EXPECT_EQ(hold("u2"), "held");
+  EXPECT_EQ(hold("u3"), "usage limit reached");
+  auto used = in_txn([&](pqxx::work& w) { return coupon_store::usage(w, "HELD", "u1"); });
+  EXPECT_EQ(used.total, 2);
+  EXPECT_EQ(used.by_user, 1);
+  auto counter = in_txn([&](pqxx::work& w) {
+    return w.exec1("SELECT uses_count FROM coupons WHERE code = 'HELD'")[0].as<int>();
+  });
+  EXPECT_EQ(counter, 2);
 }
 
 }  // namespace

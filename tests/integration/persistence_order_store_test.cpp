@@ -1,0 +1,161 @@
+// order_store against the real PostgreSQL, in a freshly migrated schema: the
+// one-statement load and the version-guarded transition every step relies on.
+#include <gtest/gtest.h>
+
+#include <pqxx/pqxx>
+#include <string>
+
+#include "actors/common/ids.hpp"
+#include "actors/order/order_store.hpp"
+#include "persistence/migrate.hpp"
+#include "persistence_support.hpp"
+
+namespace {
+
+using namespace checkout;
+using persistence_test::scratch_schema;
+
+class order_store_test : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto r = persistence::migrate(schema.url());
+    ASSERT_TRUE(r.ok) << r.error;
+    conn = std::make_unique<pqxx::connection>(schema.url());
+    pqxx::work w(*conn);
+    w.exec0(
+        "INSERT INTO internships (id, title, category, price, currency) VALUES "
+        "('i-a', 'A', 'x', 10000, 'INR'), ('i-b', 'B', 'x', 5000, 'INR')");
+    w.exec0(
+        "INSERT INTO carts (token, status, currency, state, expires_at) VALUES "
+        "('" +
+        cart + "', 'converted', 'INR', '{}', now())");
+    w.commit();
+  }
+
+  // An order of two lines (the second on a plan) as the placement writes it.
+  order_record placed() {
+    order_record o;
+    o.token = new_uuid();
+    o.user_id = "u1";
+    o.cart_token = cart;
+    o.idempotency_key = new_uuid();
+    o.currency = "INR";
+    o.subtotal = 15000;
+    o.tax_amount = 2700;
+    o.total = 17700;
+    o.pricing_json = R"({"total":17700})";
+    o.expires_at = now_micros() + 900'000'000;
+    o.success_url = "https://shop.example/ok";
+    o.lines.push_back({1, "i-a", std::nullopt, 1, 10000, 10000, 0, 1800, 11800});
+    o.lines.push_back({2, "i-b", period{3, "month"}, 2, 2500, 2500, 0, 900, 5900});
+    pqxx::work w(*conn);
+    order_store::insert_order(w, o);
+    w.commit();
+    return o;
+  }
+
+  order_record load(const std::string& token) {
+    pqxx::read_transaction r(*conn);
+    auto o = order_store::load(r, token);
+    EXPECT_TRUE(o.has_value()) << token;
+    return o.value_or(order_record{});
+  }
+
+  std::string cart = new_uuid();
+  scratch_schema schema;
+  std::unique_ptr<pqxx::connection> conn;
+};
+
+TEST_F(order_store_test, load_reads_back_the_order_its_lines_history_attempt_and_enrollments) {
+  auto o = placed();
+  {
+    pqxx::work w(*conn);
+    payment_info p;
+    p.payment_token = new_uuid();
+    p.gateway = "sandbox";
+    p.amount = o.total;
+    p.currency = o.currency;
+    p.expires_at = o.expires_at;
+    p.created_at = now_micros();
+    order_store::insert_attempt(w, o.token, p);
+    p.payment_token = new_uuid();
+    p.attempt_no = 2;
+    order_store::insert_attempt(w, o.token, p);
+    order_store::set_session(w, p.payment_token, "gw-order-2", "https://pay.example/2");
+    w.commit();
+  }
+  auto got = load(o.token);
+  EXPECT_EQ(got.user_id, "u1");
+  EXPECT_EQ(got.cart_token, cart);
+  EXPECT_EQ(got.status, order_status::awaiting_payment);
+  EXPECT_EQ(got.total, 17700);
+  EXPECT_EQ(got.version, 1);
+  EXPECT_EQ(got.success_url, "https://shop.example/ok");
+  EXPECT_EQ(got.cancel_url, "");
+  ASSERT_EQ(got.lines.size(), 2u);
+  EXPECT_EQ(got.lines[0].internship_id, "i-a");
+  EXPECT_FALSE(got.lines[0].plan_period.has_value());
+  EXPECT_EQ(got.lines[1].line_no, 2);
+  EXPECT_EQ(got.lines[1].quantity, 2);
+  EXPECT_EQ(got.lines[1].total, 5900);
+  ASSERT_TRUE(got.lines[1].plan_period.has_value());
+  EXPECT_EQ(got.lines[1].plan_period->value, 3);
+  EXPECT_EQ(got.lines[1].plan_period->unit, "month");
+  ASSERT_EQ(got.history.size(), 1u);
+  EXPECT_EQ(got.history[0].status, "awaiting_payment");
+  EXPECT_EQ(got.history[0].reason, "order placed");
+  // The latest attempt, with what its session stored.
+  ASSERT_TRUE(got.payment.has_value());
+  EXPECT_EQ(got.payment->attempt_no, 2);
+  EXPECT_EQ(got.payment->gateway_order_id, "gw-order-2");
+  EXPECT_EQ(got.payment->checkout_url, "https://pay.example/2");
+  EXPECT_TRUE(got.enrollment_ids.empty());
+
+  pqxx::work w(*conn);
+  ASSERT_TRUE(order_store::transition(w, got, order_status::paid, "captured"));
+  auto moved = order_store::load(w, o.token);
+  ASSERT_TRUE(moved);
+  auto ids = order_store::enroll(w, *moved, new_uuid());
+  w.commit();
+  auto done = load(o.token);
+  EXPECT_EQ(done.status, order_status::paid);
+  EXPECT_EQ(done.version, 2);
+  ASSERT_EQ(done.history.size(), 2u);
+  EXPECT_EQ(done.history[1].status, "paid");
+  EXPECT_EQ(done.history[1].reason, "captured");
+  EXPECT_GE(done.history[1].at, done.history[0].at);
+  EXPECT_EQ(done.enrollment_ids, ids);
+  EXPECT_EQ(done.enrollment_ids.size(), 2u);
+}
+
+TEST_F(order_store_test, an_order_without_attempt_or_children_loads_and_a_missing_one_does_not) {
+  order_record o = placed();
+  auto got = load(o.token);
+  EXPECT_FALSE(got.payment.has_value());
+  pqxx::read_transaction r(*conn);
+  EXPECT_FALSE(order_store::load(r, new_uuid()).has_value());
+}
+
+// A step decided on a version another process has since moved past changes
+// nothing, not even the history.
+TEST_F(order_store_test, a_transition_from_a_stale_version_is_refused_and_leaves_no_history) {
+  auto o = placed();
+  auto first = load(o.token);
+  {
+    pqxx::work w(*conn);
+    ASSERT_TRUE(order_store::transition(w, first, order_status::failed, "declined"));
+    w.commit();
+  }
+  {
+    pqxx::work w(*conn);
+    EXPECT_FALSE(order_store::transition(w, first, order_status::paid, "late decision"));
+    w.commit();
+  }
+  auto now = load(o.token);
+  EXPECT_EQ(now.status, order_status::failed);
+  EXPECT_EQ(now.version, 2);
+  ASSERT_EQ(now.history.size(), 2u);
+  EXPECT_EQ(now.history[1].reason, "declined");
+}
+
+}  // namespace
