@@ -14,6 +14,7 @@
 #include "actors/cart/pricing.hpp"
 #include "actors/catalog/internship.hpp"
 #include "actors/order/order_record.hpp"
+#include "actors/webhook/gateway_event.hpp"
 
 namespace checkout {
 
@@ -181,6 +182,10 @@ struct payment_event {
   std::string currency;
   std::string reason;
   std::string correlation_id;
+  // Set when the inbox has no row for the event yet (the intake's direct
+  // path): the step that claims it writes the whole row, so the event's
+  // record and its effect are one transaction instead of two (issue 16).
+  std::optional<gateway_event> unrecorded;
 };
 
 // What became of a webhook delivery: applied | duplicate | already_applied |

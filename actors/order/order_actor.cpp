@@ -586,7 +586,7 @@ void on_payment_event(self_ptr self, const actor_context& ctx, const payment_eve
       break;
   }
   in.payment_id = ev.payment_id;
-  in.inbox = order_steps::inbox_entry{ev.gateway, ev.event_id, ev.event_type};
+  in.inbox = order_steps::inbox_entry{ev.gateway, ev.event_id, ev.event_type, ev.unrecorded};
   // A failure of an attempt the order has replaced (a retry) is history.
   if (auto& p = self->state.order->payment; p && ev.kind == payment_event_kind::failed) {
     in.stale_attempt = (!ev.payment_token.empty() && ev.payment_token != p->payment_token) ||

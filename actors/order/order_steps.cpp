@@ -89,8 +89,9 @@ bool claim_inbox(pqxx::work& txn, const order_record& order, const event_input& 
                  const std::string& result, caf::message* answer) {
   if (!in.inbox) return true;
   std::string earlier;
-  if (inbox_store::mark_applied(txn, in.inbox->gateway, in.inbox->event_id, in.inbox->event_type,
-                                order.token, result, &earlier))
+  if (inbox_store::mark_applied(
+          txn, in.inbox->gateway, in.inbox->event_id, in.inbox->event_type, order.token, result,
+          &earlier, in.inbox->unrecorded ? &*in.inbox->unrecorded : nullptr, in.correlation_id))
     return true;
   // Delivered before: answer as the first delivery was answered.
   *answer = earlier == "amount_mismatch"

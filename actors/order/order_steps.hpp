@@ -13,6 +13,7 @@
 #include "actors/order/order_record.hpp"
 #include "actors/order/order_state.hpp"
 #include "actors/payment/gateway.hpp"
+#include "actors/webhook/gateway_event.hpp"
 
 namespace checkout::order_steps {
 
@@ -29,6 +30,8 @@ struct inbox_entry {
   std::string gateway;
   std::string event_id;
   std::string event_type;
+  // The whole event when the inbox has no row for it yet (written with the claim).
+  std::optional<gateway_event> unrecorded;
 };
 
 struct event_input {

@@ -5,7 +5,8 @@
 
 namespace checkout {
 
-payment_event to_payment_event(const gateway_event& ev, const std::string& correlation_id) {
+payment_event to_payment_event(const gateway_event& ev, const std::string& correlation_id,
+                               bool unrecorded) {
   payment_event pe;
   switch (ev.kind) {
     case gateway_event_kind::failed:
@@ -29,15 +30,16 @@ payment_event to_payment_event(const gateway_event& ev, const std::string& corre
   pe.currency = ev.currency;
   pe.reason = ev.reason;
   pe.correlation_id = correlation_id;
+  if (unrecorded) pe.unrecorded = ev;
   return pe;
 }
 
 void apply_to_order(caf::event_based_actor* self, const actor_context& ctx,
                     const std::string& order_token, const gateway_event& ev,
                     const std::string& correlation_id, std::chrono::milliseconds wait,
-                    std::function<void(caf::expected<webhook_outcome>)> done) {
+                    std::function<void(caf::expected<webhook_outcome>)> done, bool unrecorded) {
   self->request(ctx.orders, wait, order_token, payment_atom::value,
-                to_payment_event(ev, correlation_id))
+                to_payment_event(ev, correlation_id, unrecorded))
       .then(
           [done, gateway = ev.gateway, occurred = ev.occurred_at](webhook_outcome& out) {
             // Lag: from the gateway's event time to the order changed by it.

@@ -13,13 +13,16 @@
 
 namespace checkout {
 
-payment_event to_payment_event(const gateway_event& ev, const std::string& correlation_id);
+// `unrecorded`: the inbox holds no row for `ev` yet; applying it writes one.
+payment_event to_payment_event(const gateway_event& ev, const std::string& correlation_id,
+                               bool unrecorded = false);
 
 // Asks the order directory to apply `ev` to `order_token`; `done` gets the
 // order's outcome or its error (including a timeout after `wait`).
 void apply_to_order(caf::event_based_actor* self, const actor_context& ctx,
                     const std::string& order_token, const gateway_event& ev,
                     const std::string& correlation_id, std::chrono::milliseconds wait,
-                    std::function<void(caf::expected<webhook_outcome>)> done);
+                    std::function<void(caf::expected<webhook_outcome>)> done,
+                    bool unrecorded = false);
 
 }  // namespace checkout

@@ -107,17 +107,34 @@ entry record(pqxx::transaction_base& txn, const gateway_event& ev, const std::st
 
 bool mark_applied(pqxx::transaction_base& txn, const std::string& gateway,
                   const std::string& event_id, const std::string& event_type,
-                  const std::string& order_token, const std::string& result, std::string* earlier) {
+                  const std::string& order_token, const std::string& result, std::string* earlier,
+                  const gateway_event* full, const std::string& correlation_id) {
   // The row lock taken here makes a concurrent second application wait for
   // the first one's commit and then find the row applied.
-  auto r = exec(txn, "inbox_mark_applied",
-                "INSERT INTO webhook_events (gateway, event_id, event_type, order_token, result, "
-                "applied_at, attempts) VALUES ($1, $2, $3, NULLIF($4, '')::uuid, $5, now(), 1) "
-                "ON CONFLICT (gateway, event_id) DO UPDATE SET result = EXCLUDED.result, "
-                "applied_at = now(), attempts = webhook_events.attempts + 1, "
-                "order_token = COALESCE(webhook_events.order_token, EXCLUDED.order_token) "
-                "WHERE webhook_events.applied_at IS NULL RETURNING 1",
-                gateway, event_id, event_type, order_token, result);
+  static const char* const on_conflict =
+      "ON CONFLICT (gateway, event_id) DO UPDATE SET result = EXCLUDED.result, "
+      "applied_at = now(), attempts = webhook_events.attempts + 1, "
+      "order_token = COALESCE(webhook_events.order_token, EXCLUDED.order_token) "
+      "WHERE webhook_events.applied_at IS NULL RETURNING 1";
+  static const std::string bare_sql =
+      std::string(
+          "INSERT INTO webhook_events (gateway, event_id, event_type, order_token, result, "
+          "applied_at, attempts) VALUES ($1, $2, $3, NULLIF($4, '')::uuid, $5, now(), 1) ") +
+      on_conflict;
+  static const std::string full_sql =
+      std::string(
+          "INSERT INTO webhook_events (gateway, event_id, event_type, order_token, result, "
+          "applied_at, attempts, kind, note, gateway_order_id, payment_id, amount, currency, "
+          "reason, correlation_id, occurred_at, payment_token) VALUES ($1, $2, $3, "
+          "NULLIF($4, '')::uuid, $5, now(), 1, $6, $7, $8, $9, $10, $11, $12, $13, "
+          "CASE WHEN $14::bigint > 0 THEN to_timestamp($14::float8 / 1000000) END, $15) ") +
+      on_conflict;
+  auto r = full ? exec(txn, "inbox_record_applied", full_sql.c_str(), gateway, event_id, event_type,
+                       order_token, result, to_string(full->kind), full->note,
+                       full->gateway_order_id, full->payment_id, full->amount, full->currency,
+                       full->reason, correlation_id, full->occurred_at, full->payment_token)
+                : exec(txn, "inbox_mark_applied", bare_sql.c_str(), gateway, event_id, event_type,
+                       order_token, result);
   if (!r.empty()) return true;
   if (earlier) {
     auto prev = exec(txn, "inbox_result",

@@ -40,10 +40,13 @@ entry record(pqxx::transaction_base& txn, const gateway_event& ev, const std::st
 
 // Marks the event applied with `result`, in the transaction that applied it;
 // false (with the earlier result) when it had been applied before. Inserts the
-// row when it is missing, so an event applied without the intake is kept too.
+// row when it is missing, so an event applied without the intake is kept too:
+// with every field of `full` (and `correlation_id`) when given, as record()
+// would have written it.
 bool mark_applied(pqxx::transaction_base& txn, const std::string& gateway,
                   const std::string& event_id, const std::string& event_type,
-                  const std::string& order_token, const std::string& result, std::string* earlier);
+                  const std::string& order_token, const std::string& result, std::string* earlier,
+                  const gateway_event* full = nullptr, const std::string& correlation_id = {});
 
 // Events stored but not applied, received before `before` (µs since the
 // epoch), oldest first. One that failed max_attempts times is left for an

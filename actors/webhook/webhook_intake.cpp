@@ -20,8 +20,11 @@
 namespace checkout {
 namespace {
 
+// What the intake's database step found: the event's inbox entry, or (the
+// direct path) only the order to apply it to, found by a read alone.
 struct recorded {
   inbox_store::entry entry;
+  std::string direct_order;
 };
 
 }  // namespace
@@ -88,35 +91,87 @@ void answer_settled(const gateway_event& ev, const inbox_store::entry& e, outcom
   rp.deliver(webhook_outcome{result});
 }
 
+// Records the event in the inbox (one transaction): pending when it is to be
+// applied, settled when there is nothing to apply (no such order, another
+// gateway's payment, a kind we do not act on). `known`: its order as found
+// already, or null to find it in the same transaction.
+caf::message record_event(pqxx::connection& c, const gateway_event& ev,
+                          const std::optional<inbox_store::order_match>* known,
+                          const std::string& cid, bool sandbox) {
+  pqxx::work txn(c);
+  auto match = known ? *known : inbox_store::find_order(txn, ev);
+  auto token = match ? match->order_token : std::string();
+  // Another gateway's payment: kept for operators, changes nothing.
+  bool wrong = match && !route_serves(ev.gateway, match->attempt_gateway, sandbox);
+  auto e = inbox_store::record(txn, ev, token, cid, wrong);
+  txn.commit();
+  return caf::make_message(recorded{std::move(e), {}});
+}
+
+// The direct path did not settle the event (an error, a timeout, an event
+// kept until it can apply): it is recorded pending, for the inbox worker,
+// before the gateway hears "accepted"; if even that fails, a 5xx makes the
+// gateway deliver it again.
+void record_pending(caf::event_based_actor* self, const actor_context& ctx, const gateway_event& ev,
+                    const std::string& order_token, const std::string& cid, outcome_promise rp) {
+  db_request(
+      self, ctx,
+      [ev, order_token, cid, sandbox = config::sandbox_enabled(*ctx.cfg)](pqxx::connection& c) {
+        std::optional<inbox_store::order_match> known{{order_token, ev.gateway}};
+        return record_event(c, ev, &known, cid, sandbox);
+      })
+      .then(
+          [=](recorded&) mutable {
+            count(ev.gateway, "accepted");
+            rp.deliver(webhook_outcome{"accepted"});
+          },
+          [=](caf::error& err) mutable {
+            count(ev.gateway, "error");
+            rp.deliver(err);
+          });
+}
+
+// Applies an event and answers the gateway with the outcome. `unrecorded`:
+// the inbox has no row for it yet, and the order's step writes the row with
+// its effect, in one transaction (issue 16: one write transaction per
+// capture instead of two).
+void apply_now(caf::event_based_actor* self, const actor_context& ctx, const gateway_event& ev,
+               const std::string& order_token, const std::string& cid, bool unrecorded,
+               outcome_promise rp) {
+  apply_to_order(
+      self, ctx, order_token, ev, cid, ctx.cfg->webhook_apply_wait,
+      [=](caf::expected<webhook_outcome> out) mutable {
+        if (!out && is_errc(out.error(), errc::amount_mismatch)) {
+          count(ev.gateway, "amount_mismatch");
+          rp.deliver(out.error());
+          return;
+        }
+        if (!out || out->result == "deferred") {
+          if (!out)
+            spdlog::warn("{} event {} for order {} not applied yet: {}", ev.gateway, ev.event_id,
+                         order_token, to_string(out.error()));
+          record_pending(self, ctx, ev, order_token, cid, rp);
+          return;
+        }
+        count(ev.gateway, out->result);
+        rp.deliver(*out);
+      },
+      unrecorded);
+}
+
+// An event recorded pending: applied now while somebody waits for the
+// outcome; otherwise its order is told without waiting (the inbox worker
+// retries what that does not apply).
 void apply(caf::event_based_actor* self, const actor_context& ctx, const gateway_event& ev,
-           const std::string& order_token, const std::string& correlation_id, outcome_promise rp) {
-  if (ctx.cfg->webhook_apply_wait.count() <= 0) {
-    // Nobody waits: the reply to this message goes nowhere.
-    caf::anon_send(ctx.orders, order_token, payment_atom::value,
-                   to_payment_event(ev, correlation_id));
-    count(ev.gateway, "accepted");
-    rp.deliver(webhook_outcome{"accepted"});
+           const std::string& order_token, const std::string& cid, outcome_promise rp) {
+  if (ctx.cfg->webhook_apply_wait.count() > 0) {
+    apply_now(self, ctx, ev, order_token, cid, false, rp);
     return;
   }
-  apply_to_order(self, ctx, order_token, ev, correlation_id, ctx.cfg->webhook_apply_wait,
-                 [=](caf::expected<webhook_outcome> out) mutable {
-                   if (!out && is_errc(out.error(), errc::amount_mismatch)) {
-                     count(ev.gateway, "amount_mismatch");
-                     rp.deliver(out.error());
-                     return;
-                   }
-                   if (!out) {
-                     // Durable in the inbox: the worker applies it; the gateway
-                     // must not retry what we already have.
-                     spdlog::warn("{} event {} for order {} not applied yet: {}", ev.gateway,
-                                  ev.event_id, order_token, to_string(out.error()));
-                     out = webhook_outcome{"accepted"};
-                   } else if (out->result == "deferred") {
-                     out->result = "accepted";
-                   }
-                   count(ev.gateway, out->result);
-                   rp.deliver(*out);
-                 });
+  // Nobody waits: the reply to this message goes nowhere.
+  caf::anon_send(ctx.orders, order_token, payment_atom::value, to_payment_event(ev, cid));
+  count(ev.gateway, "accepted");
+  rp.deliver(webhook_outcome{"accepted"});
 }
 
 void intake(caf::event_based_actor* self, const actor_context& ctx, const webhook_delivery& d,
@@ -127,21 +182,28 @@ void intake(caf::event_based_actor* self, const actor_context& ctx, const webhoo
     rp.deliver(ev.error());
     return;
   }
+  // Direct only while somebody waits for the outcome; otherwise the event is
+  // made durable first and its order told without waiting.
+  bool direct = ctx.cfg->webhook_apply_wait.count() > 0;
   db_request(self, ctx,
-             [ev = *ev, cid = d.correlation_id,
+             [ev = *ev, cid = d.correlation_id, direct,
               sandbox = config::sandbox_enabled(*ctx.cfg)](pqxx::connection& c) {
-               pqxx::work txn(c);
-               auto match = inbox_store::find_order(txn, ev);
-               auto token = match ? match->order_token : std::string();
-               // Another gateway's payment: kept for operators, changes nothing.
-               bool wrong = match && !route_serves(ev.gateway, match->attempt_gateway, sandbox);
-               auto e = inbox_store::record(txn, ev, token, cid, wrong);
-               txn.commit();
-               return caf::make_message(recorded{std::move(e)});
+               if (!direct) return record_event(c, ev, nullptr, cid, sandbox);
+               std::optional<inbox_store::order_match> match;
+               {
+                 pqxx::nontransaction read(c);
+                 match = inbox_store::find_order(read, ev);
+               }
+               if (match && ev.kind != gateway_event_kind::none &&
+                   route_serves(ev.gateway, match->attempt_gateway, sandbox))
+                 return caf::make_message(recorded{{}, match->order_token});
+               return record_event(c, ev, &match, cid, sandbox);
              })
       .then(
           [=, ev = *ev, cid = d.correlation_id](recorded& r) mutable {
-            if (r.entry.applied)
+            if (!r.direct_order.empty())
+              apply_now(self, ctx, ev, r.direct_order, cid, true, rp);
+            else if (r.entry.applied)
               answer_settled(ev, r.entry, rp);
             else
               apply(self, ctx, ev, r.entry.order_token, cid, rp);

@@ -119,6 +119,18 @@ TEST_F(stripe_inbox, a_stripe_session_completed_pays_and_enrolls) {
   EXPECT_EQ(inbox("result", id), "applied");
   EXPECT_EQ(inbox("kind", id), "captured");
   EXPECT_FALSE(inbox("applied_at", id).empty());
+  // Applied at once, with its row written by the step that applied it:
+  // every field the intake's record would have kept.
+  EXPECT_EQ(inbox("attempts", id), "1");
+  EXPECT_EQ(inbox("event_type", id), "checkout.session.completed");
+  EXPECT_EQ(inbox("order_token::text", id), o.token);
+  EXPECT_EQ(inbox("payment_token::text", id), o.payment_token);
+  EXPECT_EQ(inbox("gateway_order_id", id), o.gateway_order_id);
+  EXPECT_EQ(inbox("payment_id", id), "pi_" + o.token.substr(0, 8));
+  EXPECT_EQ(inbox("amount", id), std::to_string(o.total));
+  EXPECT_EQ(inbox("currency", id), "INR");
+  EXPECT_FALSE(inbox("occurred_at", id).empty());
+  EXPECT_FALSE(inbox("correlation_id", id).empty());
 
   // Stripe delivers it again: the same state, nothing twice.
   auto again = stripe_post(body, stripe_secret);
