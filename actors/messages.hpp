@@ -5,6 +5,7 @@
 #include <caf/allowed_unsafe_message_type.hpp>
 #include <caf/atom.hpp>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -103,15 +104,21 @@ struct place_order_request {
   std::string success_url;
   std::string cancel_url;
   std::string correlation_id;
+  // Renders the 201 body from the order as stored. The step that finishes a
+  // new placement stores it under the key in its own transaction (issue 16:
+  // one write transaction fewer per order); empty: the caller stores it.
+  std::function<std::string(const order_record&)> render_created;
 };
 
-// The answer to a placement: either a replay of a stored response (exact
-// bytes) or an order to render.
+// The answer to a placement: a replay of a stored response (exact bytes), a
+// 201 already stored under the key (`stored`: send `body` as it is), or an
+// order to render (and store).
 struct place_order_reply {
   bool replay = false;
   int status = 201;
   std::string body;
   order_record order;
+  bool stored = false;
 };
 
 // Stores the rendered first response for an idempotency key.

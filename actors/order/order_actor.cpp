@@ -25,7 +25,14 @@ namespace checkout {
 namespace {
 
 using order_steps::order_update;
-using done_fn = std::function<void(caf::expected<order_record>)>;
+
+// What a request that opened (or resumed) a payment gets: the order, and the
+// 201 body when the step that finished it stored that under the key.
+struct opened {
+  order_record order;
+  std::string stored_body;
+};
+using done_fn = std::function<void(caf::expected<opened>)>;
 
 struct order_actor_state {
   std::optional<order_record> order;
@@ -115,11 +122,13 @@ void run_step(self_ptr self, const actor_context& ctx, Step step, OnDone on_done
 
 // Phase two: the gateway opens the pending attempt's session (deduplicated by
 // the attempt's token), then phase three stores it. A failure leaves the
-// attempt pending, so the same request again resumes here.
-void open_session(self_ptr self, const actor_context& ctx, done_fn done) {
+// attempt pending, so the same request again resumes here. `key`: a new
+// placement's, completed by the step that stores the session.
+void open_session(self_ptr self, const actor_context& ctx, done_fn done,
+                  std::optional<order_steps::key_reply> key = std::nullopt) {
   auto& o = *self->state.order;
   if (!o.payment || o.payment->status != "pending") {
-    done(o);
+    done(opened{o, {}});
     return;
   }
   payment::session_request sr;
@@ -144,10 +153,12 @@ void open_session(self_ptr self, const actor_context& ctx, done_fn done) {
           [=](payment::session& s) {
             run_step(
                 self, ctx,
-                [s](pqxx::connection& c, const order_record& cur) {
-                  return order_steps::store_session(c, cur, s);
+                [s, key](pqxx::connection& c, const order_record& cur) {
+                  return order_steps::store_session(c, cur, s, key);
                 },
-                [=](order_update&) { done(*self->state.order); },
+                [=](order_update& up) {
+                  done(opened{*self->state.order, up.stored_body});
+                },
                 [=](caf::error& err) { done(err); });
           },
           [=](caf::error& err) {
@@ -389,12 +400,20 @@ caf::result<place_order_reply> place(self_ptr self, const actor_context& ctx,
     if (auto err = check_owner(self->state.order, req.user_id)) return err;
   // Only now: once a promise exists, the handler's own return value is not sent.
   auto rp = self->make_response_promise<place_order_reply>();
-  auto reply = [rp](caf::expected<order_record> r) mutable {
-    if (r)
-      rp.deliver(place_order_reply{false, 201, {}, std::move(*r)});
-    else
+  auto reply = [rp](caf::expected<opened> r) mutable {
+    if (r) {
+      bool stored = !r->stored_body.empty();
+      rp.deliver(
+          place_order_reply{false, 201, std::move(r->stored_body), std::move(r->order), stored});
+    } else {
       rp.deliver(r.error());
+    }
   };
+  // Only a new order's placement completes its key here: a resumed one
+  // answers as its caller stores it.
+  std::optional<order_steps::key_reply> key;
+  if (req.render_created)
+    key = order_steps::key_reply{{req.user_id, "orders", req.idempotency_key}, req.render_created};
   if (self->state.order) {
     open_session(self, ctx, reply);
     return rp;
@@ -417,28 +436,35 @@ caf::result<place_order_reply> place(self_ptr self, const actor_context& ctx,
     p.expires_at = p.now + to_micros(ctx.cfg->order_payment_timeout);
     p.cart = std::move(cart);
     auto cfg = ctx.cfg;
-    db_request(self, ctx,
-               [p, cfg](pqxx::connection& c) {
-                 pqxx::work txn(c);
-                 try {
-                   auto placed = order_placement::place(txn, p, *cfg);
-                   if (!placed) return caf::make_message(placed.error());
-                   txn.commit();
-                   // A free order is enrolled as it is placed.
-                   metrics::registry::instance().delivery().enrollments +=
-                       static_cast<std::int64_t>(placed->enrollment_ids.size());
-                   return caf::make_message(order_update{std::move(*placed), "placed"});
-                 } catch (const pqxx::unique_violation&) {
-                   // The same key is being placed by a concurrent request.
-                   metrics::registry::instance().idempotency().at("in_progress")++;
-                   return caf::make_message(make_error(errc::idempotency_in_progress));
-                 }
-               })
+    db_request(
+        self, ctx,
+        [p, cfg, key](pqxx::connection& c) {
+          pqxx::work txn(c);
+          try {
+            auto placed = order_placement::place(txn, p, *cfg);
+            if (!placed) return caf::make_message(placed.error());
+            // A free order opens no payment: its placement is its last step.
+            std::string body;
+            if (key && !placed->payment) body = order_steps::complete_key(txn, *key, *placed);
+            txn.commit();
+            // A free order is enrolled as it is placed.
+            metrics::registry::instance().delivery().enrollments +=
+                static_cast<std::int64_t>(placed->enrollment_ids.size());
+            return caf::make_message(order_update{std::move(*placed), "placed", std::move(body)});
+          } catch (const pqxx::unique_violation&) {
+            // The same key is being placed by a concurrent request.
+            metrics::registry::instance().idempotency().at("in_progress")++;
+            return caf::make_message(make_error(errc::idempotency_in_progress));
+          }
+        })
         .await(
             [=](order_update& up) mutable {
               adopt(self, std::move(up.order), true);
               self->send(ctx.carts, req.cart_token, converted_atom::value);
-              open_session(self, ctx, reply);
+              if (!up.stored_body.empty())
+                reply(opened{*self->state.order, std::move(up.stored_body)});
+              else
+                open_session(self, ctx, reply, key);
             },
             [=](caf::error& err) mutable {
               if (err.category() == checkout_error_category &&
@@ -484,9 +510,9 @@ void retry_payment(self_ptr self, const actor_context& ctx, const payment_retry_
                                          : "the payment window has closed"));
     return;
   }
-  auto reply = [rp](caf::expected<order_record> r) mutable {
+  auto reply = [rp](caf::expected<opened> r) mutable {
     if (r)
-      rp.deliver(std::move(*r));
+      rp.deliver(std::move(r->order));
     else
       rp.deliver(r.error());
   };

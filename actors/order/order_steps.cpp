@@ -237,11 +237,22 @@ caf::message open_retry(pqxx::connection& c, const order_record& order, const st
   return changed(txn, order.token, "retry");
 }
 
+std::string complete_key(pqxx::transaction_base& txn, const key_reply& key,
+                         const order_record& order) {
+  auto body = key.render(order);
+  persistence::complete_request(txn, key.ref, 201, body);
+  return body;
+}
+
 caf::message store_session(pqxx::connection& c, const order_record& order,
-                           const payment::session& s) {
+                           const payment::session& s, const std::optional<key_reply>& key) {
   pqxx::work txn(c);
   order_store::set_session(txn, attempt_of(order), s.gateway_order_id, s.checkout_url);
-  return changed(txn, order.token, "session");
+  if (!key) return changed(txn, order.token, "session");
+  auto updated = order_store::load(txn, order.token);
+  auto body = complete_key(txn, *key, *updated);
+  txn.commit();
+  return caf::make_message(order_update{std::move(updated), "session", std::move(body)});
 }
 
 std::optional<order_record> newer(pqxx::connection& c, const std::string& token,

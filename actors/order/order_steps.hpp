@@ -14,6 +14,7 @@
 #include "actors/order/order_state.hpp"
 #include "actors/payment/gateway.hpp"
 #include "actors/webhook/gateway_event.hpp"
+#include "persistence/idempotency.hpp"
 
 namespace checkout::order_steps {
 
@@ -22,7 +23,20 @@ namespace checkout::order_steps {
 struct order_update {
   std::optional<order_record> order;
   std::string result;
+  // The 201 body stored under the placement's key with the change (key_reply).
+  std::string stored_body;
 };
+
+// A new placement's key, completed by the step that finishes the placement
+// with the response rendered from the order as that step stored it.
+struct key_reply {
+  persistence::idempotency_key_ref ref;
+  std::function<std::string(const order_record&)> render;
+};
+
+// Stores `key`'s 201 response (rendered from `order`) in `txn`; the body.
+std::string complete_key(pqxx::transaction_base& txn, const key_reply& key,
+                         const order_record& order);
 
 // A gateway event's row in the inbox (CONTRACT §8): marked applied with the
 // event's effect, so a duplicate delivery finds it and changes nothing.
@@ -68,9 +82,10 @@ caf::message enroll(pqxx::connection& c, const order_record& order,
 caf::message open_retry(pqxx::connection& c, const order_record& order, const std::string& gateway,
                         const std::string& payment_token, micros now);
 
-// What the gateway answered for the pending attempt.
+// What the gateway answered for the pending attempt; with `key`, the
+// placement's response is stored under its key in the same transaction.
 caf::message store_session(pqxx::connection& c, const order_record& order,
-                           const payment::session& s);
+                           const payment::session& s, const std::optional<key_reply>& key);
 
 caf::message reload(pqxx::connection& c, const std::string& token);
 

@@ -30,6 +30,11 @@ void render_order(json_writer& w, const order_record& o) {
   w.EndObject();
 }
 
+std::string created_body(const order_record& o, const std::string& correlation_id) {
+  return success_body(
+      201, [&](json_writer& w) { render_order(w, o); }, correlation_id);
+}
+
 // Answers a keyed order request: a replay as stored, a new order rendered and
 // stored under the key, an error stored too (a 5xx releases the key instead).
 // `msg`: a placement or a payment retry, as a std::tuple.
@@ -46,8 +51,13 @@ void answer_keyed(const api_ptr& api, const keyed_request& k, const request& req
         }
         response res;
         res.status = 201;
-        res.body = success_body(
-            201, [&](json_writer& w) { render_order(w, r.order); }, corr);
+        if (r.stored) {
+          // Stored under the key with the order's last step (render_created).
+          res.body = std::move(r.body);
+          out.send(std::move(res));
+          return;
+        }
+        res.body = created_body(r.order, corr);
         finish_keyed(api, api->actors.orders, k, out, std::move(res));
       },
       [=](const caf::error& err) {
@@ -88,6 +98,9 @@ void place_order(const api_ptr& api, request&& req, responder out) {
   if (!read_key(req, f, out, pr.idempotency_key)) return;
   if (!f.ok()) return answer_error(req, out, f.error());
   pr.request_hash = request_hash("POST /orders", *doc);
+  pr.render_created = [corr = req.correlation_id](const order_record& o) {
+    return created_body(o, corr);
+  };
   keyed_request k{{pr.user_id, "orders", pr.idempotency_key}, pr.request_hash};
   answer_keyed(api, k, req, std::make_tuple(place_atom::value, pr), std::move(out));
 }

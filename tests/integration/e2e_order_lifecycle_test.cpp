@@ -290,8 +290,15 @@ TEST_F(order_lifecycle, a_free_order_is_completed_without_a_gateway) {
   auto code = shop.coupon(R"("type":"free"})");
   auto cart = shop.cart(user, internship);
   ASSERT_EQ(shop.apply_coupon(cart, user, code).status, 200);
-  auto r = shop.place(user, cart, e2e::unique("key"));
+  auto key = e2e::unique("key");
+  auto r = shop.place(user, cart, key);
   ASSERT_EQ(r.status, 201) << r.body;
+  // Its placement stored the answer under the key: the same request replays it.
+  auto replay = shop.place(user, cart, key);
+  EXPECT_EQ(replay.status, 201);
+  EXPECT_EQ(replay.body, r.body);
+  EXPECT_EQ(replay.headers["idempotent-replayed"], "true");
+  EXPECT_EQ(e2e::db_value("SELECT state FROM idempotency_keys WHERE key = $1", key), "done");
   auto d = r.json();
   EXPECT_TRUE(json_expect::at(d, "data.order.status", "completed"));
   EXPECT_TRUE(json_expect::at(d, "data.order.total", 0));
