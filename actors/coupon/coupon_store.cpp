@@ -154,11 +154,15 @@ std::optional<coupon> update(pqxx::transaction_base& txn, const std::string& cod
 
 usage_counts usage(pqxx::transaction_base& txn, const std::string& code,
                    const std::string& user_id) {
+  // The counters a hold takes and a release gives back (order_holds), which
+  // the placement's limits are enforced against: two key lookups, where
+  // counting the code's redemptions grew with every use (issue 16).
   auto r = exec(txn, "coupon_usage",
-                "SELECT count(*), count(*) FILTER (WHERE $2 <> '' AND user_id = $2), "
+                "SELECT COALESCE((SELECT uses_count FROM coupons WHERE code = $1), 0), "
+                "COALESCE((SELECT uses FROM coupon_user_uses WHERE $2 <> '' AND code = $1 "
+                "AND user_id = $2), 0), "
                 "EXISTS (SELECT 1 FROM orders WHERE $2 <> '' AND user_id = $2 "
-                "AND status IN ('paid', 'completed', 'refunded')) "
-                "FROM coupon_redemptions WHERE code = $1 AND status IN ('held', 'redeemed')",
+                "AND status IN ('paid', 'completed', 'refunded'))",
                 normalize_code(code), user_id);
   return {r[0][0].as<std::int64_t>(), r[0][1].as<std::int64_t>(), r[0][2].as<bool>()};
 }

@@ -26,10 +26,11 @@ struct coupon_patch {
 std::optional<coupon> update(pqxx::transaction_base& txn, const std::string& code,
                              const coupon_patch& p);
 
-// What the coupon rules count (coupon_context), in one statement: the
-// redemptions held by orders awaiting payment plus those of paid or completed
-// orders, all and `user_id`'s, and whether `user_id` has any paid, completed
-// or refunded order. A guest (empty `user_id`) has none of either.
+// What the coupon rules count (coupon_context), in one statement: the uses
+// held (by orders awaiting payment) or redeemed (by paid or completed orders),
+// all and `user_id`'s, as the counters the holds keep, and whether `user_id`
+// has any paid, completed or refunded order. A guest (empty `user_id`) has
+// none of either.
 struct usage_counts {
   std::int64_t total = 0;
   std::int64_t by_user = 0;

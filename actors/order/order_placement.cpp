@@ -211,9 +211,6 @@ caf::expected<order_record> place(pqxx::transaction_base& txn, const request& re
     o.lines.push_back({static_cast<int>(i + 1), l.internship_id, cart.lines[i].plan_period,
                        l.quantity, l.unit_price, l.base_price, l.discount, l.tax, l.total});
   }
-  if (auto id = order_holds::hold_seats(txn, o.lines))
-    return make_error(errc::sold_out, *id + " has no seats left");
-
   auto converted =
       exec(txn, "cart_convert",
            "UPDATE carts SET status = 'converted', user_id = $2, version = version + 1, "
@@ -223,6 +220,24 @@ caf::expected<order_record> place(pqxx::transaction_base& txn, const request& re
   if (converted.affected_rows() != 1) return make_error(errc::cart_changed);
 
   order_store::insert_order(txn, o);
+  if (o.total > 0) {
+    payment_info pay;
+    pay.payment_token = new_uuid();
+    pay.attempt_no = 1;
+    pay.gateway = req.gateway;
+    pay.status = "pending";
+    pay.amount = o.total;
+    pay.currency = o.currency;
+    pay.expires_at = o.expires_at;
+    pay.created_at = req.now;
+    order_store::insert_attempt(txn, o.token, pay);
+    o.payment = pay;
+  }
+  // The rows every placement of an internship or a coupon updates, last: each
+  // stays locked until the commit, so taking them before the order's own
+  // writes made every such placement wait out those round trips too.
+  if (auto id = order_holds::hold_seats(txn, o.lines))
+    return make_error(errc::sold_out, *id + " has no seats left");
   if (auto err = hold_coupons(txn, req, to_hold)) return err;
   if (o.total == 0) {
     // Nothing to pay: completed and enrolled at once, through the same machine.
@@ -242,20 +257,7 @@ caf::expected<order_record> place(pqxx::transaction_base& txn, const request& re
     o.history.push_back({"completed", o.created_at, "nothing to pay"});
     o.enrollment_ids = order_store::enroll(txn, o, req.correlation_id);
     order_store::emit(txn, o, "order.completed", req.correlation_id);
-    return o;
   }
-
-  payment_info pay;
-  pay.payment_token = new_uuid();
-  pay.attempt_no = 1;
-  pay.gateway = req.gateway;
-  pay.status = "pending";
-  pay.amount = o.total;
-  pay.currency = o.currency;
-  pay.expires_at = o.expires_at;
-  pay.created_at = req.now;
-  order_store::insert_attempt(txn, o.token, pay);
-  o.payment = pay;
   return o;
 }
 

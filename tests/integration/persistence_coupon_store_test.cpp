@@ -57,13 +57,21 @@ class coupon_store_test : public ::testing::Test {
           .as<std::string>();
     });
   }
+  // A use of `code` by the order, taken and then redeemed or released as the
+  // placement, a capture and an expiry take and give them.
   void redeem(const std::string& code, const std::string& order, const std::string& user_id,
               const std::string& status) {
     in_txn([&](pqxx::work& w) {
-      w.exec_params0(
-          "INSERT INTO coupon_redemptions (code, order_token, user_id, status) "
-          "VALUES ($1, $2::uuid, $3, $4)",
-          code, order, user_id, status);
+      coupon c;
+      c.code = code;
+      EXPECT_FALSE(order_holds::hold_coupon(w, c, order, user_id)) << code;
+      if (status == "redeemed") order_holds::finalize(w, order);
+      if (status == "released") {
+        order_record o;
+        o.token = order;
+        o.user_id = user_id;
+        order_holds::release(w, o);
+      }
       return 0;
     });
   }

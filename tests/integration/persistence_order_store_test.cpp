@@ -6,7 +6,10 @@
 #include <string>
 
 #include "actors/common/ids.hpp"
+#include "actors/coupon/coupon_store.hpp"
+#include "actors/order/order_holds.hpp"
 #include "actors/order/order_store.hpp"
+#include "actors/webhook/inbox_store.hpp"
 #include "persistence/migrate.hpp"
 #include "persistence_support.hpp"
 
@@ -156,6 +159,56 @@ TEST_F(order_store_test, a_transition_from_a_stale_version_is_refused_and_leaves
   EXPECT_EQ(now.version, 2);
   ASSERT_EQ(now.history.size(), 2u);
   EXPECT_EQ(now.history[1].reason, "declined");
+}
+
+// What a checkout looks up by something other than a primary key (a webhook's
+// gateway order or payment id, an order's coupon uses and first-order claim,
+// a coupon's use counts) is found through an index, so its cost does not grow
+// with the table. With sequential scans priced out, a lookup that has no index
+// still scans, and pg_stat_xact_user_tables counts it.
+TEST_F(order_store_test, the_lookups_of_a_checkout_use_an_index_not_a_table_scan) {
+  auto o = placed();
+  coupon c;
+  c.code = "INDEXED";
+  c.value = 10;
+  {
+    pqxx::work w(*conn);
+    ASSERT_TRUE(coupon_store::insert(w, c));
+    ASSERT_FALSE(order_holds::hold_coupon(w, c, o.token, o.user_id));
+    ASSERT_TRUE(order_holds::claim_first_order(w, o.user_id, o.token));
+    payment_info p;
+    p.payment_token = new_uuid();
+    p.gateway = "razorpay";
+    p.amount = o.total;
+    p.currency = o.currency;
+    p.expires_at = o.expires_at;
+    p.created_at = now_micros();
+    order_store::insert_attempt(w, o.token, p);
+    order_store::set_session(w, p.payment_token, "order_idx", "https://pay.example/idx");
+    order_store::update_payment(w, p.payment_token, "captured", "pay_idx");
+    w.commit();
+  }
+  auto loaded = load(o.token);
+  pqxx::work w(*conn);
+  w.exec0("SET LOCAL enable_seqscan = off");
+  gateway_event by_order;
+  by_order.gateway_order_id = "order_idx";
+  ASSERT_TRUE(inbox_store::find_order(w, by_order));
+  gateway_event by_payment;
+  by_payment.payment_id = "pay_idx";
+  ASSERT_TRUE(inbox_store::find_order(w, by_payment));
+  EXPECT_EQ(order_store::find_by_gateway_order(w, "order_idx"), o.token);
+  auto used = coupon_store::usage(w, "INDEXED", o.user_id);
+  EXPECT_EQ(used.total, 1);
+  EXPECT_EQ(used.by_user, 1);
+  order_holds::finalize(w, o.token);
+  order_holds::release(w, loaded);
+  auto scanned = w.exec(
+      "SELECT relname, seq_scan FROM pg_stat_xact_user_tables "
+      "WHERE schemaname = current_schema() AND seq_scan > 0 ORDER BY relname");
+  std::string tables;
+  for (auto r : scanned) tables += r[0].as<std::string>() + " ";
+  EXPECT_EQ(tables, "") << "scanned whole: " << tables;
 }
 
 }  // namespace
