@@ -205,7 +205,15 @@ bool outbox_relay::impl::drain(outbox_store& store, broker_link& broker) {
     }
     if (batch->claimed < static_cast<std::size_t>(limit)) break;
   }
-  if (store.healthy()) refresh_pending(store);
+  // A drain ends clean only on a batch that found fewer rows than it asked
+  // for, every one confirmed: nothing is left that this relay could take (a
+  // row another relay holds is being published), so the gauge is 0 without
+  // counting the table again, a statement per drain (issue 16).
+  if (ok && !stop.requested()) {
+    pending.store(0);
+  } else if (store.healthy()) {
+    refresh_pending(store);
+  }
   return ok;
 }
 
