@@ -6,9 +6,8 @@
 
 namespace checkout::persistence {
 
-idempotency_decision begin_request(pqxx::transaction_base& txn, const idempotency_key_ref& ref,
-                                   const std::string& request_hash,
-                                   std::chrono::milliseconds lease) {
+bool begin_fresh(pqxx::transaction_base& txn, const idempotency_key_ref& ref,
+                 const std::string& request_hash, std::chrono::milliseconds lease) {
   // A new key, or one whose 24 hours are over, starts afresh.
   auto fresh =
       exec(txn, "idem_begin",
@@ -21,7 +20,13 @@ idempotency_decision begin_request(pqxx::transaction_base& txn, const idempotenc
            "response_body = NULL, created_at = now(), expires_at = EXCLUDED.expires_at "
            "WHERE idempotency_keys.expires_at < now() RETURNING 1",
            ref.user_id, ref.scope, ref.key, request_hash, static_cast<long long>(lease.count()));
-  if (!fresh.empty()) return {};
+  return !fresh.empty();
+}
+
+idempotency_decision begin_request(pqxx::transaction_base& txn, const idempotency_key_ref& ref,
+                                   const std::string& request_hash,
+                                   std::chrono::milliseconds lease) {
+  if (begin_fresh(txn, ref, request_hash, lease)) return {};
   auto r = exec(txn, "idem_existing",
                 "SELECT request_hash, state, locked_until > now(), COALESCE(response_status, 0), "
                 "COALESCE(response_body, '') FROM idempotency_keys "

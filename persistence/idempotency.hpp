@@ -31,6 +31,11 @@ struct idempotency_begin {
   std::string request_hash;
 };
 
+// Takes the key when it is new (or its 24 hours are over), in one statement
+// that may run on its own (a nontransaction): true then, and the request
+// proceeds. False leaves everything as it was: begin_request decides.
+bool begin_fresh(pqxx::transaction_base& txn, const idempotency_key_ref& ref,
+                 const std::string& request_hash, std::chrono::milliseconds lease);
 idempotency_decision begin_request(pqxx::transaction_base& txn, const idempotency_key_ref& ref,
                                    const std::string& request_hash,
                                    std::chrono::milliseconds lease);

@@ -64,8 +64,21 @@ caf::result<place_order_reply> keyed(self_ptr self, const actor_context& ctx,
   auto lease = order_timing::key_lease(*ctx.cfg, ctx.db_timeout);
   db_request(self, ctx,
              [ref, request_hash, lease](pqxx::connection& c) {
-               pqxx::work txn(c);
                key_decision out;
+               {
+                 // A new key, the usual case, in two statements and no
+                 // transaction around them (issue 16: four round trips were
+                 // BEGIN, key, order, COMMIT). The key is this request's from
+                 // the first one on, so an order made under it before the
+                 // second is one an earlier request made.
+                 pqxx::nontransaction once(c);
+                 if (persistence::begin_fresh(once, ref, request_hash, lease)) {
+                   if (ref.scope == orders_scope)
+                     out.existing_order = order_store::find_by_key(once, ref.user_id, ref.key);
+                   return caf::make_message(std::move(out));
+                 }
+               }
+               pqxx::work txn(c);
                out.decision = persistence::begin_request(txn, ref, request_hash, lease);
                // A placement retried after its first answer was lost finds its order.
                if (out.decision.what == persistence::idempotency_decision::proceed &&

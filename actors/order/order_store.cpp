@@ -268,6 +268,24 @@ void add_history(pqxx::transaction_base& txn, const std::string& token, order_st
        std::string(to_string(s)), reason);
 }
 
+bool set_session_completing_key(pqxx::transaction_base& txn, const std::string& payment_token,
+                                const std::string& gateway_order_id,
+                                const std::string& checkout_url,
+                                const persistence::idempotency_key_ref& key,
+                                const std::string& body) {
+  auto r =
+      exec(txn, "payment_set_session_key",
+           "WITH s AS (UPDATE payment_attempts SET gateway_order_id = $2, checkout_url = $3, "
+           "status = 'created', updated_at = now() WHERE token = $1::uuid "
+           "AND status = 'pending' RETURNING 1), "
+           "k AS (UPDATE idempotency_keys SET state = 'done', response_status = 201, "
+           "response_body = $7 WHERE user_id = $4 AND scope = $5 AND key = $6 "
+           "AND EXISTS (SELECT 1 FROM s) RETURNING 1) "
+           "SELECT (SELECT count(*) FROM s), (SELECT count(*) FROM k)",
+           payment_token, gateway_order_id, checkout_url, key.user_id, key.scope, key.key, body);
+  return r[0][0].as<std::int64_t>() == 1;
+}
+
 void update_payment(pqxx::transaction_base& txn, const std::string& payment_token,
                     const std::string& status, const std::string& gateway_payment_id) {
   exec(txn, "payment_update",

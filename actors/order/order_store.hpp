@@ -10,6 +10,7 @@
 
 #include "actors/messages.hpp"
 #include "actors/order/order_record.hpp"
+#include "persistence/idempotency.hpp"
 
 namespace checkout::order_store {
 
@@ -34,6 +35,13 @@ void insert_attempt(pqxx::transaction_base& txn, const std::string& order_token,
 // What the gateway answered for a pending attempt.
 void set_session(pqxx::transaction_base& txn, const std::string& payment_token,
                  const std::string& gateway_order_id, const std::string& checkout_url);
+// set_session and the placement's key completed with `body`, in one
+// statement: both, when the attempt was still pending, or neither (false).
+bool set_session_completing_key(pqxx::transaction_base& txn, const std::string& payment_token,
+                                const std::string& gateway_order_id,
+                                const std::string& checkout_url,
+                                const persistence::idempotency_key_ref& key,
+                                const std::string& body);
 void update_payment(pqxx::transaction_base& txn, const std::string& payment_token,
                     const std::string& status, const std::string& gateway_payment_id);
 void set_refund(pqxx::transaction_base& txn, const std::string& payment_token,

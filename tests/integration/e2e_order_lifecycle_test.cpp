@@ -285,6 +285,26 @@ TEST_F(order_lifecycle, a_coupon_withdrawn_after_it_was_applied_is_422_2004) {
   EXPECT_EQ(e2e::cart_status(cart), "active");
 }
 
+// A key is kept 24 hours (CONTRACT §6). Sent again after that, it is taken
+// afresh, and finds the order it made the first time instead of failing on it.
+TEST_F(order_lifecycle, a_key_past_its_24_hours_finds_the_order_it_made) {
+  auto cart = shop.cart(user, shop.internship(10000));
+  auto key = e2e::unique("key");
+  auto first = shop.place(user, cart, key);
+  ASSERT_EQ(first.status, 201) << first.body;
+  auto token = json_expect::string_at(first.json(), "data.order.order_token");
+  ASSERT_EQ(e2e::db_write("WITH aged AS (UPDATE idempotency_keys SET expires_at = now() - "
+                          "interval '1 second' WHERE key = $1 RETURNING 1) "
+                          "SELECT count(*) FROM aged",
+                          key),
+            "1");
+  auto again = shop.place(user, cart, key);
+  ASSERT_EQ(again.status, 201) << again.body;
+  EXPECT_EQ(json_expect::string_at(again.json(), "data.order.order_token"), token);
+  EXPECT_NE(again.headers["idempotent-replayed"], "true");
+  EXPECT_EQ(e2e::db_value("SELECT count(*) FROM orders WHERE cart_token = $1::uuid", cart), "1");
+}
+
 TEST_F(order_lifecycle, a_free_order_is_completed_without_a_gateway) {
   auto internship = shop.internship(8000);
   auto code = shop.coupon(R"("type":"free"})");

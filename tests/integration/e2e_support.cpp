@@ -257,6 +257,14 @@ std::string db_value(const std::string& sql, const std::string& param) {
   return r.empty() || r[0][0].is_null() ? std::string() : r[0][0].as<std::string>();
 }
 
+std::string db_write(const std::string& sql, const std::string& param) {
+  pqxx::connection c(test_services::database_url());
+  pqxx::work t(c);
+  auto r = t.exec_params(sql, param);
+  t.commit();
+  return r.empty() || r[0][0].is_null() ? std::string() : r[0][0].as<std::string>();
+}
+
 std::string cart_status(const std::string& token) {
   return db_value("SELECT status FROM carts WHERE token = $1::uuid", token);
 }

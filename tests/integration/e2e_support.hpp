@@ -114,6 +114,8 @@ std::string cart_status(const std::string& token);
 // The first column of the first row of `sql` with one text parameter, read
 // straight from PostgreSQL ("" when there is no row or it is NULL).
 std::string db_value(const std::string& sql, const std::string& param);
+// The same, for a statement that writes (committed).
+std::string db_write(const std::string& sql, const std::string& param);
 
 using test_services::eventually;
 
