@@ -4,6 +4,7 @@
 
 #include <pqxx/pqxx>
 #include <string>
+#include <vector>
 
 namespace checkout::persistence {
 
@@ -15,8 +16,16 @@ struct outbox_event {
   std::string data_json = "{}";  // the `data` object, already JSON
 };
 
+struct queued_event {
+  outbox_event ev;
+  std::string event_id;
+  std::string occurred_at;  // RFC 3339
+};
+
 // Returns the new event id.
 std::string enqueue_event(pqxx::transaction_base& txn, const outbox_event& ev,
                           const std::string& event_id, const std::string& occurred_at);
+// Several events in one statement (one round trip), in their order.
+void enqueue_events(pqxx::transaction_base& txn, const std::vector<queued_event>& events);
 
 }  // namespace checkout::persistence

@@ -90,11 +90,12 @@ bool claim_first_order(pqxx::transaction_base& txn, const std::string& user_id,
 }
 
 void finalize(pqxx::transaction_base& txn, const std::string& order_token) {
-  exec(txn, "coupon_redemptions_redeem",
-       "UPDATE coupon_redemptions SET status = 'redeemed', updated_at = now() "
-       "WHERE order_token = $1::uuid AND status = 'held'",
+  // One statement: a capture's round trips are its latency (issue 16).
+  exec(txn, "order_holds_finalize",
+       "WITH redeemed AS (UPDATE coupon_redemptions SET status = 'redeemed', updated_at = now() "
+       "WHERE order_token = $1::uuid AND status = 'held' RETURNING 1) "
+       "UPDATE orders SET holds = 'final' WHERE token = $1::uuid",
        order_token);
-  set_holds(txn, order_token, "final");
 }
 
 void release(pqxx::transaction_base& txn, const order_record& order) {

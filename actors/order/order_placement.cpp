@@ -255,8 +255,9 @@ caf::expected<order_record> place(pqxx::transaction_base& txn, const request& re
     o.version += 1;
     order_store::add_history(txn, o.token, o.status, "nothing to pay");
     o.history.push_back({"completed", o.created_at, "nothing to pay"});
-    o.enrollment_ids = order_store::enroll(txn, o, req.correlation_id);
-    order_store::emit(txn, o, "order.completed", req.correlation_id);
+    order_store::event_batch enrolled;
+    o.enrollment_ids = order_store::enroll(txn, o, req.correlation_id, &enrolled);
+    order_store::emit(txn, o, "order.completed", req.correlation_id, std::move(enrolled));
   }
   return o;
 }

@@ -30,10 +30,11 @@ std::optional<period> period_from_text(const std::string& s) {
   return period{std::stoi(s.substr(0, space)), s.substr(space + 1)};
 }
 
-void enqueue_event(pqxx::transaction_base& txn, const order_record& o, const std::string& type,
-                   const std::string& correlation_id, const std::string& data) {
-  persistence::enqueue_event(txn, {type, o.token, o.user_id, correlation_id, data}, new_uuid(),
-                             to_rfc3339(now_micros()));
+persistence::queued_event event_of(const order_record& o, const std::string& type,
+                                   const std::string& correlation_id, std::string data) {
+  return {{type, o.token, o.user_id, correlation_id, std::move(data)},
+          new_uuid(),
+          to_rfc3339(now_micros())};
 }
 
 std::string enrollment_data(const std::string& enrollment_id, const order_line& line) {
@@ -235,16 +236,20 @@ void set_refund(pqxx::transaction_base& txn, const std::string& payment_token,
 }
 
 bool transition(pqxx::transaction_base& txn, const order_record& order, order_status to,
-                const std::string& reason) {
+                const std::string& reason, micros* at) {
   // The move and its history entry in one statement (one round trip fewer
   // per transition): no entry when the version check finds the row moved on.
-  auto r = exec(txn, "order_transition",
-                "WITH moved AS (UPDATE orders SET status = $2, version = version + 1, "
-                "updated_at = now() WHERE token = $1::uuid AND version = $3 RETURNING token) "
-                "INSERT INTO order_history (order_token, status, reason) "
-                "SELECT token, $2, $4 FROM moved",
-                order.token, std::string(to_string(to)), order.version, reason);
-  return r.affected_rows() == 1;
+  static const std::string sql =
+      "WITH moved AS (UPDATE orders SET status = $2, version = version + 1, "
+      "updated_at = now() WHERE token = $1::uuid AND version = $3 RETURNING token) "
+      "INSERT INTO order_history (order_token, status, reason) "
+      "SELECT token, $2, $4 FROM moved RETURNING " +
+      epoch("at");
+  auto r = exec(txn, "order_transition", sql.c_str(), order.token, std::string(to_string(to)),
+                order.version, reason);
+  if (r.size() != 1) return false;
+  if (at != nullptr) *at = r[0][0].as<micros>();
+  return true;
 }
 
 bool take_lease(pqxx::transaction_base& txn, const std::string& token, order_job job,
@@ -295,8 +300,10 @@ void update_payment(pqxx::transaction_base& txn, const std::string& payment_toke
 }
 
 std::vector<std::string> enroll(pqxx::transaction_base& txn, const order_record& order,
-                                const std::string& correlation_id) {
+                                const std::string& correlation_id, event_batch* events) {
   std::vector<std::string> created;
+  event_batch own;
+  auto& batch = events != nullptr ? *events : own;
   for (auto& line : order.lines) {
     auto id = new_uuid();
     auto r = exec(txn, "enrollment_insert",
@@ -307,10 +314,11 @@ std::vector<std::string> enroll(pqxx::transaction_base& txn, const order_record&
     if (r.affected_rows() != 1) continue;
     created.push_back(id);
     auto data = enrollment_data(id, line);
-    enqueue_event(txn, order, "enrollment.created", correlation_id, data);
+    batch.push_back(event_of(order, "enrollment.created", correlation_id, data));
     // The confirmation to send (email, push) for this enrollment.
-    enqueue_event(txn, order, "notification.requested", correlation_id, data);
+    batch.push_back(event_of(order, "notification.requested", correlation_id, data));
   }
+  if (events == nullptr) persistence::enqueue_events(txn, own);
   return created;
 }
 
@@ -342,8 +350,9 @@ std::optional<std::string> enrolled_in(pqxx::transaction_base& txn, const std::s
 }
 
 void emit(pqxx::transaction_base& txn, const order_record& o, const std::string& type,
-          const std::string& correlation_id) {
-  enqueue_event(txn, o, type, correlation_id, order_event_data(o));
+          const std::string& correlation_id, event_batch before) {
+  before.push_back(event_of(o, type, correlation_id, order_event_data(o)));
+  persistence::enqueue_events(txn, before);
 }
 
 std::string order_event_data(const order_record& o) {

@@ -11,6 +11,7 @@
 #include "actors/messages.hpp"
 #include "actors/order/order_record.hpp"
 #include "persistence/idempotency.hpp"
+#include "persistence/outbox.hpp"
 
 namespace checkout::order_store {
 
@@ -47,9 +48,10 @@ void update_payment(pqxx::transaction_base& txn, const std::string& payment_toke
 void set_refund(pqxx::transaction_base& txn, const std::string& payment_token,
                 const std::string& refund_id);
 
-// Moves the order to `to` if it is still at its `version`; writes the history.
+// Moves the order to `to` if it is still at its `version`; writes the history
+// (its time in *at, when given).
 bool transition(pqxx::transaction_base& txn, const order_record& order, order_status to,
-                const std::string& reason);
+                const std::string& reason, micros* at = nullptr);
 void add_history(pqxx::transaction_base& txn, const std::string& token, order_status s,
                  const std::string& reason);
 
@@ -60,9 +62,13 @@ enum class order_job { expiry_check, payment_sync };
 bool take_lease(pqxx::transaction_base& txn, const std::string& token, order_job job,
                 std::chrono::milliseconds length);
 
-// One enrollment per order line; returns the ids of the ones created now.
+// Events a step writes together, in one statement (emit).
+using event_batch = std::vector<persistence::queued_event>;
+
+// One enrollment per order line; returns the ids of the ones created now. Their
+// events go into *events when given (for emit to write), else into the outbox.
 std::vector<std::string> enroll(pqxx::transaction_base& txn, const order_record& order,
-                                const std::string& correlation_id);
+                                const std::string& correlation_id, event_batch* events = nullptr);
 void revoke_enrollments(pqxx::transaction_base& txn, const std::string& order_token);
 std::vector<enrollment_record> enrollments_of(pqxx::transaction_base& txn,
                                               const std::string& user_id);
@@ -71,8 +77,9 @@ std::optional<std::string> enrolled_in(pqxx::transaction_base& txn, const std::s
                                        const std::vector<std::string>& internship_ids);
 
 // An order event (CONTRACT §9) into the outbox, in the caller's transaction.
+// With `before`, those events first, all in one statement.
 void emit(pqxx::transaction_base& txn, const order_record& o, const std::string& type,
-          const std::string& correlation_id);
+          const std::string& correlation_id, event_batch before = {});
 // The `data` of an order event.
 std::string order_event_data(const order_record& order);
 

@@ -8,6 +8,7 @@
 #include "actors/common/ids.hpp"
 #include "actors/coupon/coupon_store.hpp"
 #include "actors/order/order_holds.hpp"
+#include "actors/order/order_steps.hpp"
 #include "actors/order/order_store.hpp"
 #include "actors/webhook/inbox_store.hpp"
 #include "persistence/migrate.hpp"
@@ -17,6 +18,67 @@ namespace {
 
 using namespace checkout;
 using persistence_test::scratch_schema;
+
+// Every field a load fills, compared.
+void expect_same_order(const order_record& got, const order_record& stored) {
+  EXPECT_EQ(got.token, stored.token);
+  EXPECT_EQ(got.user_id, stored.user_id);
+  EXPECT_EQ(got.cart_token, stored.cart_token);
+  EXPECT_EQ(got.idempotency_key, stored.idempotency_key);
+  EXPECT_EQ(got.status, stored.status);
+  EXPECT_EQ(got.currency, stored.currency);
+  EXPECT_EQ(got.subtotal, stored.subtotal);
+  EXPECT_EQ(got.discount_amount, stored.discount_amount);
+  EXPECT_EQ(got.tax_amount, stored.tax_amount);
+  EXPECT_EQ(got.total, stored.total);
+  EXPECT_EQ(got.pricing_json, stored.pricing_json);
+  ASSERT_EQ(got.lines.size(), stored.lines.size());
+  for (size_t i = 0; i < got.lines.size(); ++i) {
+    auto &a = got.lines[i], &b = stored.lines[i];
+    EXPECT_EQ(a.line_no, b.line_no);
+    EXPECT_EQ(a.internship_id, b.internship_id);
+    EXPECT_EQ(a.plan_period.has_value(), b.plan_period.has_value());
+    EXPECT_EQ(a.quantity, b.quantity);
+    EXPECT_EQ(a.total, b.total);
+  }
+  ASSERT_EQ(got.payment.has_value(), stored.payment.has_value());
+  if (got.payment) {
+    auto &a = *got.payment, &b = *stored.payment;
+    EXPECT_EQ(a.payment_token, b.payment_token);
+    EXPECT_EQ(a.attempt_no, b.attempt_no);
+    EXPECT_EQ(a.gateway, b.gateway);
+    EXPECT_EQ(a.gateway_order_id, b.gateway_order_id);
+    EXPECT_EQ(a.gateway_payment_id, b.gateway_payment_id);
+    EXPECT_EQ(a.checkout_url, b.checkout_url);
+    EXPECT_EQ(a.status, b.status);
+    EXPECT_EQ(a.amount, b.amount);
+    EXPECT_EQ(a.currency, b.currency);
+    EXPECT_EQ(a.expires_at, b.expires_at);
+    EXPECT_EQ(a.refund_id, b.refund_id);
+    EXPECT_EQ(a.created_at, b.created_at);
+  }
+  ASSERT_EQ(got.history.size(), stored.history.size());
+  for (size_t i = 0; i < got.history.size(); ++i) {
+    EXPECT_EQ(got.history[i].status, stored.history[i].status) << i;
+    EXPECT_EQ(got.history[i].at, stored.history[i].at) << i;
+    EXPECT_EQ(got.history[i].reason, stored.history[i].reason) << i;
+  }
+  EXPECT_EQ(got.enrollment_ids, stored.enrollment_ids);
+  EXPECT_EQ(got.success_url, stored.success_url);
+  EXPECT_EQ(got.cancel_url, stored.cancel_url);
+  EXPECT_EQ(got.holds, stored.holds);
+  EXPECT_EQ(got.version, stored.version);
+  EXPECT_EQ(got.created_at, stored.created_at);
+  EXPECT_EQ(got.expires_at, stored.expires_at);
+}
+
+std::optional<order_record> order_of(const caf::message& m) {
+  if (!m.match_elements<order_steps::order_update>()) {
+    ADD_FAILURE() << "not an order_update: " << to_string(m);
+    return std::nullopt;
+  }
+  return m.get_as<order_steps::order_update>(0).order;
+}
 
 class order_store_test : public ::testing::Test {
  protected:
@@ -209,6 +271,72 @@ TEST_F(order_store_test, the_lookups_of_a_checkout_use_an_index_not_a_table_scan
   std::string tables;
   for (auto r : scanned) tables += r[0].as<std::string>() + " ";
   EXPECT_EQ(tables, "") << "scanned whole: " << tables;
+}
+
+// A capture and an enrollment answer the order they stored without loading
+// it again: exactly what a load reads back afterwards.
+TEST_F(order_store_test, a_capture_and_an_enrollment_return_the_order_as_stored) {
+  auto o = placed();
+  {
+    pqxx::work w(*conn);
+    payment_info p;
+    p.payment_token = new_uuid();
+    p.gateway = "razorpay";
+    p.amount = o.total;
+    p.currency = o.currency;
+    p.expires_at = o.expires_at;
+    p.created_at = now_micros();
+    order_store::insert_attempt(w, o.token, p);
+    order_store::set_session(w, p.payment_token, "order_same", "https://pay.example/same");
+    coupon c;
+    c.code = "SAME";
+    c.value = 10;
+    ASSERT_TRUE(coupon_store::insert(w, c));
+    ASSERT_FALSE(order_holds::hold_coupon(w, c, o.token, o.user_id));
+    w.commit();
+  }
+  auto current = load(o.token);
+  order_steps::event_input in;
+  in.event = capture_of(current.total, current.currency);
+  in.payment_id = "pay_same";
+  in.reason = "payment pay_same captured";
+  in.correlation_id = new_uuid();
+  auto paid = order_of(order_steps::apply_event(*conn, current, in));
+  ASSERT_TRUE(paid);
+  EXPECT_EQ(paid->status, order_status::paid);
+  expect_same_order(*paid, load(o.token));
+  {
+    // The capture redeemed the coupon use the placement held.
+    pqxx::read_transaction r(*conn);
+    EXPECT_EQ(r.exec_params1("SELECT status FROM coupon_redemptions WHERE order_token = $1::uuid",
+                             o.token)[0]
+                  .as<std::string>(),
+              "redeemed");
+  }
+
+  auto completed = order_of(order_steps::enroll(*conn, *paid, new_uuid()));
+  ASSERT_TRUE(completed);
+  EXPECT_EQ(completed->status, order_status::completed);
+  EXPECT_EQ(completed->enrollment_ids.size(), 2u);
+  expect_same_order(*completed, load(o.token));
+
+  // The events, written together, in the order the steps made them; each body
+  // names its own event id and type.
+  pqxx::read_transaction r(*conn);
+  std::vector<std::string> types;
+  for (auto row : r.exec_params("SELECT event_type, event_id::text, body, correlation_id "
+                                "FROM outbox WHERE order_token = $1::uuid ORDER BY id",
+                                o.token)) {
+    types.push_back(row[0].as<std::string>());
+    auto body = row[2].as<std::string>();
+    EXPECT_NE(body.find("\"event_id\":\"" + row[1].as<std::string>() + "\""), std::string::npos)
+        << body;
+    EXPECT_NE(body.find("\"type\":\"" + types.back() + "\""), std::string::npos) << body;
+    EXPECT_FALSE(row[3].as<std::string>().empty());
+  }
+  EXPECT_EQ(types, (std::vector<std::string>{"order.paid", "enrollment.created",
+                                             "notification.requested", "enrollment.created",
+                                             "notification.requested", "order.completed"}));
 }
 
 }  // namespace
