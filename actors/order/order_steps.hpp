@@ -25,6 +25,9 @@ struct order_update {
   std::string result;
   // The 201 body stored under the placement's key with the change (key_reply).
   std::string stored_body;
+  // When the step ran on a row another instance had moved on: how many
+  // history entries that row had (those are the other instance's to count).
+  std::optional<std::size_t> history_before;
 };
 
 // A new placement's key, completed by the step that finishes the placement
