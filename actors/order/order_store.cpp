@@ -219,12 +219,15 @@ void insert_attempt(pqxx::transaction_base& txn, const std::string& order_token,
        p.created_at);
 }
 
+// What the gateway answered, on a pending attempt only ($1 token, $2 gateway
+// order id, $3 checkout URL).
+constexpr const char* session_sql =
+    "UPDATE payment_attempts SET gateway_order_id = $2, checkout_url = $3, status = 'created', "
+    "updated_at = now() WHERE token = $1::uuid AND status = 'pending'";
+
 void set_session(pqxx::transaction_base& txn, const std::string& payment_token,
                  const std::string& gateway_order_id, const std::string& checkout_url) {
-  exec(txn, "payment_set_session",
-       "UPDATE payment_attempts SET gateway_order_id = $2, checkout_url = $3, status = 'created', "
-       "updated_at = now() WHERE token = $1::uuid AND status = 'pending'",
-       payment_token, gateway_order_id, checkout_url);
+  exec(txn, "payment_set_session", session_sql, payment_token, gateway_order_id, checkout_url);
 }
 
 void set_refund(pqxx::transaction_base& txn, const std::string& payment_token,
@@ -278,16 +281,15 @@ bool set_session_completing_key(pqxx::transaction_base& txn, const std::string& 
                                 const std::string& checkout_url,
                                 const persistence::idempotency_key_ref& key,
                                 const std::string& body) {
-  auto r =
-      exec(txn, "payment_set_session_key",
-           "WITH s AS (UPDATE payment_attempts SET gateway_order_id = $2, checkout_url = $3, "
-           "status = 'created', updated_at = now() WHERE token = $1::uuid "
-           "AND status = 'pending' RETURNING 1), "
-           "k AS (UPDATE idempotency_keys SET state = 'done', response_status = 201, "
-           "response_body = $7 WHERE user_id = $4 AND scope = $5 AND key = $6 "
-           "AND EXISTS (SELECT 1 FROM s) RETURNING 1) "
-           "SELECT (SELECT count(*) FROM s), (SELECT count(*) FROM k)",
-           payment_token, gateway_order_id, checkout_url, key.user_id, key.scope, key.key, body);
+  static const std::string sql =
+      std::string("WITH s AS (") + session_sql +
+      " RETURNING 1), "
+      "k AS (UPDATE idempotency_keys SET state = 'done', response_status = 201, "
+      "response_body = $7 WHERE user_id = $4 AND scope = $5 AND key = $6 "
+      "AND EXISTS (SELECT 1 FROM s) RETURNING 1) "
+      "SELECT (SELECT count(*) FROM s), (SELECT count(*) FROM k)";
+  auto r = exec(txn, "payment_set_session_key", sql.c_str(), payment_token, gateway_order_id,
+                checkout_url, key.user_id, key.scope, key.key, body);
   return r[0][0].as<std::int64_t>() == 1;
 }
 

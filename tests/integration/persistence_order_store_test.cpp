@@ -126,6 +126,18 @@ class order_store_test : public ::testing::Test {
     return o.value_or(order_record{});
   }
 
+  // A first payment attempt for `o` at `gateway`, not yet written.
+  static payment_info attempt_of(const order_record& o, const std::string& gateway) {
+    payment_info p;
+    p.payment_token = new_uuid();
+    p.gateway = gateway;
+    p.amount = o.total;
+    p.currency = o.currency;
+    p.expires_at = o.expires_at;
+    p.created_at = now_micros();
+    return p;
+  }
+
   std::string cart = new_uuid();
   scratch_schema schema;
   std::unique_ptr<pqxx::connection> conn;
@@ -135,13 +147,7 @@ TEST_F(order_store_test, load_reads_back_the_order_its_lines_history_attempt_and
   auto o = placed();
   {
     pqxx::work w(*conn);
-    payment_info p;
-    p.payment_token = new_uuid();
-    p.gateway = "sandbox";
-    p.amount = o.total;
-    p.currency = o.currency;
-    p.expires_at = o.expires_at;
-    p.created_at = now_micros();
+    auto p = attempt_of(o, "sandbox");
     order_store::insert_attempt(w, o.token, p);
     p.payment_token = new_uuid();
     p.attempt_no = 2;
@@ -238,13 +244,7 @@ TEST_F(order_store_test, the_lookups_of_a_checkout_use_an_index_not_a_table_scan
     ASSERT_TRUE(coupon_store::insert(w, c));
     ASSERT_FALSE(order_holds::hold_coupon(w, c, o.token, o.user_id));
     ASSERT_TRUE(order_holds::claim_first_order(w, o.user_id, o.token));
-    payment_info p;
-    p.payment_token = new_uuid();
-    p.gateway = "razorpay";
-    p.amount = o.total;
-    p.currency = o.currency;
-    p.expires_at = o.expires_at;
-    p.created_at = now_micros();
+    auto p = attempt_of(o, "razorpay");
     order_store::insert_attempt(w, o.token, p);
     order_store::set_session(w, p.payment_token, "order_idx", "https://pay.example/idx");
     order_store::update_payment(w, p.payment_token, "captured", "pay_idx");
@@ -279,13 +279,7 @@ TEST_F(order_store_test, a_capture_and_an_enrollment_return_the_order_as_stored)
   auto o = placed();
   {
     pqxx::work w(*conn);
-    payment_info p;
-    p.payment_token = new_uuid();
-    p.gateway = "razorpay";
-    p.amount = o.total;
-    p.currency = o.currency;
-    p.expires_at = o.expires_at;
-    p.created_at = now_micros();
+    auto p = attempt_of(o, "razorpay");
     order_store::insert_attempt(w, o.token, p);
     order_store::set_session(w, p.payment_token, "order_same", "https://pay.example/same");
     coupon c;
