@@ -3,23 +3,12 @@
 #include <algorithm>
 #include <cctype>
 
+#include "actors/common/ascii_case.hpp"
 #include "actors/errors.hpp"
 #include "actors/payment/gateway_http.hpp"
 
 namespace checkout::payment {
 namespace {
-
-std::string lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return s;
-}
-
-std::string upper(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
-  return s;
-}
 
 caf::error malformed(const char* step, const char* what) {
   return make_error(errc::gateway_unavailable,
@@ -65,7 +54,7 @@ form_fields stripe_session_fields(const session_request& req, std::int64_t expir
   auto name = req.description.empty() ? "Order " + req.order_token : req.description;
   return {
       {"mode", "payment"},
-      {item({"price_data", "currency"}), lower(req.currency)},
+      {item({"price_data", "currency"}), ascii_lower(req.currency)},
       {item({"price_data", "unit_amount"}), std::to_string(req.amount)},
       {item({"price_data", "product_data", "name"}), name},
       {item({"quantity"}), "1"},
@@ -150,7 +139,7 @@ caf::expected<remote_payment> stripe_gateway::fetch(const std::string& gateway_o
     out.state = remote_state::captured;
     out.payment_id = payment_intent_of(*doc);
     out.amount = json_int(*doc, "amount_total");
-    out.currency = upper(json_string(*doc, "currency"));
+    out.currency = ascii_upper(json_string(*doc, "currency"));
     if (out.payment_id.empty()) return malformed(step, "payment_intent");
   } else if (status == "expired") {
     out.state = remote_state::expired;

@@ -4,13 +4,12 @@
 
 #include <optional>
 
+#include "actors/common/ascii_case.hpp"
 #include "actors/errors.hpp"
 #include "actors/webhook/webhook_payload.hpp"
 
 namespace checkout::stripe_webhook {
 
-using webhook_payload::ascii_lower;
-using webhook_payload::ascii_upper;
 using webhook_payload::equal_constant_time;
 using webhook_payload::hmac_sha256_hex;
 using webhook_payload::member;

@@ -22,9 +22,6 @@ std::string hmac_sha256_hex(const std::string& key, const std::string& message);
 // nothing from timing; only the (public) length may leak.
 bool equal_constant_time(const std::string& a, const std::string& b);
 
-std::string ascii_lower(std::string s);
-std::string ascii_upper(std::string s);
-
 // ---- JSON fields -----------------------------------------------------------------
 // Each takes a possibly null object and treats a field of the wrong JSON type as
 // absent, so a parser can walk an untrusted body without checks at every step.
