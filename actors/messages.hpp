@@ -45,6 +45,10 @@ using uncoupon_atom = caf::atom_constant<caf::atom("uncoupon")>;
 using validate_atom = caf::atom_constant<caf::atom("validate")>;
 using reprice_atom = caf::atom_constant<caf::atom("reprice")>;
 using replay_atom = caf::atom_constant<caf::atom("replay")>;
+// (plan_atom, caller, internship id or "", period): seed 003's plan change.
+using plan_atom = caf::atom_constant<caf::atom("plan")>;
+// (active_atom, user id) -> token: the signed-in user's active cart.
+using active_atom = caf::atom_constant<caf::atom("active")>;
 // (inspect_atom) -> actor_snapshot: an actor describes itself to an operator.
 using inspect_atom = caf::atom_constant<caf::atom("inspect")>;
 
@@ -254,6 +258,7 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(checkout::internship_reply)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(checkout::cart_create_request)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(checkout::cart_caller)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(checkout::cart_product)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(checkout::period)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::vector<checkout::cart_product>)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(checkout::cart_view)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(checkout::cart_state)

@@ -452,6 +452,20 @@ cart_actor::behavior_type cart_behavior(self_ptr self, actor_context context, st
             self, ctx, directory, caller,
             [id](pqxx::transaction_base&, const cart_state& cur) { return remove_item(cur, id); });
       },
+      [=, &ctx, &token, &directory, &cfg](plan_atom, const cart_caller& caller,
+                                          const std::string& id, const period& p) {
+        return mutate(self, ctx, directory, caller,
+                      [id, p](pqxx::transaction_base& txn,
+                              const cart_state& cur) -> caf::expected<cart_state> {
+                        auto target = plan_target(cur, id);
+                        if (!target) return target.error();
+                        auto item = catalog_store::find(txn, *target);
+                        if (!item)
+                          return make_error(errc::internship_unknown,
+                                            *target + " is no longer in the catalog");
+                        return change_plan(cur, *item, p);
+                      });
+      },
       [=, &ctx, &token, &directory, &cfg](billing_atom, const cart_caller& caller,
                                           const billing_info& billing) {
         return mutate(self, ctx, directory, caller,

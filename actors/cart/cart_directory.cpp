@@ -51,6 +51,15 @@ struct cart_entity {
 };
 
 using carts = entity_directory<cart_entity>;
+
+// The db job that answers a user's active cart, expiring stale ones first.
+auto active_cart_job(std::string user_id) {
+  return [user_id = std::move(user_id)](pqxx::connection& c) {
+    pqxx::nontransaction txn(c);
+    auto token = cart_store::expire_stale_and_find_active(txn, user_id);
+    return caf::make_message(active_cart{token.value_or("")});
+  };
+}
 using self_ptr = carts::self_ptr;
 
 // A fresh token whose home is this shard.
@@ -68,12 +77,7 @@ caf::result<cart_view> create_for_user(self_ptr self, const actor_context& ctx,
                                        cart_create_request req) {
   auto rp = self->make_response_promise<cart_view>();
   auto timeout = ctx.db_timeout * 2;
-  db_request(self, ctx,
-             [user = req.user_id](pqxx::connection& c) {
-               pqxx::nontransaction txn(c);
-               auto token = cart_store::expire_stale_and_find_active(txn, user);
-               return caf::make_message(active_cart{token.value_or("")});
-             })
+  db_request(self, ctx, active_cart_job(req.user_id))
       .then(
           [=](active_cart& found) mutable {
             auto deliver = [=](cart_view& v) mutable { rp.deliver(v); };
@@ -105,12 +109,7 @@ caf::result<cart_view> login(self_ptr self, const actor_context& ctx, std::strin
   auto rp = self->make_response_promise<cart_view>();
   auto timeout = ctx.db_timeout * 2;
   auto fail = [=](caf::error& err) mutable { rp.deliver(err); };
-  db_request(self, ctx,
-             [user_id](pqxx::connection& c) {
-               pqxx::nontransaction txn(c);
-               auto found = cart_store::expire_stale_and_find_active(txn, user_id);
-               return caf::make_message(active_cart{found.value_or("")});
-             })
+  db_request(self, ctx, active_cart_job(user_id))
       .then(
           [=](active_cart& mine) mutable {
             auto guest = carts::find_or_spawn(self, ctx, token);
@@ -199,6 +198,19 @@ cart_directory_actor::behavior_type cart_directory(self_ptr self, actor_context 
       },
       [=](create_atom, cart_create_request& req, bool /* key effect checked */) {
         return create_for_user(self, ctx, std::move(req));
+      },
+      [=](active_atom, std::string& user_id) -> caf::result<std::string> {
+        auto rp = self->make_response_promise<std::string>();
+        db_request(self, ctx, active_cart_job(user_id))
+            .then(
+                [=](active_cart& found) mutable {
+                  if (found.token.empty())
+                    rp.deliver(make_error(errc::cart_not_found, "you have no active cart"));
+                  else
+                    rp.deliver(found.token);
+                },
+                [=](caf::error& err) mutable { rp.deliver(err); });
+        return rp;
       },
       [=](login_atom, std::string& token, std::string& user_id) -> caf::result<cart_view> {
         if (!carts::normalize(token)) return make_error(errc::cart_not_found);

@@ -31,6 +31,8 @@ using cart_requests = caf::typed_actor<
     // Every line at today's catalog price.
     caf::replies_to<reprice_atom, cart_caller>::with<cart_view>,
     caf::replies_to<remove_atom, cart_caller, std::string>::with<cart_view>,
+    // (caller, internship id or "" for the cart's only one, period).
+    caf::replies_to<plan_atom, cart_caller, std::string, period>::with<cart_view>,
     caf::replies_to<billing_atom, cart_caller, billing_info>::with<cart_view>,
     // (user id): a guest cart becomes the user's.
     caf::replies_to<login_atom, std::string>::with<cart_view>,
@@ -59,6 +61,8 @@ using cart_directory_actor =
         caf::replies_to<create_atom, cart_create_request>::with<cart_view>,
         // The same after the Idempotency-Key's effect was looked up (a shard asks itself).
         caf::replies_to<create_atom, cart_create_request, bool>::with<cart_view>,
+        // (user id): the token of the user's active cart; 404 (1001) when none.
+        caf::replies_to<active_atom, std::string>::with<std::string>,
         // (token, user id): signing in with a cart; answers the user's one active cart
         // (the guest cart attached, or its lines merged into the cart the user had).
         caf::replies_to<login_atom, std::string, std::string>::with<cart_view>>;

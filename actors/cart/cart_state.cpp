@@ -6,6 +6,7 @@
 
 #include <algorithm>
 
+#include "actors/cart/gstin.hpp"
 #include "actors/common/json_write.hpp"
 #include "actors/errors.hpp"
 
@@ -86,6 +87,46 @@ cart_state reprice(cart_state cart, const std::vector<internship>& catalog) {
   return cart;
 }
 
+caf::expected<std::string> plan_target(const cart_state& cart, const std::string& internship_id) {
+  if (!internship_id.empty()) {
+    bool held = std::any_of(cart.lines.begin(), cart.lines.end(),
+                            [&](const cart_line& l) { return l.internship_id == internship_id; });
+    if (!held) return make_error(errc::internship_unknown, internship_id + " is not in the cart");
+    return internship_id;
+  }
+  if (cart.lines.empty()) return make_error(errc::internship_unknown, "the cart is empty");
+  const auto& first = cart.lines.front().internship_id;
+  bool one = std::all_of(cart.lines.begin(), cart.lines.end(),
+                         [&](const cart_line& l) { return l.internship_id == first; });
+  if (!one)
+    return make_error(errc::invalid_field,
+                      "internship_id is required: the cart holds several internships");
+  return first;
+}
+
+caf::expected<cart_state> change_plan(cart_state cart, const internship& item, const period& p) {
+  int total = 0;
+  for (const auto& l : cart.lines)
+    if (l.internship_id == item.id) total += l.quantity;
+  if (total == 0) return make_error(errc::internship_unknown, item.id + " is not in the cart");
+  if (!item.active) return make_error(errc::internship_unavailable, item.id + " is not active");
+  auto unit = item.unit_price(p);
+  if (!unit || item.plans.empty())
+    return make_error(errc::invalid_field,
+                      item.plans.empty() ? item.id + " has no plans"
+                                         : "plan_id must name one of the plans of " + item.id);
+  if (total > max_quantity)
+    return make_error(errc::invalid_field, "quantity must be an integer from 1 to 100");
+  if (auto err = check_sellable(item, total)) return err;
+  auto first = std::find_if(cart.lines.begin(), cart.lines.end(),
+                            [&](const cart_line& l) { return l.internship_id == item.id; });
+  *first = cart_line{item.id, p, total, *unit, item.currency, item.category};
+  cart.lines.erase(std::remove_if(std::next(first), cart.lines.end(),
+                                  [&](const cart_line& l) { return l.internship_id == item.id; }),
+                   cart.lines.end());
+  return cart;
+}
+
 caf::expected<cart_state> remove_item(cart_state cart, const std::string& internship_id) {
   auto before = cart.lines.size();
   cart.lines.erase(
@@ -105,6 +146,14 @@ caf::expected<cart_state> set_billing(cart_state cart, billing_info billing) {
   if (!upper(billing.country))
     return make_error(errc::invalid_field, "country must be an ISO 3166 code like IN");
   if (billing.state.size() > 64) return make_error(errc::invalid_field, "state is too long");
+  if (billing.name.size() > 200)
+    return make_error(errc::invalid_field, "name must have at most 200 characters");
+  if (!billing.gstin.empty()) {
+    if (billing.country != "IN")
+      return make_error(errc::invalid_field, "gstin is only for billing in India (country IN)");
+    if (auto problem = gstin_problem(billing.gstin))
+      return make_error(errc::invalid_field, *problem);
+  }
   cart.billing = std::move(billing);
   return cart;
 }
@@ -166,6 +215,14 @@ std::string state_to_json(const cart_state& cart) {
   w.String(cart.billing.country);
   w.Key("state");
   w.String(cart.billing.state);
+  if (!cart.billing.name.empty()) {
+    w.Key("name");
+    w.String(cart.billing.name);
+  }
+  if (!cart.billing.gstin.empty()) {
+    w.Key("gstin");
+    w.String(cart.billing.gstin);
+  }
   w.EndObject();
   w.EndObject();
   return {buf.GetString(), buf.GetSize()};
@@ -236,6 +293,10 @@ bool state_from_json(const std::string& json, cart_state& cart) {
     auto& b = d["billing"];
     if (!b.IsObject() || !get_string(b, "country", billing.country) ||
         !get_string(b, "state", billing.state))
+      return false;
+    // Name and GSTIN came later (CONTRACT §16): carts stored before have neither.
+    if ((b.HasMember("name") && !get_string(b, "name", billing.name)) ||
+        (b.HasMember("gstin") && !get_string(b, "gstin", billing.gstin)))
       return false;
   }
   cart.lines = std::move(lines);

@@ -28,6 +28,10 @@ struct cart_line {
 struct billing_info {
   std::string country = "IN";
   std::string state;
+  // For the tax invoice (CONTRACT §16): the buyer's name, and a business's
+  // GSTIN (empty: none), validated by set_billing.
+  std::string name;
+  std::string gstin;
 };
 
 struct cart_state {
@@ -66,6 +70,15 @@ caf::expected<cart_state> set_quantity(cart_state cart, const std::string& inter
 // adding does. `item` is the line's internship as it is now.
 caf::expected<cart_state> set_quantity(cart_state cart, const internship& item, int quantity);
 
+// Which internship a plan change (seed 003's PUT /cart/{token}/plan/{plan_id})
+// is for: the one named, or the cart's only internship. Errors: an empty cart
+// or a named internship not in it (1101); several internships and none named (1000).
+caf::expected<std::string> plan_target(const cart_state& cart, const std::string& internship_id);
+// Puts every line of `item` on plan `p` at that plan's price, as one line of
+// their summed quantity. Errors: not in the cart (1101), a period `item` does
+// not offer (1000), inactive or sold out (1102).
+caf::expected<cart_state> change_plan(cart_state cart, const internship& item, const period& p);
+
 // Every line's unit price and currency read again from the catalog as it is
 // now (the plan's price for a line with a period): what the order compares
 // (CONTRACT §7, 5002). A line whose internship is not in `catalog`, or whose
@@ -74,7 +87,9 @@ caf::expected<cart_state> set_quantity(cart_state cart, const internship& item, 
 cart_state reprice(cart_state cart, const std::vector<internship>& catalog);
 // Removes every line of an internship; not in the cart is an error (1101).
 caf::expected<cart_state> remove_item(cart_state cart, const std::string& internship_id);
-// Country (ISO 3166 alpha-2, upper-case) and optional state drive the tax.
+// Country (ISO 3166 alpha-2, upper-case) and optional state drive the tax;
+// the name (at most 200 characters) and a GSTIN (India only, checked) go on
+// the invoice.
 caf::expected<cart_state> set_billing(cart_state cart, billing_info billing);
 // Moves a guest cart's lines into `target` (the user's active cart).
 caf::expected<cart_state> merge_lines(cart_state target, const cart_state& from);

@@ -1,6 +1,7 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include "actors/common/ascii_case.hpp"
 #include "actors/common/text.hpp"
 #include "http/routes/idempotency_support.hpp"
 #include "http/routes/render.hpp"
@@ -175,6 +176,43 @@ void delete_item(const api_ptr& api, request&& req, responder out) {
            cart_renderer(api));
 }
 
+// Seed 003's plan id names a period: "3-month", "1-year".
+std::optional<period> plan_period_of(const std::string& plan_id) {
+  auto dash = plan_id.find('-');
+  if (dash == 0 || dash == std::string::npos || dash > 3) return std::nullopt;
+  int value = 0;
+  for (size_t i = 0; i < dash; ++i) {
+    if (plan_id[i] < '0' || plan_id[i] > '9') return std::nullopt;
+    value = value * 10 + (plan_id[i] - '0');
+  }
+  auto unit = plan_id.substr(dash + 1);
+  if (value < 1 || !valid_period_unit(unit)) return std::nullopt;
+  return period{value, unit};
+}
+
+// PUT /cart/{token}/plan/{plan_id}, with an optional body {internship_id}
+// naming the line when the cart holds several internships.
+void put_plan(const api_ptr& api, request&& req, responder out) {
+  auto who = caller_of(api, req, out);
+  if (!who) return;
+  const auto& caller = *who;
+  auto p = plan_period_of(req.params.at("plan_id"));
+  if (!p)
+    return answer_error(
+        req, out,
+        make_error(errc::invalid_field, "plan_id must name a period, as 3-month or 1-year"));
+  std::string id;
+  if (!req.body.empty()) {
+    auto doc = parse_body(req, out);
+    if (!doc) return;
+    fields f(*doc);
+    id = f.opt_str("internship_id", 64).value_or("");
+    if (!f.ok()) return answer_error(req, out, f.error());
+  }
+  ask_cart(api, req, out, req.params.at("token"), std::make_tuple(plan_atom::value, caller, id, *p),
+           cart_renderer(api));
+}
+
 void put_billing(const api_ptr& api, request&& req, responder out) {
   auto who = caller_of(api, req, out);
   if (!who) return;
@@ -185,6 +223,9 @@ void put_billing(const api_ptr& api, request&& req, responder out) {
   billing_info billing;
   billing.country = f.str("country", 2);
   billing.state = f.opt_str("state", 64).value_or("");
+  billing.name = f.opt_str("name", 200).value_or("");
+  // A GSTIN is read as typed, in any case; set_billing checks it.
+  billing.gstin = ascii_upper(f.opt_str("gstin", 64).value_or(""));
   if (!f.ok()) return answer_error(req, out, f.error());
   ask_cart(api, req, out, req.params.at("token"),
            std::make_tuple(billing_atom::value, caller, billing), cart_renderer(api));
@@ -220,14 +261,15 @@ void auth_login(const api_ptr& api, request&& req, responder out) {
       cart_renderer(api));
 }
 
-void apply_coupon(const api_ptr& api, request&& req, responder out) {
+// `field`: "coupon" on POST /cart/{token}/coupon, "code" on seed 002's routes.
+void apply_coupon(const api_ptr& api, request&& req, responder out, const char* field) {
   auto who = caller_of(api, req, out);
   if (!who) return;
   const auto& caller = *who;
   auto doc = parse_body(req, out);
   if (!doc) return;
   fields f(*doc);
-  auto code = f.str("coupon", 64);
+  auto code = f.str(field, 64);
   if (!f.ok()) return answer_error(req, out, f.error());
   ask_cart(api, req, out, req.params.at("token"), std::make_tuple(coupon_atom::value, caller, code),
            [cfg = api->actors.cfg](json_writer& w, const cart_view& v) {
@@ -244,11 +286,28 @@ void apply_coupon(const api_ptr& api, request&& req, responder out) {
            });
 }
 
+// The code to remove: `?code=`, or a body's `code` (seed 002 sends `{code}`
+// with DELETE /cart/discount); neither removes the cart's only coupon.
+std::optional<std::string> removal_code(const request& req, const responder& out) {
+  if (req.query.count("code") || req.body.empty()) return query_param(req, "code");
+  auto doc = parse_body(req, out);
+  if (!doc) return std::nullopt;
+  fields f(*doc);
+  auto code = f.opt_str("code", 64).value_or("");
+  if (!f.ok()) {
+    answer_error(req, out, f.error());
+    return std::nullopt;
+  }
+  return code;
+}
+
 void remove_coupon(const api_ptr& api, request&& req, responder out) {
   auto who = caller_of(api, req, out);
   if (!who) return;
   const auto& caller = *who;
-  auto code = req.query.count("code") ? req.query.at("code") : std::string();
+  auto removal = removal_code(req, out);
+  if (!removal) return;
+  auto code = *removal;
   if (!valid_text(code) || code.size() > 64)
     return answer_error(req, out, make_error(errc::invalid_field, "code must be a coupon code"));
   ask_cart(api, req, out, req.params.at("token"),
@@ -292,6 +351,50 @@ void list_discounts(const api_ptr& api, request&& req, responder out) {
            });
 }
 
+// Seed 002's token-less routes act on the signed-in user's active cart: the
+// token is found first, then the route with a token answers (401 for a guest,
+// 404 code 1001 for a user without an active cart).
+handler on_active_cart(const api_ptr& api, std::function<void(request&&, responder)> with_token) {
+  return [api, with_token](request&& req, responder out) {
+    std::optional<auth_user> user;
+    if (!authenticate(api, req, out, true, user)) return;
+    auto shared = std::make_shared<request>(std::move(req));
+    ask<std::string>(
+        *api->sys, api->actors.carts, api->actors.db_timeout * 3,
+        std::make_tuple(active_atom::value, user->user_id),
+        [shared, out, with_token](std::string& token) {
+          shared->params["token"] = token;
+          with_token(std::move(*shared), out);
+        },
+        [shared, out](const caf::error& err) { answer_error(*shared, out, err); });
+  };
+}
+
+// Seed 002's and 003's own paths over the same carts (CONTRACT §16).
+void add_seed_cart_routes(router& r, const api_ptr& api) {
+  // Seed 002: the signed-in user's active cart, without its token (CONTRACT §16).
+  auto mine = [&](std::function<void(request&&, responder)> with_token) {
+    return on_active_cart(api, std::move(with_token));
+  };
+  r.add("GET", "/api/v1/cart",
+        mine([api](request&& req, responder out) { get_cart(api, std::move(req), out); }));
+  r.add("PATCH", "/api/v1/cart/items/{internship_id}",
+        mine([api](request&& req, responder out) { patch_item(api, std::move(req), out); }));
+  r.add("DELETE", "/api/v1/cart/items/{internship_id}",
+        mine([api](request&& req, responder out) { delete_item(api, std::move(req), out); }));
+  auto apply =
+      mine([api](request&& req, responder out) { apply_coupon(api, std::move(req), out, "code"); });
+  r.add("POST", "/api/v1/cart/discount", apply);
+  r.add("POST", "/api/v1/cart/discount/apply", apply);
+  r.add("DELETE", "/api/v1/cart/discount",
+        mine([api](request&& req, responder out) { remove_coupon(api, std::move(req), out); }));
+  // Seed 003: a plan named by its period, and "item" for "items".
+  r.add("PUT", "/api/v1/cart/{token}/plan/{plan_id}",
+        [api](request&& req, responder out) { put_plan(api, std::move(req), out); });
+  r.add("DELETE", "/api/v1/cart/{token}/item/{internship_id}",
+        [api](request&& req, responder out) { delete_item(api, std::move(req), out); });
+}
+
 }  // namespace
 
 void add_cart_routes(router& r, const api_ptr& api) {
@@ -311,7 +414,7 @@ void add_cart_routes(router& r, const api_ptr& api) {
   r.add("PUT", "/api/v1/cart/{token}/billing",
         [api](request&& req, responder out) { put_billing(api, std::move(req), out); });
   r.add("POST", "/api/v1/cart/{token}/coupon",
-        [api](request&& req, responder out) { apply_coupon(api, std::move(req), out); });
+        [api](request&& req, responder out) { apply_coupon(api, std::move(req), out, "coupon"); });
   r.add("DELETE", "/api/v1/cart/{token}/coupon",
         [api](request&& req, responder out) { remove_coupon(api, std::move(req), out); });
   r.add("POST", "/api/v1/cart/discount/validate",
@@ -322,6 +425,8 @@ void add_cart_routes(router& r, const api_ptr& api) {
         [api](request&& req, responder out) { auth_check(api, std::move(req), out); });
   r.add("POST", "/api/v1/cart/{token}/auth/login",
         [api](request&& req, responder out) { auth_login(api, std::move(req), out); });
+
+  add_seed_cart_routes(r, api);
 }
 
 }  // namespace checkout::http

@@ -114,6 +114,8 @@ void write_cart(json_writer& w, const cart_view& v, const config::settings& cfg)
   w.StartObject();
   key_str(w, "country", c.billing.country);
   key_str_or_null(w, "state", c.billing.state);
+  key_str_or_null(w, "name", c.billing.name);
+  key_str_or_null(w, "gstin", c.billing.gstin);
   w.EndObject();
   w.Key("totals");
   w.StartObject();

@@ -85,6 +85,37 @@ TEST_F(cart_e2e, billing_drives_the_tax) {
   EXPECT_TRUE(error_envelope(no_country.status, no_country.body, 422, 1000));
 }
 
+// CONTRACT §16: the buyer's name and GSTIN for the invoice, the GSTIN checked.
+TEST_F(cart_e2e, billing_takes_a_name_and_a_checked_gstin) {
+  auto token = cart({internship(1000)});
+  auto billing = "/api/v1/cart/" + token + "/billing";
+  auto set = call(port(), "PUT", billing,
+                  R"({"country":"IN","state":"KA","name":"Asha Rao","gstin":"29aagcb7383j1z4"})");
+  ASSERT_EQ(set.status, 200) << set.body;
+  auto got = call(port(), "GET", "/api/v1/cart/" + token).json();
+  EXPECT_TRUE(json_expect::at(got, "data.cart.billing.name", "Asha Rao"));
+  EXPECT_TRUE(json_expect::at(got, "data.cart.billing.gstin", "29AAGCB7383J1Z4"));
+
+  for (auto [gstin, reason] : std::vector<std::pair<std::string, std::string>>{
+           {"29AAGCB7383J1Z5", "check character"},
+           {"29AAGCB7383J1Z", "15 characters"},
+           {"45AAGCB7383J1Z4", "state code"},
+           {"29AAGC17383J1Z4", "PAN"}}) {
+    auto r = call(port(), "PUT", billing,
+                  R"({"country":"IN","name":"Asha Rao","gstin":")" + gstin + "\"}");
+    EXPECT_TRUE(error_envelope(r.status, r.body, 422, 1000)) << gstin << ": " << r.body;
+    EXPECT_NE(r.body.find("gstin"), std::string::npos) << r.body;
+    EXPECT_NE(r.body.find(reason), std::string::npos) << r.body;
+  }
+  // A refused GSTIN left the stored one as it was.
+  got = call(port(), "GET", "/api/v1/cart/" + token).json();
+  EXPECT_TRUE(json_expect::at(got, "data.cart.billing.gstin", "29AAGCB7383J1Z4"));
+  // Each request replaces the billing: without a GSTIN, none is kept.
+  ASSERT_EQ(call(port(), "PUT", billing, R"({"country":"IN","state":"KA"})").status, 200);
+  got = call(port(), "GET", "/api/v1/cart/" + token).json();
+  EXPECT_TRUE(json_expect::is(got, "data.cart.billing.gstin", json_expect::kind::null));
+}
+
 TEST_F(cart_e2e, sign_in_attaches_or_merges_the_guest_cart) {
   auto a = internship(1000);
   auto b = internship(2000);

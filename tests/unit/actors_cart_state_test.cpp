@@ -289,7 +289,7 @@ TEST(CartStateJson, RoundTrip) {
   b.category = "data";
   c.lines = {a, b};
   c.coupons = {"WELCOME10", "SALE"};
-  c.billing = {"IN", "KA"};
+  c.billing = {"IN", "KA", "Asha Rao", "29AAGCB7383J1Z4"};
 
   cart_state back;
   ASSERT_TRUE(state_from_json(state_to_json(c), back));
@@ -307,6 +307,34 @@ TEST(CartStateJson, RoundTrip) {
   EXPECT_EQ(back.coupons, (std::vector<std::string>{"WELCOME10", "SALE"}));
   EXPECT_EQ(back.billing.country, "IN");
   EXPECT_EQ(back.billing.state, "KA");
+  EXPECT_EQ(back.billing.name, "Asha Rao");
+  EXPECT_EQ(back.billing.gstin, "29AAGCB7383J1Z4");
+}
+
+TEST(CartStateJson, BillingStoredBeforeNameAndGstinReadsWithout) {
+  cart_state back;
+  ASSERT_TRUE(state_from_json(
+      R"({"lines":[],"coupons":[],"billing":{"country":"IN","state":"KA"}})", back));
+  EXPECT_EQ(back.billing.state, "KA");
+  EXPECT_EQ(back.billing.name, "");
+  EXPECT_EQ(back.billing.gstin, "");
+}
+
+TEST(CartBilling, NameAndGstinAreChecked) {
+  auto set = [](billing_info b) { return set_billing(active_cart(), std::move(b)); };
+  auto ok = set({"IN", "KA", "Asha Rao", "29AAGCB7383J1Z4"});
+  ASSERT_TRUE(ok);
+  EXPECT_EQ(ok->billing.gstin, "29AAGCB7383J1Z4");
+  EXPECT_TRUE(set({"IN", "", "", ""}));
+
+  auto bad = set({"IN", "KA", "Asha Rao", "29AAGCB7383J1Z5"});
+  ASSERT_FALSE(bad);
+  EXPECT_EQ(code_of(bad.error()), errc::invalid_field);
+  auto abroad = set({"GB", "", "Asha Rao", "29AAGCB7383J1Z4"});
+  ASSERT_FALSE(abroad);
+  EXPECT_EQ(code_of(abroad.error()), errc::invalid_field);
+  EXPECT_FALSE(set({"IN", "", std::string(201, 'a'), ""}));
+  EXPECT_TRUE(set({"IN", "", std::string(200, 'a'), ""}));
 }
 
 TEST(CartStateJson, EmptyCartRoundTrip) {
