@@ -26,6 +26,8 @@
 #include "actors/health/preregistered_series.hpp"
 #include "actors/health/readiness_probe.hpp"
 #include "actors/messages.hpp"
+#include "actors/notification/confirmation_mail.hpp"
+#include "actors/notification/notification_handler.hpp"
 #include "actors/order/order_directory.hpp"
 #include "actors/order/order_timing.hpp"
 #include "actors/order/order_watchdog.hpp"
@@ -53,6 +55,14 @@ struct options {
   bool issue_admin = false;
   bool migrate_only = false;
 };
+
+// The queues' delivery limits, the same at start-up and in the relay.
+messaging::topology_options topology_of(const config::settings& cfg) {
+  messaging::topology_options topo;
+  topo.max_deliveries = cfg.enrollment_max_deliveries;
+  topo.notification_max_deliveries = cfg.notification_max_deliveries;
+  return topo;
+}
 
 bool parse_args(int argc, char** argv, options& o) {
   for (int i = 1; i < argc; ++i) {
@@ -134,8 +144,7 @@ int main(int argc, char** argv) {
     std::string err;
     auto conn = messaging::amqp_connection::open(cfg->amqp_url, "checkoutd-setup", &err,
                                                  std::chrono::seconds(2));
-    messaging::topology_options topo;
-    topo.max_deliveries = cfg->enrollment_max_deliveries;
+    auto topo = topology_of(*cfg);
     if (!conn || !conn->open_channel(1, &err) || !messaging::declare_topology(*conn, 1, topo, &err))
       spdlog::warn(
           "broker not reachable at start ({}); serving without it, events wait in the "
@@ -199,7 +208,7 @@ int main(int argc, char** argv) {
   relay_opts.database_url = cfg->database_url;
   relay_opts.amqp_url = cfg->amqp_url;
   // The relay declares the topology again after reconnecting: same arguments.
-  relay_opts.topology.max_deliveries = cfg->enrollment_max_deliveries;
+  relay_opts.topology = topology_of(*cfg);
   auto& delivery = metrics::registry::instance().delivery();
   relay_opts.on_published = [&delivery](std::uint64_t n) {
     delivery.published += static_cast<std::int64_t>(n);
@@ -209,6 +218,8 @@ int main(int argc, char** argv) {
   auto enrollment_sweeper = spawn_enrollment_sweeper(sys, ctx);
   // ENROLLMENT_CONSUMERS = 0 leaves checkout.enrollment unconsumed (operators
   // draining a node; the intake-latency test).
+  // Outlives the consumers, whose threads call it until they are stopped.
+  std::unique_ptr<notification_handler> mailer;
   std::vector<std::unique_ptr<messaging::consumer>> consumers;
   for (int i = 0; i < cfg->enrollment_consumers; ++i) {
     messaging::consumer_options copts;
@@ -226,6 +237,30 @@ int main(int argc, char** argv) {
                        });
     };
     copts.on_redelivered = [&delivery] { delivery.redelivered++; };
+    copts.on_rejected = [&delivery] { delivery.dead_lettered++; };
+    consumers.push_back(std::make_unique<messaging::consumer>(copts));
+    consumers.back()->start();
+  }
+
+  // Confirmation emails (CONTRACT §16): one consumer, its handler blocking on
+  // the consumer's own thread. Without SMTP_URL the requests wait in the queue.
+  if (cfg->smtp_url.empty()) {
+    spdlog::warn("SMTP_URL is not set: confirmation emails wait in {}",
+                 messaging::notification_queue);
+  } else {
+    notification_options nopts;
+    nopts.database_url = cfg->database_url;
+    nopts.smtp.url = cfg->smtp_url;
+    nopts.smtp.from = mail_address(cfg->mail_from);
+    nopts.from = cfg->mail_from;
+    nopts.public_base_url = cfg->public_base_url;
+    mailer = std::make_unique<notification_handler>(nopts);
+    messaging::consumer_options copts;
+    copts.amqp_url = cfg->amqp_url;
+    copts.queue = messaging::notification_queue;
+    copts.initial_backoff = std::chrono::seconds(1);
+    copts.max_backoff = cfg->notification_retry_max;
+    copts.handler = [h = mailer.get()](const messaging::delivery& d) { return h->handle(d); };
     copts.on_rejected = [&delivery] { delivery.dead_lettered++; };
     consumers.push_back(std::make_unique<messaging::consumer>(copts));
     consumers.back()->start();

@@ -107,6 +107,7 @@ struct place_order_request {
   std::string gateway;  // empty: by configuration and currency
   std::string success_url;
   std::string cancel_url;
+  std::string buyer_email;  // the JWT `email` claim, for the confirmation (CONTRACT §16)
   std::string correlation_id;
   // Renders the 201 body from the order as stored. The step that finishes a
   // new placement stores it under the key in its own transaction (issue 16:

@@ -208,6 +208,22 @@ const std::map<std::string, setter>& setters() {
       {"WEBHOOK_APPLY_WAIT", duration_field(&settings::webhook_apply_wait)},
       {"INBOX_RETRY_INTERVAL", duration_field(&settings::inbox_retry_interval)},
       {"ENROLLMENT_CONSUMERS", int_field(&settings::enrollment_consumers, 0, 16)},
+      {"SMTP_URL",
+       [](settings& s, const std::string& v) -> std::string {
+         if (!v.empty() && v.rfind("smtp://", 0) != 0 && v.rfind("smtps://", 0) != 0)
+           return "it is not an smtp:// or smtps:// URL";
+         s.smtp_url = v;
+         return {};
+       }},
+      {"MAIL_FROM",
+       [](settings& s, const std::string& v) -> std::string {
+         if (v.find('@') == std::string::npos || v.find_first_of("\r\n") != std::string::npos)
+           return "it is not one mail address (as a@b or Name <a@b>)";
+         s.mail_from = v;
+         return {};
+       }},
+      {"NOTIFICATION_MAX_DELIVERIES", int_field(&settings::notification_max_deliveries, 1, 100000)},
+      {"NOTIFICATION_RETRY_MAX", duration_field(&settings::notification_retry_max)},
       {"ENROLLMENT_RETRY_BASE", duration_field(&settings::enrollment_retry_base)},
       {"ENROLLMENT_RETRY_MAX", duration_field(&settings::enrollment_retry_max)},
       {"ENROLLMENT_SWEEP_INTERVAL", duration_field(&settings::enrollment_sweep_interval)},

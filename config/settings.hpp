@@ -87,6 +87,15 @@ struct settings {
   // NACK back-off, and the sweeper that re-publishes order.paid for paid orders
   // still without enrollments after the grace period.
   int enrollment_consumers = 1;
+  // Confirmation emails (CONTRACT §16): the SMTP server (smtp:// or smtps://,
+  // credentials in the URL; empty: no mail is sent and the requests wait in
+  // checkout.notifications), the sender, and how often one is tried before it
+  // is dead-lettered (at the growing back-off up to NOTIFICATION_RETRY_MAX: a
+  // mail server away for hours delays mails, it does not lose them).
+  std::string smtp_url;
+  std::string mail_from = "Checkout Internships <no-reply@checkout.localhost>";
+  int notification_max_deliveries = 1000;
+  duration notification_retry_max = std::chrono::seconds(30);
   duration enrollment_retry_base = std::chrono::milliseconds(200);
   duration enrollment_retry_max = std::chrono::seconds(5);
   duration enrollment_sweep_interval = std::chrono::minutes(1);

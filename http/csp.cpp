@@ -1,10 +1,10 @@
 #include "http/csp.hpp"
 
-#include <openssl/evp.h>
 #include <openssl/sha.h>
 
 #include <algorithm>
 
+#include "actors/common/base64.hpp"
 #include "http/ascii.hpp"
 
 namespace checkout::http {
@@ -41,10 +41,8 @@ std::string csp_builder::str() const {
 std::string csp_hash(std::string_view content) {
   unsigned char digest[SHA256_DIGEST_LENGTH];
   SHA256(reinterpret_cast<const unsigned char*>(content.data()), content.size(), digest);
-  // Base64 of 32 bytes is 44 characters plus the terminator EVP writes.
-  unsigned char b64[4 * ((SHA256_DIGEST_LENGTH + 2) / 3) + 1];
-  int n = EVP_EncodeBlock(b64, digest, SHA256_DIGEST_LENGTH);
-  return "'sha256-" + std::string(reinterpret_cast<const char*>(b64), static_cast<std::size_t>(n)) +
+  return "'sha256-" +
+         base64(std::string_view(reinterpret_cast<const char*>(digest), SHA256_DIGEST_LENGTH)) +
          "'";
 }
 

@@ -39,17 +39,20 @@ bool declare_topology(amqp_connection& conn, std::uint16_t channel, const topolo
   // The broker dead-letters a message once it was delivered *more* than
   // x-delivery-limit times (verified on 3.10.8: limit 2 gives 3 deliveries),
   // so max_deliveries attempts need a limit of max_deliveries - 1.
-  const int delivery_limit = std::max(0, opts.max_deliveries - 1);
-  table_builder quorum;
-  quorum.add_string("x-queue-type", "quorum")
-      .add_int("x-delivery-limit", delivery_limit)
-      .add_string("x-dead-letter-exchange", names.dead_letter_exchange)
-      // at-least-once dead-lettering keeps the message in the quorum queue
-      // until the DLQ confirmed it; RabbitMQ only honours it with
-      // reject-publish overflow (otherwise it silently falls back to
-      // at-most-once).
-      .add_string("x-dead-letter-strategy", "at-least-once")
-      .add_string("x-overflow", "reject-publish");
+  // at-least-once dead-lettering keeps the message in the quorum queue until
+  // the DLQ confirmed it; RabbitMQ only honours it with reject-publish
+  // overflow (otherwise it silently falls back to at-most-once).
+  auto quorum_with_limit = [&](int max_deliveries) {
+    table_builder t;
+    t.add_string("x-queue-type", "quorum")
+        .add_int("x-delivery-limit", std::max(0, max_deliveries - 1))
+        .add_string("x-dead-letter-exchange", names.dead_letter_exchange)
+        .add_string("x-dead-letter-strategy", "at-least-once")
+        .add_string("x-overflow", "reject-publish");
+    return t;
+  };
+  auto quorum = quorum_with_limit(opts.max_deliveries);
+  auto notifications = quorum_with_limit(opts.notification_max_deliveries);
 
   // The DLQ stays classic although it holds what waits for an operator:
   // /admin/dlq lists it by basic.get and requeue, which keeps a classic
@@ -75,6 +78,9 @@ bool declare_topology(amqp_connection& conn, std::uint16_t channel, const topolo
          declare_exchange(conn, channel, names.dead_letter_exchange, error) &&
          declare_queue(conn, channel, names.queue, quorum.table(), error) &&
          bind_queue(conn, channel, names.queue, names.events_exchange, names.binding_key, error) &&
+         declare_queue(conn, channel, names.notification_queue, notifications.table(), error) &&
+         bind_queue(conn, channel, names.notification_queue, names.events_exchange,
+                    names.notification_binding_key, error) &&
          declare_queue(conn, channel, names.dlq, amqp_empty_table, error) &&
          // Dead-lettered messages keep their original routing key; "#" takes all.
          bind_queue(conn, channel, names.dlq, names.dead_letter_exchange, "#", error) &&

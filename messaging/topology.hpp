@@ -14,6 +14,9 @@ inline constexpr const char* events_exchange = "checkout.events";
 inline constexpr const char* dead_letter_exchange = "checkout.dlx";
 inline constexpr const char* enrollment_queue = "checkout.enrollment";
 inline constexpr const char* enrollment_dlq = "checkout.enrollment.dlq";
+// notification.requested, for the confirmation emails (CONTRACT §16); its dead
+// letters go to the same DLQ as the enrollment's, by their routing key.
+inline constexpr const char* notification_queue = "checkout.notifications";
 // Bound to checkout.events with "#". The relay publishes mandatory, so an
 // event no queue takes is returned and retried; this queue makes every
 // routing key routable (order.failed, order.expired, enrollment.created, ...
@@ -25,6 +28,9 @@ struct topology_options {
   // consumer before it goes to the DLQ (the queue's x-delivery-limit is one
   // less, because the broker counts redeliveries).
   int max_deliveries = 5;
+  // NOTIFICATION_MAX_DELIVERIES, the same for checkout.notifications: high,
+  // because a mail server that is down makes every try fail alike.
+  int notification_max_deliveries = 1000;
   // The audit queue keeps this many events and then drops the oldest, so it
   // can never fill the broker's disk or block publishing (a full queue that
   // rejected publishes would make every event unconfirmed).
@@ -40,6 +46,8 @@ struct topology_names {
   std::string dlq = enrollment_dlq;
   std::string audit_queue = checkout::messaging::audit_queue;
   std::string binding_key = "order.paid";
+  std::string notification_queue = checkout::messaging::notification_queue;
+  std::string notification_binding_key = "notification.requested";
 };
 
 class amqp_connection;

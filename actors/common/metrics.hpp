@@ -39,6 +39,11 @@ struct delivery_counters {
   std::atomic<std::int64_t> dead_lettered{0};    // rejected as permanent failures
   std::atomic<std::int64_t> enrollments{0};      // enrollment rows created
   std::atomic<std::int64_t> inbox_reapplied{0};  // inbox events applied by the worker
+  // Confirmation emails (CONTRACT §16): accepted by the SMTP server, skipped
+  // for want of an address, tries that failed (tried again later).
+  std::atomic<std::int64_t> notifications_sent{0};
+  std::atomic<std::int64_t> notifications_no_address{0};
+  std::atomic<std::int64_t> notifications_failed{0};
 };
 
 // Figures read from PostgreSQL and the broker by the ops sampler

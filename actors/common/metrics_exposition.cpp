@@ -238,6 +238,14 @@ std::string registry::prometheus_text() const {
   w.single("checkout_webhook_inbox_reapplied_total", "counter",
            "Inbox events applied by the inbox worker rather than at intake.",
            d.inbox_reapplied.load());
+  w.family("checkout_notifications_total", "counter",
+           "Confirmation emails by result: sent (the SMTP server accepted it), no_address (the "
+           "buyer's token had no email claim), smtp_failed (a try that failed; tried again).");
+  w.sample("checkout_notifications_total", {{"result", "sent"}}, d.notifications_sent.load());
+  w.sample("checkout_notifications_total", {{"result", "no_address"}},
+           d.notifications_no_address.load());
+  w.sample("checkout_notifications_total", {{"result", "smtp_failed"}},
+           d.notifications_failed.load());
 
   std::vector<std::pair<std::string, const gateway_counters*>> gws;
   {

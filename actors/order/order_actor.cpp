@@ -450,6 +450,7 @@ caf::result<place_order_reply> place(self_ptr self, const actor_context& ctx,
     p.gateway = std::move(gateway);
     p.success_url = req.success_url;
     p.cancel_url = req.cancel_url;
+    p.buyer_email = req.buyer_email;
     p.now = now_micros();
     p.expires_at = p.now + to_micros(ctx.cfg->order_payment_timeout);
     p.cart = std::move(cart);

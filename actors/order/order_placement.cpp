@@ -206,6 +206,7 @@ caf::expected<order_record> place(pqxx::transaction_base& txn, const request& re
   o.expires_at = req.expires_at;
   o.success_url = req.success_url;
   o.cancel_url = req.cancel_url;
+  o.buyer_email = req.buyer_email;
   for (size_t i = 0; i < cart.lines.size(); ++i) {
     auto& l = priced->lines[i];
     o.lines.push_back({static_cast<int>(i + 1), l.internship_id, cart.lines[i].plan_period,

@@ -27,6 +27,7 @@ struct request {
   std::string gateway;  // the attempt's gateway, chosen before (unused for a total of 0)
   std::string success_url;
   std::string cancel_url;
+  std::string buyer_email;  // the JWT `email` claim; empty: none (CONTRACT §16)
   micros now = 0;
   micros expires_at = 0;
 };

@@ -65,6 +65,8 @@ struct order_record {
   std::vector<std::string> enrollment_ids;
   std::string success_url;
   std::string cancel_url;
+  // Stored with the order for its confirmation email; not loaded back.
+  std::string buyer_email;
   std::string holds = "held";  // held | final | released (seats and coupon uses)
   std::int64_t version = 1;
   micros created_at = 0;

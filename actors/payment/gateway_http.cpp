@@ -1,9 +1,8 @@
 #include "actors/payment/gateway_http.hpp"
 
-#include <openssl/evp.h>
-
 #include <vector>
 
+#include "actors/common/base64.hpp"
 #include "actors/errors.hpp"
 #include "actors/payment/retry_policy.hpp"
 
@@ -63,10 +62,7 @@ std::string basic_auth(std::string_view user, std::string_view password) {
   std::string plain;
   plain.reserve(user.size() + 1 + password.size());
   plain.append(user).append(":").append(password);
-  std::vector<unsigned char> out(4 * ((plain.size() + 2) / 3) + 1);
-  int n = EVP_EncodeBlock(out.data(), reinterpret_cast<const unsigned char*>(plain.data()),
-                          static_cast<int>(plain.size()));
-  return "Basic " + std::string(reinterpret_cast<const char*>(out.data()), n > 0 ? n : 0);
+  return "Basic " + base64(plain);
 }
 
 std::string json_string(const rapidjson::Value& obj, const char* key) {

@@ -8,13 +8,10 @@
 #include <utility>
 #include <vector>
 
+#include "actors/common/html_text.hpp"
 #include "http/request.hpp"
 
 namespace checkout::http {
-
-std::string escape_html(const std::string& s);
-// "INR 431.76" from minor units.
-std::string money_text(std::int64_t minor, const std::string& currency);
 
 // What a page runs besides its markup. Each script is named in the page's
 // CSP: external ones by URL, the inline one by its hash, never

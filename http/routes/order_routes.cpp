@@ -85,6 +85,7 @@ void place_order(const api_ptr& api, request&& req, responder out) {
   fields f(*doc);
   place_order_request pr;
   pr.user_id = user->user_id;
+  pr.buyer_email = user->email;
   pr.correlation_id = req.correlation_id;
   pr.cart_token = f.str("cart_token", 64);
   pr.gateway = f.opt_str("gateway", 32).value_or("");

@@ -15,6 +15,7 @@ log() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 PACKAGES=(cmake ninja-build g++ pkg-config libcaf-dev libpqxx-dev librabbitmq-dev rapidjson-dev
   libjwt-dev libspdlog-dev libtomlplusplus-dev librapidcheck-dev libboost-dev libboost-system-dev
   libssl-dev libgtest-dev libgmock-dev libbenchmark-dev postgresql rabbitmq-server curl
+  libcurl4-openssl-dev python3-aiosmtpd
   python3 clang-format jq openssl clang libclang-rt-14-dev nginx)
 
 install_packages() {
@@ -85,6 +86,24 @@ setup_all() {
   start_postgres
   start_rabbitmq
   build "$@"
+}
+
+# Development's mail server (CONTRACT §16): Debian's aiosmtpd on :2525, keeping
+# every mail the service sends as one file in $MAIL_DIR/new (a maildir).
+MAIL_DIR="${MAIL_DIR:-/var/lib/checkout-mail}"
+start_smtp_sink() {
+  mkdir -p "$MAIL_DIR"/{tmp,new,cur}
+  if ! (exec 3<>/dev/tcp/127.0.0.1/2525) 2>/dev/null; then
+    log "starting the development mail server (mails in $MAIL_DIR/new)"
+    # Debian's interpreter: python3-aiosmtpd installs for it, whatever python3 is first on PATH.
+    nohup /usr/bin/python3 -m aiosmtpd -n -l 127.0.0.1:2525 -c aiosmtpd.handlers.Mailbox \
+      "$MAIL_DIR" >/var/log/checkout-smtp-sink.log 2>&1 &
+    for _ in $(seq 1 50); do
+      (exec 3<>/dev/tcp/127.0.0.1/2525) 2>/dev/null && break
+      sleep 0.1
+    done
+  fi
+  export SMTP_URL="${SMTP_URL:-smtp://127.0.0.1:2525}"
 }
 
 # The binary alone is production (CONTRACT §13); the demos are development,

@@ -234,6 +234,10 @@ std::string token_for(const std::string& user_id, bool admin) {
   return checkout::http::issue_token(jwt_secret, user_id, roles, std::chrono::hours(1));
 }
 
+std::string token_with_email(const std::string& user_id, const std::string& email) {
+  return checkout::http::issue_token(jwt_secret, user_id, {}, std::chrono::hours(1), email);
+}
+
 std::string unique(const std::string& prefix) {
   return prefix + "-" + checkout::random_hex(6);
 }
@@ -263,6 +267,13 @@ std::string db_write(const std::string& sql, const std::string& param) {
   auto r = t.exec_params(sql, param);
   t.commit();
   return r.empty() || r[0][0].is_null() ? std::string() : r[0][0].as<std::string>();
+}
+
+void db_exec(const std::string& sql) {
+  pqxx::connection c(test_services::database_url());
+  pqxx::work t(c);
+  t.exec(sql);
+  t.commit();
 }
 
 std::string cart_status(const std::string& token) {

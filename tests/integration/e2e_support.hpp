@@ -104,6 +104,8 @@ exit_result run_to_exit(const std::map<std::string, std::string>& env,
                         std::chrono::milliseconds limit = std::chrono::seconds(15));
 
 std::string token_for(const std::string& user_id, bool admin = false);
+// A user's token with an `email` claim (the confirmation emails, CONTRACT §16).
+std::string token_with_email(const std::string& user_id, const std::string& email);
 std::string unique(const std::string& prefix);
 std::string razorpay_signature(const std::string& body);
 std::string webhook_secret();
@@ -116,6 +118,8 @@ std::string cart_status(const std::string& token);
 std::string db_value(const std::string& sql, const std::string& param);
 // The same, for a statement that writes (committed).
 std::string db_write(const std::string& sql, const std::string& param);
+// A statement without parameters (DDL a test sets up), committed.
+void db_exec(const std::string& sql);
 
 using test_services::eventually;
 

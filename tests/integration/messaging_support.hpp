@@ -220,6 +220,8 @@ struct scratch_topology {
     names.dlq = "test.dlq." + id;
     names.binding_key = "test.key." + id;
     names.audit_queue = "test.audit." + id;
+    names.notification_queue = "test.notifications." + id;
+    names.notification_binding_key = "test.notify." + id;
     opts.max_deliveries = max_deliveries;
   }
   ~scratch_topology() {
@@ -228,6 +230,7 @@ struct scratch_topology {
       c.delete_queue(names.queue);
       c.delete_queue(names.dlq);
       c.delete_queue(names.audit_queue);
+      c.delete_queue(names.notification_queue);
       c.delete_exchange(names.events_exchange);
       c.delete_exchange(names.dead_letter_exchange);
     } catch (const std::exception& e) {

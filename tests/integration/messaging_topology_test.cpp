@@ -18,6 +18,25 @@ TEST(Topology, DeclaringTheServiceTopologyTwiceSucceeds) {
   EXPECT_NO_THROW(c.message_count(enrollment_queue));
   EXPECT_NO_THROW(c.message_count(enrollment_dlq));
   EXPECT_NO_THROW(c.message_count(audit_queue));
+  EXPECT_NO_THROW(c.message_count(notification_queue));
+}
+
+// CONTRACT §16: notification.requested has a queue of its own, and only it.
+TEST(Topology, TheNotificationQueueTakesOnlyNotificationRequests) {
+  scratch_topology t(3);
+  std::string error;
+  ASSERT_TRUE(t.declare(&error)) << error;
+  test_client c;
+  c.publish(t.names.events_exchange, t.names.binding_key, "{}", "paid");
+  c.publish(t.names.events_exchange, t.names.notification_binding_key, "{}", "notify");
+  c.publish(t.names.events_exchange, "enrollment.created", "{}", "other");
+  EXPECT_TRUE(
+      testing::eventually([&] { return c.message_count(t.names.notification_queue) == 1; }, 2s));
+  EXPECT_TRUE(testing::eventually([&] { return c.message_count(t.names.queue) == 1; }, 2s));
+  c.consume(t.names.notification_queue, /*auto_ack=*/true);
+  auto m = c.next(10s);
+  ASSERT_TRUE(m);
+  EXPECT_EQ(m->message_id, "notify");
 }
 
 // Every event reaches the audit queue, whatever its routing key, so a
