@@ -14,6 +14,7 @@
 
 #include "actors/cart/cart_cleanup.hpp"
 #include "actors/cart/cart_directory.hpp"
+#include "actors/cart/gstin.hpp"
 #include "actors/catalog/catalog_actor.hpp"
 #include "actors/common/ids.hpp"
 #include "actors/common/metrics.hpp"
@@ -112,6 +113,13 @@ int main(int argc, char** argv) {
     // The sandbox signs its events as Razorpay's; with no secret configured it
     // gets one of its own for this process only, never a value in the code.
     loaded.value->razorpay_webhook_secret = random_hex(32);
+  }
+  if (!loaded.value->seller_gstin.empty()) {
+    // Printed on every invoice: a mistyped one would make each of them wrong.
+    if (auto why = gstin_problem(loaded.value->seller_gstin)) {
+      std::cerr << "checkoutd: SELLER_GSTIN: " << *why << "\n";
+      return 2;
+    }
   }
   auto cfg = std::make_shared<const config::settings>(*loaded.value);
   if (!opts.issue_token_for.empty()) {
@@ -254,6 +262,7 @@ int main(int argc, char** argv) {
     nopts.smtp.from = mail_address(cfg->mail_from);
     nopts.from = cfg->mail_from;
     nopts.public_base_url = cfg->public_base_url;
+    nopts.invoice_link_secret = cfg->jwt_secret;
     mailer = std::make_unique<notification_handler>(nopts);
     messaging::consumer_options copts;
     copts.amqp_url = cfg->amqp_url;

@@ -159,6 +159,18 @@ const std::map<std::string, setter>& setters() {
       {"STRIPE_WEBHOOK_TOLERANCE", duration_field(&settings::stripe_webhook_tolerance)},
       {"STRIPE_API_BASE", url_field(&settings::stripe_api_base)},
       {"SELLER_STATE", string_field(&settings::seller_state)},
+      {"SELLER_ADDRESS", string_field(&settings::seller_address)},
+      {"REFERRAL_DISCOUNT_PERCENT", int_field(&settings::referral_discount_percent, 1, 100)},
+      {"REFERRAL_REWARD_PERCENT", int_field(&settings::referral_reward_percent, 1, 100)},
+      // Its format and check character are checked at start (gstin.hpp).
+      {"SELLER_GSTIN", string_field(&settings::seller_gstin)},
+      {"SAC_DEFAULT",
+       [](settings& s, const std::string& v) -> std::string {
+         if (v.size() != 6 || v.find_first_not_of("0123456789") != std::string::npos)
+           return "'" + v + "' is not a SAC code of 6 digits";
+         s.sac_default = v;
+         return {};
+       }},
       {"FX_RATES",
        [](settings& s, const std::string& v) -> std::string {
          std::map<std::string, fx_rate> rates;
@@ -279,11 +291,13 @@ const std::map<std::string, setter>& setters() {
       {"CART_DATA_RETENTION", duration_field(&settings::cart_data_retention)},
       {"CART_DELETE_AFTER", duration_field(&settings::cart_delete_after)},
       {"LOG_FORMAT",
-       [](settings& s, const std::string& v) -> std::string {
-         if (v != "json" && v != "text") return "'" + v + "' is not one of json, text";
-         s.log_format = v;
-         return {};
-       }},
+       [](settings& s, const std::string& v) -> std::
+                                                 string {
+                                                   if (v != "json" && v != "text")
+                                                     return "'" + v + "' is not one of json, text";
+                                                   s.log_format = v;
+                                                   return {};
+                                                 }},
   };
   return table;
 }

@@ -62,6 +62,16 @@ struct settings {
   duration stripe_webhook_tolerance = std::chrono::seconds(300);
   std::string stripe_api_base = "https://api.stripe.com";
   std::string seller_state = "KA";
+  // The seller on each tax invoice (CONTRACT §16), beside SELLER_NAME and
+  // SELLER_STATE: its address and GSTIN (empty: printed as not given), and
+  // the SAC code of an internship that names none.
+  std::string seller_address;
+  std::string seller_gstin;
+  std::string sac_default = "999293";
+  // Referrals (CONTRACT §16): percent off a friend's first order with a
+  // user's code, and the percent of the referrer's reward coupon.
+  int referral_discount_percent = 10;
+  int referral_reward_percent = 10;
   // "FROM:TO=rate" pairs, e.g. USD:INR=83.25.
   std::map<std::string, fx_rate> fx_rates;
   // Tax rates in percent for billing countries other than India (default 0).

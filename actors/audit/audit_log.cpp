@@ -24,11 +24,6 @@ std::string json_object(F&& members) {
   return {buf.GetString(), buf.GetSize()};
 }
 
-void key_string(json_writer& w, const char* key, const std::string& value) {
-  w.Key(key);
-  w.String(value.data(), static_cast<rapidjson::SizeType>(value.size()));
-}
-
 // Unset amounts, limits and dates are null, as the coupon routes render them.
 void key_int_or_null(json_writer& w, const char* key, std::int64_t v) {
   w.Key(key);
@@ -108,6 +103,7 @@ std::string created_detail(const internship& item) {
     w.EndArray();
     w.Key("active");
     w.Bool(item.active);
+    if (!item.sac.empty()) key_string(w, "sac", item.sac);
   });
 }
 
@@ -123,6 +119,7 @@ std::string updated_detail(const internship_patch& patch) {
       w.Bool(*patch.active);
     }
     if (patch.title) key_string(w, "title", *patch.title);
+    if (patch.sac) key_string(w, "sac", *patch.sac);
   });
 }
 

@@ -14,7 +14,7 @@ using persistence::text_array;
 
 constexpr const char* columns =
     "id, title, category, price, currency, COALESCE(seats_total, -1), seats_taken, plans::text, "
-    "active";
+    "active, COALESCE(sac, '')";
 
 internship from_row(const pqxx::row& r) {
   internship i;
@@ -28,6 +28,7 @@ internship from_row(const pqxx::row& r) {
   i.seats_taken = r[6].as<int>();
   i.plans = plans_from_json(r[7].as<std::string>());
   i.active = r[8].as<bool>();
+  i.sac = r[9].as<std::string>();
   return i;
 }
 
@@ -72,10 +73,10 @@ std::vector<plan> plans_from_json(const std::string& json) {
 bool insert(pqxx::transaction_base& txn, const internship& i) {
   auto r = exec(txn, "internship_insert",
                 "INSERT INTO internships (id, title, category, price, currency, seats_total, "
-                "plans, active) VALUES ($1, $2, $3, $4, $5, NULLIF($6, -1), $7::jsonb, $8) "
-                "ON CONFLICT (id) DO NOTHING",
+                "plans, active, sac) VALUES ($1, $2, $3, $4, $5, NULLIF($6, -1), $7::jsonb, $8, "
+                "NULLIF($9, '')) ON CONFLICT (id) DO NOTHING",
                 i.id, i.title, i.category, i.price, i.currency, i.seats_total.value_or(-1),
-                plans_to_json(i.plans), i.active);
+                plans_to_json(i.plans), i.active, i.sac);
   return r.affected_rows() == 1;
 }
 
@@ -104,11 +105,13 @@ std::optional<internship> update(pqxx::transaction_base& txn, const std::string&
           "UPDATE internships SET price = COALESCE(NULLIF($2, -1), price), "
           "seats_total = CASE WHEN $3 THEN NULLIF($4, -1) ELSE seats_total END, "
           "active = CASE WHEN $5 THEN $6 ELSE active END, "
-          "title = COALESCE(NULLIF($7, ''), title), updated_at = now() WHERE id = $1 RETURNING ") +
+          "title = COALESCE(NULLIF($7, ''), title), "
+          "sac = CASE WHEN $8 THEN NULLIF($9, '') ELSE sac END, updated_at = now() "
+          "WHERE id = $1 RETURNING ") +
       columns;
   auto r = exec(txn, "internship_update", sql.c_str(), id, p.price.value_or(-1), p.seats_set,
                 p.seats.value_or(-1), p.active.has_value(), p.active.value_or(false),
-                p.title.value_or(std::string()));
+                p.title.value_or(std::string()), p.sac.has_value(), p.sac.value_or(std::string()));
   if (r.empty()) return std::nullopt;
   return from_row(r[0]);
 }

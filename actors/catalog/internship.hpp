@@ -29,6 +29,8 @@ struct internship {
   int seats_taken = 0;
   std::vector<plan> plans;
   bool active = true;
+  // Its SAC code on a tax invoice (CONTRACT §16); empty: SAC_DEFAULT.
+  std::string sac;
 
   std::optional<int> seats_available() const {
     if (!seats_total) return std::nullopt;
@@ -47,6 +49,7 @@ struct internship_patch {
   std::optional<int> seats;
   std::optional<bool> active;
   std::optional<std::string> title;
+  std::optional<std::string> sac;  // "" goes back to SAC_DEFAULT
 };
 
 bool valid_period_unit(const std::string& unit);

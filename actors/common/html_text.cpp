@@ -28,11 +28,15 @@ std::string escape_html(const std::string& s) {
   return out;
 }
 
-std::string money_text(std::int64_t minor, const std::string& currency) {
+std::string amount_text(std::int64_t minor) {
   auto units = std::to_string(minor / 100);
   auto cents = std::to_string(minor % 100);
   if (cents.size() < 2) cents.insert(0, "0");
-  return escape_html(currency) + " " + units + "." + cents;
+  return units + "." + cents;
+}
+
+std::string money_text(std::int64_t minor, const std::string& currency) {
+  return escape_html(currency) + " " + amount_text(minor);
 }
 
 }  // namespace checkout

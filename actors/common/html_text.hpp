@@ -7,6 +7,8 @@
 namespace checkout {
 
 std::string escape_html(const std::string& s);
+// "431.76" from minor units (two decimals, the currencies sold here).
+std::string amount_text(std::int64_t minor);
 // "INR 431.76" from minor units (the currency escaped for HTML).
 std::string money_text(std::int64_t minor, const std::string& currency);
 

@@ -5,6 +5,8 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include <cstdint>
+#include <string>
 #include <vector>
 
 #include "actors/cart/pricing.hpp"
@@ -13,6 +15,12 @@
 namespace checkout {
 
 using json_writer = rapidjson::Writer<rapidjson::StringBuffer>;
+
+// "key": value members of an open object.
+void key_string(json_writer& w, const char* key, const std::string& value);
+// null for an empty value (an absent optional text).
+void key_string_or_null(json_writer& w, const char* key, const std::string& value);
+void key_int64(json_writer& w, const char* key, std::int64_t value);
 
 // {"value":3,"unit":"month"}
 void write_period(json_writer& w, const period& p);

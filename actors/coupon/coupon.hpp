@@ -36,6 +36,10 @@ struct coupon {
   bool first_order_only = false;
   std::string sale_slug;  // empty: not a sale
   bool active = true;
+  // A user's referral code (CONTRACT §16): whose it is; they cannot use it.
+  std::string referrer_id;
+  // A referral reward: the one user who may use it.
+  std::string reserved_for;
 };
 
 std::string normalize_code(const std::string& code);  // trimmed, upper-case

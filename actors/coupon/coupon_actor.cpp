@@ -10,6 +10,7 @@
 #include "actors/coupon/coupon_messages.hpp"
 #include "actors/coupon/coupon_store.hpp"
 #include "actors/errors.hpp"
+#include "actors/referral/referral_messages.hpp"
 #include "persistence/db_pool.hpp"
 
 namespace checkout {
@@ -68,6 +69,27 @@ caf::behavior coupon_actor(instrumented_actor<coupon_actor_state>* self, actor_c
               txn.commit();
               return caf::make_message(coupon_reply{*updated});
             }));
+      },
+      // Referral codes are coupons (CONTRACT §16).
+      [=](referral_atom, const referral_query& q) {
+        return self->delegate(
+            ctx.db, job([q, percent = ctx.cfg->referral_discount_percent](pqxx::connection& c) {
+              pqxx::work txn(c);
+              referral_summary out;
+              out.code = referral_store::code_of(txn, q.user_id, percent);
+              out.referred = referral_store::of_referrer(txn, q.user_id, 100);
+              txn.commit();
+              return caf::make_message(std::move(out));
+            }));
+      },
+      [=](referral_atom, const referral_report_query& q) {
+        return self->delegate(ctx.db, job([q](pqxx::connection& c) {
+                                pqxx::read_transaction txn(c);
+                                referral_report out;
+                                out.totals = referral_store::count_all(txn);
+                                out.referrals = referral_store::newest(txn, q.limit);
+                                return caf::make_message(std::move(out));
+                              }));
       },
   };
 }

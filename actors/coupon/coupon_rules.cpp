@@ -60,6 +60,15 @@ void check_eligibility(const coupon& c, const coupon_context& ctx,
     else if (ctx.user_has_orders)
       add_reason(reasons, "first order only");
   }
+  // Referrals (CONTRACT §16): a code is for friends, a reward for its referrer.
+  if (!c.referrer_id.empty() && !guest && ctx.user_id == c.referrer_id)
+    add_reason(reasons, "this is your own referral code: share it with a friend");
+  if (!c.reserved_for.empty()) {
+    if (guest)
+      add_reason(reasons, sign_in);
+    else if (ctx.user_id != c.reserved_for)
+      add_reason(reasons, "this reward belongs to another account");
+  }
 }
 
 void check_combinable(const coupon& c, const coupon_context& ctx,

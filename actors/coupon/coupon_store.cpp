@@ -23,7 +23,8 @@ constexpr const char* columns =
     "COALESCE((EXTRACT(EPOCH FROM valid_until) * 1e6)::bigint, 0), "
     "COALESCE(usage_limit_total, 0), COALESCE(usage_limit_per_user, 0), "
     "array_to_json(internship_ids)::text, array_to_json(categories)::text, combinable, "
-    "first_order_only, COALESCE(sale_slug, ''), active";
+    "first_order_only, COALESCE(sale_slug, ''), active, COALESCE(referrer_id, ''), "
+    "COALESCE(reserved_for, '')";
 
 std::string tiers_to_json(const std::vector<coupon_tier>& tiers) {
   rapidjson::StringBuffer buf;
@@ -95,6 +96,8 @@ coupon from_row(const pqxx::row& r) {
   c.first_order_only = r[14].as<bool>();
   c.sale_slug = r[15].as<std::string>();
   c.active = r[16].as<bool>();
+  c.referrer_id = r[17].as<std::string>();
+  c.reserved_for = r[18].as<std::string>();
   return c;
 }
 
@@ -112,16 +115,17 @@ bool insert(pqxx::transaction_base& txn, const coupon& c) {
       txn, "coupon_insert",
       "INSERT INTO coupons (code, type, value, currency, tiers, max_discount, min_order_value, "
       "valid_from, valid_until, usage_limit_total, usage_limit_per_user, internship_ids, "
-      "categories, combinable, first_order_only, sale_slug, active) VALUES ($1, $2, $3, "
+      "categories, combinable, first_order_only, sale_slug, active, referrer_id, reserved_for) "
+      "VALUES ($1, $2, $3, "
       "NULLIF($4, ''), $5::jsonb, NULLIF($6::bigint, 0), NULLIF($7::bigint, 0), "
       "to_timestamp(NULLIF($8::bigint, 0)::float8 / 1000000), "
       "to_timestamp(NULLIF($9::bigint, 0)::float8 / 1000000), NULLIF($10::bigint, 0), "
-      "NULLIF($11::bigint, 0), $12::text[], $13::text[], $14, $15, NULLIF($16, ''), $17) "
-      "ON CONFLICT DO NOTHING",
+      "NULLIF($11::bigint, 0), $12::text[], $13::text[], $14, $15, NULLIF($16, ''), $17, "
+      "NULLIF($18, ''), NULLIF($19, '')) ON CONFLICT DO NOTHING",
       normalize_code(c.code), to_string(c.type), c.value, c.currency, tiers_to_json(c.tiers),
       c.max_discount, c.min_order_value, c.valid_from, c.valid_until, c.usage_limit_total,
       c.usage_limit_per_user, text_array(c.internship_ids), text_array(c.categories), c.combinable,
-      c.first_order_only, c.sale_slug, c.active);
+      c.first_order_only, c.sale_slug, c.active, c.referrer_id, c.reserved_for);
   return r.affected_rows() == 1;
 }
 

@@ -50,7 +50,8 @@ mail_content confirmation_mail(const enrollment_mail_facts& f) {
            ? "Order total: " + money_text(f.order_total, f.currency) + "\n"
            : std::string()) +
       "Order: " + f.order_token + "\n" + "Enrollment: " + f.enrollment_id + "\n\n" +
-      "Your order: " + f.order_url + "\n" + "Where to start: " + f.learning_url + "\n";
+      "Your order: " + f.order_url + "\n" + "Tax invoice: " + f.invoice_url + "\n" +
+      "Where to start: " + f.learning_url + "\n";
   m.html =
       "<!doctype html><html><body style=\"font-family:sans-serif;color:#1d2430\">\n"
       "<h1 style=\"font-size:1.3em\">You are enrolled</h1>\n"
@@ -71,6 +72,9 @@ mail_content confirmation_mail(const enrollment_mail_facts& f) {
       "<p><a href=\"" +
       escape_html(f.order_url) +
       "\">Your order</a></p>\n"
+      "<p><a href=\"" +
+      escape_html(f.invoice_url) +
+      "\">Tax invoice</a></p>\n"
       "<p><a href=\"" +
       escape_html(f.learning_url) +
       "\">Where to start</a></p>\n"

@@ -19,6 +19,7 @@ struct enrollment_mail_facts {
   std::int64_t order_total = 0;  // the whole order
   std::string currency;
   std::string order_url;     // the storefront's page of the order
+  std::string invoice_url;   // the printable tax invoice (invoice_link.hpp)
   std::string learning_url;  // where the student starts
 };
 

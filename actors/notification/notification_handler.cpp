@@ -7,6 +7,7 @@
 #include <pqxx/pqxx>
 
 #include "actors/common/metrics.hpp"
+#include "actors/invoice/invoice_link.hpp"
 #include "actors/notification/confirmation_mail.hpp"
 
 namespace checkout {
@@ -116,6 +117,7 @@ messaging::outcome notification_handler::handle(const messaging::delivery& d) {
   auto& f = found.facts;
   f.order_url = opts_.public_base_url + "/orders/" + f.order_token;
   f.learning_url = opts_.public_base_url + "/learning";
+  f.invoice_url = invoice::link(opts_.public_base_url, opts_.invoice_link_secret, f.order_token);
   auto message = mime_message(confirmation_mail(f), opts_.from, found.email, rfc5322_now(),
                               f.enrollment_id + "@checkout");
   if (auto err = smtp_send(opts_.smtp, found.email, message); !err.empty()) {

@@ -26,6 +26,7 @@ struct notification_options {
   smtp_target smtp;  // smtp.from: the envelope sender, a bare address
   std::string from;  // the From header, MAIL_FROM as given
   std::string public_base_url;
+  std::string invoice_link_secret;  // JWT_SECRET: keys the mail's invoice link
 };
 
 class notification_handler {

@@ -219,6 +219,8 @@ void refund_late_capture(self_ptr self, const actor_context& ctx, order_steps::e
 // Applies a gateway event (webhook, payment sync or the check before expiry).
 void apply_event(self_ptr self, const actor_context& ctx, order_steps::event_input in,
                  std::function<void(caf::expected<std::string>)> done, bool check_first = false) {
+  in.seller = invoice::seller_of(*ctx.cfg);
+  in.referral_reward_percent = ctx.cfg->referral_reward_percent;
   run_step(
       self, ctx,
       [in](pqxx::connection& c, const order_record& cur) {

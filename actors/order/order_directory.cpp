@@ -9,6 +9,7 @@
 #include "actors/common/ids.hpp"
 #include "actors/common/metrics.hpp"
 #include "actors/errors.hpp"
+#include "actors/invoice/invoice_store.hpp"
 #include "actors/messages.hpp"
 #include "actors/order/order_actor.hpp"
 #include "actors/order/order_queries.hpp"
@@ -196,6 +197,20 @@ order_directory_actor::behavior_type order_directory(self_ptr self, actor_contex
                          return caf::make_message(std::move(*p));
                        }});
         return caf::delegated<hosted_payment>{};
+      },
+      [=](get_atom, const invoice_lookup& q) -> caf::result<invoice::document> {
+        if (!is_uuid(q.order_token)) return make_error(errc::order_not_found);
+        self->delegate(
+            ctx.db, persistence::db_job{[q, sac = ctx.cfg->sac_default](pqxx::connection& c) {
+              pqxx::read_transaction txn(c);
+              auto order = order_store::load(txn, q.order_token);
+              auto stored =
+                  order ? invoice_store::find(txn, q.order_token) : invoice_store::stored{};
+              auto doc = invoice::invoice_of(order, stored, q, sac);
+              if (!doc) return caf::make_message(doc.error());
+              return caf::make_message(std::move(*doc));
+            }});
+        return caf::delegated<invoice::document>{};
       },
       [=](list_atom, const order_list_query& q) -> caf::delegated<order_list> {
         self->delegate(ctx.db,

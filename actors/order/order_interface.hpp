@@ -9,6 +9,7 @@
 #include "actors/common/actor_snapshot.hpp"
 #include "actors/common/entity_interface.hpp"
 #include "actors/common/key_keeper_interface.hpp"
+#include "actors/invoice/invoice_query.hpp"
 #include "actors/messages.hpp"
 #include "actors/order/hosted_payment.hpp"
 #include "actors/payment/payment_messages.hpp"
@@ -49,6 +50,8 @@ using order_directory_actor =
         // The hand-off pages: a payment attempt by its token.
         caf::replies_to<get_atom, payment_lookup>::with<payment_info>,
         // The sandbox's hosted checkout: the attempt with its order's lines.
-        caf::replies_to<get_atom, hosted_payment_lookup>::with<hosted_payment>>;
+        caf::replies_to<get_atom, hosted_payment_lookup>::with<hosted_payment>,
+        // GET /orders/{t}/invoice (CONTRACT §16).
+        caf::replies_to<get_atom, invoice_lookup>::with<invoice::document>>;
 
 }  // namespace checkout

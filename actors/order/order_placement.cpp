@@ -12,8 +12,10 @@
 #include "actors/coupon/coupon_rejections.hpp"
 #include "actors/coupon/coupon_store.hpp"
 #include "actors/errors.hpp"
+#include "actors/invoice/invoice_store.hpp"
 #include "actors/order/order_holds.hpp"
 #include "actors/order/order_store.hpp"
+#include "actors/referral/referral_store.hpp"
 #include "persistence/sql.hpp"
 
 namespace checkout::order_placement {
@@ -37,7 +39,10 @@ std::string pricing_json(const pricing::price_result& p) {
   return {buf.GetString(), buf.GetSize()};
 }
 
-caf::error check_catalog(pqxx::transaction_base& txn, const cart_state& cart) {
+// Checks each line against the catalog as stored now; `found` gets each
+// line's internship, in line order.
+caf::error check_catalog(pqxx::transaction_base& txn, const cart_state& cart,
+                         std::vector<internship>& found) {
   std::vector<std::string> ids;
   for (auto& l : cart.lines) ids.push_back(l.internship_id);
   auto current = catalog_store::find_many(txn, ids);
@@ -50,6 +55,7 @@ caf::error check_catalog(pqxx::transaction_base& txn, const cart_state& cart) {
     auto unit = it->unit_price(l.plan_period);
     if (!unit || *unit != l.unit_price || it->currency != l.price_currency)
       changed.push_back("price of " + l.internship_id + " has changed");
+    found.push_back(*it);
   }
   if (!changed.empty()) return make_error(errc::price_changed, changed);
   return {};
@@ -132,8 +138,19 @@ caf::error hold_coupons(pqxx::transaction_base& txn, const request& req,
       }
       claimed = true;
     }
-    if (auto why = order_holds::hold_coupon(txn, c, req.order_token, req.user_id))
+    // The cart's user could differ from the payer only if the rules were
+    // bypassed; the payer's own referral code is refused here regardless.
+    if (!c.referrer_id.empty() && c.referrer_id == req.user_id) {
+      reasons.push_back(normalize_code(c.code) + ": this is your own referral code");
+      continue;
+    }
+    if (auto why = order_holds::hold_coupon(txn, c, req.order_token, req.user_id)) {
       reasons.push_back(normalize_code(c.code) + ": " + *why);
+      continue;
+    }
+    if (!c.referrer_id.empty())
+      referral_store::record(txn, req.order_token, normalize_code(c.code), c.referrer_id,
+                             req.user_id);
   }
   if (!reasons.empty()) {
     count_rejections(reasons);
@@ -164,6 +181,23 @@ std::int64_t open_orders_of(pqxx::transaction_base& txn, const std::string& user
 
 }  // namespace
 
+invoice::facts invoice_facts_of(const cart_state& cart, const pricing::price_result& priced,
+                                const std::vector<internship>& items, const config::settings& cfg) {
+  invoice::facts f;
+  f.buyer = {cart.billing.name, cart.billing.gstin, cart.billing.country, cart.billing.state};
+  for (size_t i = 0; i < priced.lines.size(); ++i) {
+    invoice::line_facts l;
+    if (i < items.size()) {
+      l.title = items[i].title;
+      l.sac = items[i].sac;
+    }
+    if (l.sac.empty()) l.sac = cfg.sac_default;
+    l.taxes = priced.lines[i].taxes;
+    f.lines.push_back(std::move(l));
+  }
+  return f;
+}
+
 bool open_order_limit_reached(std::int64_t open, int limit, std::int64_t total) {
   return limit > 0 && total > 0 && open >= limit;
 }
@@ -177,7 +211,8 @@ caf::expected<order_record> place(pqxx::transaction_base& txn, const request& re
   // First, before any row lock: a placement waiting here holds nothing
   // another placement of the same user could be waiting for.
   if (open_limit > 0) lock_user_orders(txn, req.user_id);
-  if (auto err = check_catalog(txn, cart)) return err;
+  std::vector<internship> items;
+  if (auto err = check_catalog(txn, cart, items)) return err;
   {
     std::vector<std::string> ids;
     for (auto& l : cart.lines) ids.push_back(l.internship_id);
@@ -207,6 +242,7 @@ caf::expected<order_record> place(pqxx::transaction_base& txn, const request& re
   o.success_url = req.success_url;
   o.cancel_url = req.cancel_url;
   o.buyer_email = req.buyer_email;
+  o.invoice_facts_json = invoice::facts_to_json(invoice_facts_of(cart, *priced, items, cfg));
   for (size_t i = 0; i < cart.lines.size(); ++i) {
     auto& l = priced->lines[i];
     o.lines.push_back({static_cast<int>(i + 1), l.internship_id, cart.lines[i].plan_period,
@@ -259,6 +295,7 @@ caf::expected<order_record> place(pqxx::transaction_base& txn, const request& re
     order_store::event_batch enrolled;
     o.enrollment_ids = order_store::enroll(txn, o, req.correlation_id, &enrolled);
     order_store::emit(txn, o, "order.completed", req.correlation_id, std::move(enrolled));
+    invoice_store::issue(txn, o.token, req.now, invoice::seller_of(cfg));
   }
   return o;
 }

@@ -11,7 +11,10 @@
 #include <cstdint>
 #include <pqxx/pqxx>
 #include <string>
+#include <vector>
 
+#include "actors/cart/pricing.hpp"
+#include "actors/invoice/invoice_facts.hpp"
 #include "actors/messages.hpp"
 #include "actors/order/order_record.hpp"
 #include "config/settings.hpp"
@@ -38,6 +41,13 @@ struct request {
 // over). A free order never awaits payment, so it always passes; 0 turns the
 // limit off.
 bool open_order_limit_reached(std::int64_t open, int limit, std::int64_t total);
+
+// What the order's invoice will say of the buyer and each line (CONTRACT
+// §16): the cart's billing, and each line's title, SAC (SAC_DEFAULT when the
+// internship names none) and taxes as priced. `items` are the lines'
+// internships in line order.
+invoice::facts invoice_facts_of(const cart_state& cart, const pricing::price_result& priced,
+                                const std::vector<internship>& items, const config::settings& cfg);
 
 // Errors: too_many_open_orders (5006), price_changed (5002: a catalog price, or what the cart's
 // coupons take off, differs from what the cart shows), internship_unavailable, sold_out,

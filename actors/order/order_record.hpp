@@ -67,6 +67,8 @@ struct order_record {
   std::string cancel_url;
   // Stored with the order for its confirmation email; not loaded back.
   std::string buyer_email;
+  // Stored with the order for its invoice (invoice::facts as JSON); not loaded back.
+  std::string invoice_facts_json;
   std::string holds = "held";  // held | final | released (seats and coupon uses)
   std::int64_t version = 1;
   micros created_at = 0;

@@ -7,8 +7,10 @@
 #include "actors/audit/audit_store.hpp"
 #include "actors/common/metrics.hpp"
 #include "actors/errors.hpp"
+#include "actors/invoice/invoice_store.hpp"
 #include "actors/order/order_holds.hpp"
 #include "actors/order/order_store.hpp"
+#include "actors/referral/referral_store.hpp"
 #include "actors/webhook/inbox_store.hpp"
 #include "persistence/sql.hpp"
 
@@ -52,7 +54,7 @@ const std::string& attempt_of(const order_record& o) {
 
 // The effect of an applied event beyond the status itself, and its event type.
 std::string apply_effects(pqxx::transaction_base& txn, const order_record& order,
-                          order_status target, const event_input& in) {
+                          order_status target, const event_input& in, micros at) {
   auto& attempt = attempt_of(order);
   switch (target) {
     case order_status::paid:
@@ -67,6 +69,8 @@ std::string apply_effects(pqxx::transaction_base& txn, const order_record& order
       order_holds::release(txn, order);
       return "order.expired";
     case order_status::refunded:
+      invoice_store::credit(txn, order.token, at, in.reason);
+      referral_store::withdraw(txn, order.token);
       order_store::revoke_enrollments(txn, order.token);
       order_holds::release(txn, order);
       if (!attempt.empty()) order_store::update_payment(txn, attempt, "refunded", "");
@@ -153,7 +157,7 @@ caf::message apply_event(pqxx::connection& c, const order_record& order, const e
   }
   micros at = 0;
   if (!order_store::transition(txn, order, d.target, in.reason, &at)) return conflict();
-  auto type = apply_effects(txn, order, d.target, in);
+  auto type = apply_effects(txn, order, d.target, in, at);
   std::optional<order_record> updated;
   if (d.what == verdict::apply && d.target == order_status::paid) {
     // A capture: the attempt captured (apply_effects), the holds final.
@@ -167,6 +171,13 @@ caf::message apply_event(pqxx::connection& c, const order_record& order, const e
     updated = order_store::load(txn, order.token);
   }
   if (!type.empty()) order_store::emit(txn, *updated, type, in.correlation_id);
+  if (d.target == order_status::paid) {
+    // Only an order with a discount can have used a referral code.
+    if (order.discount_amount > 0)
+      referral_store::reward(txn, order.token, in.referral_reward_percent);
+    // Last: the year's invoice series stays locked from here to the commit.
+    invoice_store::issue(txn, order.token, at, in.seller);
+  }
   txn.commit();
   return caf::make_message(order_update{std::move(updated), result});
 }
@@ -200,7 +211,10 @@ caf::message finish_refund(pqxx::connection& c, const order_record& order,
   if (d.what != verdict::apply)
     return caf::make_message(
         make_error(errc::order_state_conflict, "only a paid or completed order can be refunded"));
-  if (!order_store::transition(txn, order, order_status::refunded, reason)) return conflict();
+  micros at = 0;
+  if (!order_store::transition(txn, order, order_status::refunded, reason, &at)) return conflict();
+  invoice_store::credit(txn, order.token, at, reason);
+  referral_store::withdraw(txn, order.token);
   order_store::revoke_enrollments(txn, order.token);
   order_holds::release(txn, order);
   if (order.payment) order_store::set_refund(txn, order.payment->payment_token, refund_id);

@@ -9,6 +9,7 @@
 #include <pqxx/pqxx>
 #include <string>
 
+#include "actors/invoice/invoice_document.hpp"
 #include "actors/messages.hpp"
 #include "actors/order/order_record.hpp"
 #include "actors/order/order_state.hpp"
@@ -60,6 +61,10 @@ struct event_input {
   // About a payment attempt the order has since replaced: a failure there
   // changes nothing (a capture still pays: the money is in).
   bool stale_attempt = false;
+  // Who the invoice a capture issues names as the seller (the settings').
+  invoice::party seller;
+  // The percent of the reward a capture of a referred order gives (the settings').
+  int referral_reward_percent = 10;
 };
 
 // Applies a payment, window or refund event. A capture after expiry whose

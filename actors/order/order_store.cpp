@@ -188,13 +188,15 @@ void insert_order(pqxx::transaction_base& txn, order_record& o) {
   static const std::string insert_sql =
       "INSERT INTO orders (token, user_id, cart_token, idempotency_key, status, currency, "
       "subtotal, discount_amount, tax_amount, total, pricing, expires_at, success_url, "
-      "cancel_url, buyer_email) VALUES ($1::uuid, $2, $3::uuid, $4, $5, $6, $7, $8, $9, $10, "
-      "$11::jsonb, to_timestamp($12::float8 / 1000000), $13, $14, NULLIF($15, '')) RETURNING " +
+      "cancel_url, buyer_email, invoice_facts) VALUES ($1::uuid, $2, $3::uuid, $4, $5, $6, $7, "
+      "$8, $9, $10, $11::jsonb, to_timestamp($12::float8 / 1000000), $13, $14, "
+      "NULLIF($15, ''), NULLIF($16, '')::jsonb) RETURNING " +
       epoch("created_at");
-  auto created = exec(txn, "order_insert", insert_sql.c_str(), o.token, o.user_id, o.cart_token,
-                      o.idempotency_key, std::string(to_string(order_status::awaiting_payment)),
-                      o.currency, o.subtotal, o.discount_amount, o.tax_amount, o.total,
-                      o.pricing_json, o.expires_at, o.success_url, o.cancel_url, o.buyer_email);
+  auto created =
+      exec(txn, "order_insert", insert_sql.c_str(), o.token, o.user_id, o.cart_token,
+           o.idempotency_key, std::string(to_string(order_status::awaiting_payment)), o.currency,
+           o.subtotal, o.discount_amount, o.tax_amount, o.total, o.pricing_json, o.expires_at,
+           o.success_url, o.cancel_url, o.buyer_email, o.invoice_facts_json);
   o.created_at = created[0][0].as<std::int64_t>();
   o.status = order_status::awaiting_payment;
   for (auto& l : o.lines)

@@ -25,11 +25,6 @@ std::optional<micros> canonical_positive(std::string_view digits) {
   return v;
 }
 
-void key_string(json_writer& w, const char* key, const std::string& value) {
-  w.Key(key);
-  w.String(value.data(), static_cast<rapidjson::SizeType>(value.size()));
-}
-
 }  // namespace
 
 position position_of(const entry& e) {

@@ -24,6 +24,7 @@ void add_routes(router& r, std::shared_ptr<const api_context> api) {
   add_health_routes(r, api);
   add_catalog_routes(r, api);
   add_coupon_routes(r, api);
+  add_referral_routes(r, api);
   add_cart_routes(r, api);
   add_order_routes(r, api);
   add_webhook_routes(r, api);

@@ -24,6 +24,16 @@ void render_internship(json_writer& w, const internship_reply& r) {
   w.EndObject();
 }
 
+// An internship's SAC code for its invoices (CONTRACT §16): six digits.
+std::optional<std::string> read_sac(fields& f) {
+  if (!f.has("sac") || f.is_null("sac")) return std::nullopt;
+  auto sac = f.opt_str("sac", 64);
+  if (!sac) return std::nullopt;  // not a string: fields said so
+  if (sac->size() != 6 || sac->find_first_not_of("0123456789") != std::string::npos)
+    f.add_problem("sac must be a SAC code of 6 digits, like 999293");
+  return sac;
+}
+
 void create_internship(const api_ptr& api, request&& req, responder out) {
   auto admin = admin_caller(api, req, out);
   if (!admin) return;
@@ -45,6 +55,7 @@ void create_internship(const api_ptr& api, request&& req, responder out) {
     f.add_problem("currency must be an ISO 4217 code like INR");
   if (!f.is_null("seats")) item.seats_total = static_cast<int>(f.integer("seats", 0, 1'000'000));
   item.active = f.opt_bool("active").value_or(true);
+  item.sac = read_sac(f).value_or("");
   if (auto plans = f.array("plans", false)) {
     for (rapidjson::SizeType i = 0; i < plans->Size(); ++i) {
       auto name = "plans[" + std::to_string(i) + "]";
@@ -87,6 +98,7 @@ void patch_internship(const api_ptr& api, request&& req, responder out) {
   }
   p.active = f.opt_bool("active");
   p.title = f.opt_str("title", 200);
+  if (f.has("sac")) p.sac = f.is_null("sac") ? std::string() : read_sac(f).value_or("");
   if (!f.ok()) return answer_error(req, out, f.error());
   ask_and_render<internship_reply>(
       api, api->actors.catalog,

@@ -24,6 +24,8 @@ std::string page_policy(const page_scripts& scripts) {
   csp.allow("default-src", "'none'");
   if (scripts.inline_styles) {
     csp.allow("style-src", "'unsafe-inline'");
+  } else if (!scripts.stylesheet.empty()) {
+    csp.allow("style-src", csp_hash(scripts.stylesheet));
   } else {
     static const std::string style_hash = csp_hash(page_style);
     csp.allow("style-src", style_hash);
@@ -47,8 +49,9 @@ response html_page(int status, const std::string& title, const std::string& body
   res.body =
       "<!doctype html><html><head><meta charset=\"utf-8\"><meta name=\"viewport\" "
       "content=\"width=device-width, initial-scale=1\"><title>" +
-      escape_html(title) + "</title><style>" + page_style + "</style></head><body><h1>" +
-      escape_html(title) + "</h1>" + body;
+      escape_html(title) + "</title><style>" +
+      (scripts.stylesheet.empty() ? std::string(page_style) : scripts.stylesheet) +
+      "</style></head><body><h1>" + escape_html(title) + "</h1>" + body;
   for (const auto& url : scripts.external)
     res.body += "<script src=\"" + escape_html(url) + "\"></script>";
   if (!scripts.inline_code.empty()) res.body += "<script>" + scripts.inline_code + "</script>";

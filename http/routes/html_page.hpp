@@ -25,6 +25,9 @@ struct page_scripts {
   // allowed ('unsafe-inline', which a hash would disable) instead of only the
   // page's own stylesheet.
   bool inline_styles = false;
+  // A stylesheet of the page's own in place of the one-card layout (a
+  // printable document); allowed by its hash like the default one.
+  std::string stylesheet;
 };
 
 // A whole page; `body` is HTML already escaped. Carries its CSP header.

@@ -2,9 +2,12 @@
 // caller's list, and an operator's refund. Placement and retries run under an
 // Idempotency-Key kept by the order directory.
 #include "actors/catalog/catalog_cursor.hpp"
+#include "actors/invoice/invoice_link.hpp"
 #include "actors/order/order_timing.hpp"
 #include "actors/payment/payment_messages.hpp"
+#include "http/routes/html_page.hpp"
 #include "http/routes/idempotency_support.hpp"
+#include "http/routes/invoice_page.hpp"
 #include "http/routes/render.hpp"
 #include "http/routes/route_groups.hpp"
 
@@ -23,16 +26,36 @@ std::chrono::milliseconds order_wait(const api_ptr& api) {
   return order_timing::request_wait(*api->actors.cfg, api->actors.db_timeout);
 }
 
-void render_order(json_writer& w, const order_record& o) {
-  w.Key("order");
-  w.StartObject();
-  write_order(w, o);
-  w.EndObject();
-}
+// An order as every order route shows it: its fields, and the link to its
+// printable invoice once it has one (CONTRACT §16).
+struct order_writer {
+  std::string base;
+  std::string secret;
+  explicit order_writer(const api_ptr& api)
+      : base(api->actors.cfg->public_base_url), secret(api->actors.cfg->jwt_secret) {}
 
-std::string created_body(const order_record& o, const std::string& correlation_id) {
+  void fields(json_writer& w, const order_record& o) const {
+    write_order(w, o);
+    w.Key("invoice_url");
+    if (o.status == order_status::paid || o.status == order_status::completed ||
+        o.status == order_status::refunded)
+      w.String(invoice::link(base, secret, o.token));
+    else
+      w.Null();
+  }
+  // {"order": {...}}
+  void operator()(json_writer& w, const order_record& o) const {
+    w.Key("order");
+    w.StartObject();
+    fields(w, o);
+    w.EndObject();
+  }
+};
+
+std::string created_body(const order_writer& render, const order_record& o,
+                         const std::string& correlation_id) {
   return success_body(
-      201, [&](json_writer& w) { render_order(w, o); }, correlation_id);
+      201, [&](json_writer& w) { render(w, o); }, correlation_id);
 }
 
 // Answers a keyed order request: a replay as stored, a new order rendered and
@@ -57,7 +80,7 @@ void answer_keyed(const api_ptr& api, const keyed_request& k, const request& req
           out.send(std::move(res));
           return;
         }
-        res.body = created_body(r.order, corr);
+        res.body = created_body(order_writer(api), r.order, corr);
         finish_keyed(api, api->actors.orders, k, out, std::move(res));
       },
       [=](const caf::error& err) {
@@ -99,9 +122,8 @@ void place_order(const api_ptr& api, request&& req, responder out) {
   if (!read_key(req, f, out, pr.idempotency_key)) return;
   if (!f.ok()) return answer_error(req, out, f.error());
   pr.request_hash = request_hash("POST /orders", *doc);
-  pr.render_created = [corr = req.correlation_id](const order_record& o) {
-    return created_body(o, corr);
-  };
+  pr.render_created = [corr = req.correlation_id, render = order_writer(api)](
+                          const order_record& o) { return created_body(render, o, corr); };
   keyed_request k{{pr.user_id, "orders", pr.idempotency_key}, pr.request_hash};
   answer_keyed(api, k, req, std::make_tuple(place_atom::value, pr), std::move(out));
 }
@@ -133,7 +155,7 @@ void get_order(const api_ptr& api, request&& req, responder out) {
   ask_and_render<order_record>(
       api, api->actors.orders,
       std::make_tuple(token, get_atom::value, order_query{token, user->user_id}), req, out, 200,
-      render_order);
+      order_writer(api));
 }
 
 // GET /api/v1/orders?status=&limit=&cursor=
@@ -161,12 +183,13 @@ void list_orders(const api_ptr& api, request&& req, responder out) {
   if (!problems.empty())
     return answer_error(req, out, make_error(errc::invalid_field, std::move(problems)));
   ask_and_render<order_list>(api, api->actors.orders, std::make_tuple(list_atom::value, q), req,
-                             out, 200, [](json_writer& w, const order_list& l) {
+                             out, 200,
+                             [render = order_writer(api)](json_writer& w, const order_list& l) {
                                w.Key("orders");
                                w.StartArray();
                                for (auto& o : l.orders) {
                                  w.StartObject();
-                                 write_order(w, o);
+                                 render.fields(w, o);
                                  w.EndObject();
                                }
                                w.EndArray();
@@ -194,7 +217,45 @@ void refund_order(const api_ptr& api, request&& req, responder out) {
   // The gateway's refund call is part of the wait.
   ask_and_render_within<order_record>(
       api, order_wait(api), api->actors.orders, std::make_tuple(token, refund_atom::value, rr), req,
-      out, [](const order_record&) { return 200; }, render_order);
+      out, [](const order_record&) { return 200; }, order_writer(api));
+}
+
+// GET /orders/{t}/invoice (CONTRACT §16): the owner or an admin with a
+// Bearer token, or anyone holding the link's key (a browser following the
+// email's link sends no token); a printable page for Accept: text/html.
+void get_invoice(const api_ptr& api, request&& req, responder out) {
+  invoice_lookup q;
+  q.order_token = req.params.at("order_token");
+  auto key = query_param(req, "key");
+  if (!key.empty()) {
+    // A wrong key names nothing, as an order of someone else's.
+    if (!invoice::valid_access_key(api->actors.cfg->jwt_secret, q.order_token, key))
+      return answer_error(req, out, make_error(errc::order_not_found));
+    q.any_reader = true;
+  } else {
+    std::optional<auth_user> user;
+    if (!authenticate(api, req, out, true, user)) return;
+    q.user_id = user->user_id;
+    q.any_reader = user->has_role("admin");
+  }
+  bool html = req.header("Accept").find("text/html") != std::string::npos;
+  if (!html)
+    return ask_and_render<invoice::document>(api, api->actors.orders,
+                                             std::make_tuple(get_atom::value, q), req, out, 200,
+                                             [](json_writer& w, const invoice::document& d) {
+                                               w.Key("invoice");
+                                               w.StartObject();
+                                               write_invoice(w, d);
+                                               w.EndObject();
+                                             });
+  ask<invoice::document>(
+      *api->sys, api->actors.orders, api->actors.db_timeout * 3,
+      std::make_tuple(get_atom::value, q),
+      [out](invoice::document& d) { out.send(invoice_page(d)); },
+      [out](const caf::error& err) {
+        auto v = describe(err);
+        out.send(html_page(v.status, "Invoice", "<p>" + escape_html(v.message) + "</p>"));
+      });
 }
 
 }  // namespace
@@ -208,6 +269,8 @@ void add_order_routes(router& r, const api_ptr& api) {
   auto get = [api](request&& req, responder out) { get_order(api, std::move(req), out); };
   r.add("GET", "/api/v1/orders/{order_token}", get);
   r.add("GET", "/api/v1/order/{order_token}", get);  // seed 003's alias (CONTRACT §16)
+  r.add("GET", "/api/v1/orders/{order_token}/invoice",
+        [api](request&& req, responder out) { get_invoice(api, std::move(req), out); });
   r.add("POST", "/api/v1/orders/{order_token}/payments",
         [api](request&& req, responder out) { retry_payment(api, std::move(req), out); });
   r.add("POST", "/api/v1/admin/orders/{order_token}/refund",

@@ -4,34 +4,13 @@
 #include "config/url_template.hpp"
 
 namespace checkout::http {
-namespace {
-
-void key_int64(json_writer& w, const char* key, std::int64_t v) {
-  w.Key(key);
-  w.Int64(v);
-}
-
-void key_str(json_writer& w, const char* key, const std::string& v) {
-  w.Key(key);
-  w.String(v);
-}
-
-void key_str_or_null(json_writer& w, const char* key, const std::string& v) {
-  w.Key(key);
-  if (v.empty())
-    w.Null();
-  else
-    w.String(v);
-}
-
-}  // namespace
 
 void write_internship(json_writer& w, const internship& i) {
-  key_str(w, "id", i.id);
-  key_str(w, "title", i.title);
-  key_str(w, "category", i.category);
+  key_string(w, "id", i.id);
+  key_string(w, "title", i.title);
+  key_string(w, "category", i.category);
   key_int64(w, "price", i.price);
-  key_str(w, "currency", i.currency);
+  key_string(w, "currency", i.currency);
   w.Key("seats_total");
   if (i.seats_total)
     w.Int(*i.seats_total);
@@ -56,10 +35,11 @@ void write_internship(json_writer& w, const internship& i) {
   w.Bool(i.is_free());
   w.Key("active");
   w.Bool(i.active);
+  key_string_or_null(w, "sac", i.sac);  // null: SAC_DEFAULT
 }
 
 void write_totals(json_writer& w, const pricing::price_result& p) {
-  key_str(w, "currency", p.currency);
+  key_string(w, "currency", p.currency);
   key_int64(w, "base_total", p.base_total);
   key_int64(w, "discount_amount", p.discount_amount);
   key_int64(w, "sub_total", p.sub_total);
@@ -75,17 +55,17 @@ void write_totals(json_writer& w, const pricing::price_result& p) {
 
 void write_cart(json_writer& w, const cart_view& v, const config::settings& cfg) {
   auto& c = v.cart;
-  key_str(w, "token", c.token);
-  key_str(w, "cart_url", config::cart_url(cfg, c.token));
-  key_str(w, "status", c.status);
-  key_str_or_null(w, "user_id", c.user_id);
-  key_str(w, "currency", c.currency);
+  key_string(w, "token", c.token);
+  key_string(w, "cart_url", config::cart_url(cfg, c.token));
+  key_string(w, "status", c.status);
+  key_string_or_null(w, "user_id", c.user_id);
+  key_string(w, "currency", c.currency);
   w.Key("items");
   w.StartArray();
   for (size_t i = 0; i < c.lines.size(); ++i) {
     auto& l = c.lines[i];
     w.StartObject();
-    key_str(w, "internship_id", l.internship_id);
+    key_string(w, "internship_id", l.internship_id);
     w.Key("period");
     if (l.plan_period)
       write_period(w, *l.plan_period);
@@ -112,22 +92,22 @@ void write_cart(json_writer& w, const cart_view& v, const config::settings& cfg)
   write_discounts(w, v.discounts);
   w.Key("billing");
   w.StartObject();
-  key_str(w, "country", c.billing.country);
-  key_str_or_null(w, "state", c.billing.state);
-  key_str_or_null(w, "name", c.billing.name);
-  key_str_or_null(w, "gstin", c.billing.gstin);
+  key_string(w, "country", c.billing.country);
+  key_string_or_null(w, "state", c.billing.state);
+  key_string_or_null(w, "name", c.billing.name);
+  key_string_or_null(w, "gstin", c.billing.gstin);
   w.EndObject();
   w.Key("totals");
   w.StartObject();
   write_totals(w, v.totals);
   w.EndObject();
-  key_str(w, "created_at", to_rfc3339(c.created_at));
-  key_str(w, "updated_at", to_rfc3339(c.updated_at));
-  key_str(w, "expires_at", to_rfc3339(c.expires_at));
+  key_string(w, "created_at", to_rfc3339(c.created_at));
+  key_string(w, "updated_at", to_rfc3339(c.updated_at));
+  key_string(w, "expires_at", to_rfc3339(c.expires_at));
 }
 
 void write_estimate(json_writer& w, const pricing::price_result& p) {
-  key_str(w, "currency_code", p.currency);
+  key_string(w, "currency_code", p.currency);
   w.Key("tax_rate");
   w.Int(p.tax_rate);
   key_int64(w, "sub_total", p.sub_total);
@@ -143,7 +123,7 @@ void write_estimate(json_writer& w, const pricing::price_result& p) {
   w.StartArray();
   for (auto& l : p.lines) {
     w.StartObject();
-    key_str(w, "internship_id", l.internship_id);
+    key_string(w, "internship_id", l.internship_id);
     w.Key("quantity");
     w.Int(l.quantity);
     key_int64(w, "base_price", l.base_price);
@@ -158,10 +138,10 @@ void write_estimate(json_writer& w, const pricing::price_result& p) {
 }
 
 void write_order(json_writer& w, const order_record& o) {
-  key_str(w, "order_token", o.token);
-  key_str(w, "status", std::string(to_string(o.status)));
-  key_str(w, "cart_token", o.cart_token);
-  key_str(w, "currency", o.currency);
+  key_string(w, "order_token", o.token);
+  key_string(w, "status", std::string(to_string(o.status)));
+  key_string(w, "cart_token", o.cart_token);
+  key_string(w, "currency", o.currency);
   key_int64(w, "subtotal", o.subtotal);
   key_int64(w, "discount_amount", o.discount_amount);
   key_int64(w, "tax_amount", o.tax_amount);
@@ -172,7 +152,7 @@ void write_order(json_writer& w, const order_record& o) {
     w.StartObject();
     w.Key("line_no");
     w.Int(l.line_no);
-    key_str(w, "internship_id", l.internship_id);
+    key_string(w, "internship_id", l.internship_id);
     w.Key("period");
     if (l.plan_period)
       write_period(w, *l.plan_period);
@@ -192,19 +172,19 @@ void write_order(json_writer& w, const order_record& o) {
   if (o.payment) {
     auto& p = *o.payment;
     w.StartObject();
-    key_str(w, "payment_token", p.payment_token);
-    key_str(w, "gateway", p.gateway);
-    key_str(w, "gateway_order_id", p.gateway_order_id);
-    key_str(w, "checkout_url", p.checkout_url);
-    key_str(w, "status", p.status);
+    key_string(w, "payment_token", p.payment_token);
+    key_string(w, "gateway", p.gateway);
+    key_string(w, "gateway_order_id", p.gateway_order_id);
+    key_string(w, "checkout_url", p.checkout_url);
+    key_string(w, "status", p.status);
     key_int64(w, "amount", p.amount);
-    key_str(w, "currency", p.currency);
-    key_str(w, "expires_at", to_rfc3339(p.expires_at));
+    key_string(w, "currency", p.currency);
+    key_string(w, "expires_at", to_rfc3339(p.expires_at));
     w.EndObject();
   } else {
     w.Null();
   }
-  if (!o.enrollment_ids.empty()) key_str(w, "enrollment_id", o.enrollment_ids.front());
+  if (!o.enrollment_ids.empty()) key_string(w, "enrollment_id", o.enrollment_ids.front());
   w.Key("enrollment_ids");
   w.StartArray();
   for (auto& id : o.enrollment_ids) w.String(id);
@@ -213,21 +193,21 @@ void write_order(json_writer& w, const order_record& o) {
   w.StartArray();
   for (auto& h : o.history) {
     w.StartObject();
-    key_str(w, "status", h.status);
-    key_str(w, "at", to_rfc3339(h.at));
-    key_str(w, "reason", h.reason);
+    key_string(w, "status", h.status);
+    key_string(w, "at", to_rfc3339(h.at));
+    key_string(w, "reason", h.reason);
     w.EndObject();
   }
   w.EndArray();
-  key_str(w, "created_at", to_rfc3339(o.created_at));
-  key_str(w, "expires_at", to_rfc3339(o.expires_at));
+  key_string(w, "created_at", to_rfc3339(o.created_at));
+  key_string(w, "expires_at", to_rfc3339(o.expires_at));
 }
 
 void write_discounts(json_writer& w, const std::vector<cart_discount>& discounts) {
   w.StartArray();
   for (auto& d : discounts) {
     w.StartObject();
-    key_str(w, "code", d.code);
+    key_string(w, "code", d.code);
     key_int64(w, "amount", d.amount);
     w.Key("sale");
     w.Bool(d.sale);
@@ -243,13 +223,13 @@ void write_discounts(json_writer& w, const std::vector<cart_discount>& discounts
 }
 
 void write_enrollment(json_writer& w, const enrollment_record& e) {
-  key_str(w, "enrollment_id", e.enrollment_id);
-  key_str(w, "internship_id", e.internship_id);
-  key_str(w, "order_token", e.order_token);
+  key_string(w, "enrollment_id", e.enrollment_id);
+  key_string(w, "internship_id", e.internship_id);
+  key_string(w, "order_token", e.order_token);
   w.Key("seats");
   w.Int(e.seats);
-  key_str(w, "status", e.status);
-  key_str(w, "created_at", to_rfc3339(e.created_at));
+  key_string(w, "status", e.status);
+  key_string(w, "created_at", to_rfc3339(e.created_at));
 }
 
 }  // namespace checkout::http

@@ -8,6 +8,7 @@ namespace checkout::http {
 
 void add_catalog_routes(router& r, const api_ptr& api);
 void add_coupon_routes(router& r, const api_ptr& api);
+void add_referral_routes(router& r, const api_ptr& api);
 void add_cart_routes(router& r, const api_ptr& api);
 void add_order_routes(router& r, const api_ptr& api);
 void add_webhook_routes(router& r, const api_ptr& api);

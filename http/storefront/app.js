@@ -638,6 +638,10 @@
       } else if (o.status === 'refunded') {
         action.append(h('div', {class: 'alert info'}, 'This order was refunded.'));
       }
+      if (o.invoice_url) {
+        // Opens the printable tax invoice; the link carries its own key.
+        action.append(h('p', {}, h('a', {href: o.invoice_url, id: 'invoice-link', target: '_blank', rel: 'noopener'}, 'Tax invoice')));
+      }
       const items = [];
       for (const it of o.items) {
         const i = await internship(it.internship_id);
@@ -698,18 +702,30 @@
     }
   }
 
+  // The user's referral code, and the rewards it earned that are still usable (CONTRACT §16).
+  async function referralBox() {
+    const r = await api('GET', '/referrals/me');
+    if (!r.ok) return [];
+    const rewards = r.data.referred.filter((x) => x.reward_usable).map((x) => x.reward_coupon);
+    return [h('section', {id: 'referral'}, h('h2', {}, 'Invite a friend'),
+      h('p', {}, 'Your referral code: ', h('b', {id: 'referral-code'}, r.data.code),
+        '. A friend who applies it to their first order gets a discount, and you get a coupon once they have paid.'),
+      rewards.length ? h('p', {id: 'referral-rewards'}, 'Your reward coupons: ', rewards.join(', ')) : null)];
+  }
+
   async function showOrders() {
     if (!claims()) return needSignIn('My orders');
     const r = await api('GET', '/orders?limit=50');
     if (!r.ok) return page('My orders', errorBox(r.error));
     const orders = r.data.orders;
-    if (!orders.length) return page('My orders', h('p', {}, 'No orders yet. ', h('a', {href: '/', 'data-link': true}, 'Browse internships')));
+    const invite = await referralBox();
+    if (!orders.length) return page('My orders', h('p', {}, 'No orders yet. ', h('a', {href: '/', 'data-link': true}, 'Browse internships')), ...invite);
     page('My orders', h('table', {class: 'lines', id: 'orders'},
       h('thead', {}, h('tr', {}, h('th', {}, 'Placed'), h('th', {}, 'Status'), h('th', {class: 'num'}, 'Total'))),
       h('tbody', {}, orders.map((o) => h('tr', {'data-order': o.order_token},
         h('td', {}, h('a', {href: '/orders/' + o.order_token, 'data-link': true}, when(o.created_at))),
         h('td', {}, h('span', {class: 'status ' + o.status}, statusWords[o.status] || o.status)),
-        h('td', {class: 'num'}, figure('total', o.total, o.currency)))))));
+        h('td', {class: 'num'}, figure('total', o.total, o.currency)))))), ...invite);
   }
 
   async function showLearning() {

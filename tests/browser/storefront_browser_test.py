@@ -231,6 +231,19 @@ class StorefrontInBrowser(unittest.TestCase):
                                  "tax_amount": order["tax_amount"], "total": order["total"]})
         self.assertEqual(order["total"], e["total"])
 
+        # The order's tax invoice opens in the browser from its link, with no token.
+        link = self.find("#invoice-link").get_attribute("href")
+        self.assertEqual(link, order["invoice_url"])
+        here = self.driver.current_url
+        self.driver.get(link)
+        wait_for(self.driver, lambda d: d.find_elements(By.ID, "total"), 15, "the invoice page")
+        self.assertEqual(self.driver.find_element(By.ID, "total").text,
+                         "INR %d.%02d" % divmod(order["total"], 100))
+        self.assertRegex(self.driver.find_element(By.ID, "number").text, r"^INV/\d{4}-\d{2}/\d{6}$")
+        self.driver.save_screenshot(os.path.join(harness.ARTIFACTS, "invoice.png"))
+        self.driver.get(here)
+        self.wait_status("completed")
+
         self.find("#go-learning").click()
         ready(self.driver, "/learning")
         self.wait_css('#enrollments [data-internship="br-ml"]')
@@ -257,6 +270,14 @@ class StorefrontInBrowser(unittest.TestCase):
         self.assertEqual(history[:2], ["awaiting_payment", "failed"])
         self.assertEqual(history[-1], "completed")
         self.assertEqual(len(self.my_orders()), 1)
+
+        # My orders offers the user's referral code (CONTRACT §16).
+        self.open("/orders")
+        self.wait_css("#referral-code")
+        code = self.shop.api("GET", "/referrals/me", token=self.token).data["code"]
+        self.assertEqual(self.find("#referral-code").text, code)
+        self.assertRegex(code, r"^REF[A-Z2-9]{10}$")
+        self.wait_css('#orders [data-order="%s"]' % token)
 
     def test_an_expired_payment_window_is_said_and_cannot_be_paid(self):
         self.open("/signin?next=/internships/br-plan", self.brief)

@@ -4,6 +4,8 @@
 // are each decided by whichever instance gets them.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "cluster_support.hpp"
 #include "e2e_shop.hpp"
 #include "fault_support.hpp"
@@ -74,6 +76,36 @@ std::vector<double> enrollment_seconds(const std::vector<fault::checkout>& check
   return out;
 }
 
+// The invoices of the finished checkouts (CONTRACT §16), each read through
+// the balancer: how many differ from their order's figures, the first of them.
+int invoices_unlike_their_orders(unsigned short port, const std::vector<fault::checkout>& checkouts,
+                                 std::string& first) {
+  int unlike = 0;
+  for (auto& c : checkouts) {
+    if (!c.finished) continue;
+    auto r = e2e::call(port, "GET", "/api/v1/orders/" + c.order_token + "/invoice", {},
+                       {{"Authorization", e2e::shop::bearer(c.user)}});
+    std::string why;
+    if (r.status != 200) {
+      why = std::to_string(r.status) + " " + r.body;
+    } else {
+      auto d = r.json();
+      auto total = json_expect::int_at(d, "data.invoice.total");
+      auto tax = json_expect::int_at(d, "data.invoice.tax_total");
+      auto taxable = json_expect::int_at(d, "data.invoice.taxable_value");
+      std::int64_t line_taxes = 0, line_totals = 0;
+      for (auto& l : d["data"]["invoice"]["lines"].GetArray()) {
+        line_totals += l["total"].GetInt64();
+        for (auto& t : l["taxes"].GetArray()) line_taxes += t["amount"].GetInt64();
+      }
+      if (total != c.total || taxable + tax != total || line_taxes != tax || line_totals != total)
+        why = r.body;
+    }
+    if (!why.empty() && unlike++ == 0) first = c.order_token + ": " + why;
+  }
+  return unlike;
+}
+
 double requests_served(unsigned short instance_port) {
   auto text = e2e::call(instance_port, "GET", "/metrics").body;
   return prom::parse(text).value("checkout_http_requests_total");
@@ -134,6 +166,23 @@ TEST(cluster_flow, a_thousand_checkouts_with_coupons_each_request_through_the_ba
   EXPECT_EQ(left_paid, 0);
   EXPECT_EQ(latency.size(), static_cast<size_t>(checkouts));
   EXPECT_LT(p99, 2.0) << "enrollment p99 after capture, seconds";
+
+  // One invoice per paid order, numbered 1..n in its year's series without a
+  // gap or a twin although three instances issued them at once; each with
+  // its order's figures.
+  auto numbering = fault::query(
+      "SELECT count(*), count(DISTINCT seq), COALESCE(min(seq), 0), COALESCE(max(seq), 0), "
+      "count(DISTINCT series) FROM invoices");
+  auto finished = std::count_if(stream.checkouts.begin(), stream.checkouts.end(),
+                                [](const fault::checkout& c) { return c.finished; });
+  EXPECT_EQ(numbering[0][0].as<long>(), finished);
+  EXPECT_EQ(numbering[0][1].as<long>(), finished);
+  EXPECT_EQ(numbering[0][2].as<long>(), 1);
+  EXPECT_EQ(numbering[0][3].as<long>(), finished);
+  EXPECT_EQ(numbering[0][4].as<long>(), 1);
+  std::string first_unlike;
+  EXPECT_EQ(invoices_unlike_their_orders(shop.port(), stream.checkouts, first_unlike), 0)
+      << first_unlike;
 
   // Round robin spread the requests: each instance served about a third.
   double total = 0;

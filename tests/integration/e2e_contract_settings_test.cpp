@@ -65,6 +65,9 @@ TEST(contract_settings, a_bad_value_in_the_environment_stops_start_up_naming_it)
       {"ALLOWED_REDIRECT_ORIGINS", "shop.example"},
       {"ACTOR_IDLE_TIMEOUT", "5"},
       {"ENROLLMENT_MAX_DELIVERIES", "0"},
+      // CONTRACT §16: printed on every invoice, so checked (here its check character).
+      {"SELLER_GSTIN", "29AAGCB7383J1Z5"},
+      {"SAC_DEFAULT", "12345"},
   };
   for (const auto& [name, value] : cases) {
     auto env = good_env();

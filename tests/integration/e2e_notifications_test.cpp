@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <memory>
+#include <regex>
 
 #include "e2e_shop.hpp"
 #include "e2e_smtp_sink.hpp"
@@ -87,6 +88,16 @@ TEST_F(notifications, a_paid_checkout_ends_with_one_email_naming_the_internship_
   EXPECT_NE(mail.find("Amount: INR 118.00"), std::string::npos) << mail;
   EXPECT_NE(mail.find("Content-Type: text/html"), std::string::npos);
   EXPECT_NE(mail.find("/orders/" + order), std::string::npos);
+  // The mail's invoice link opens the printable invoice without a token.
+  std::smatch link;
+  ASSERT_TRUE(std::regex_search(
+      mail, link,
+      std::regex(R"(Tax invoice: \S*(/api/v1/orders/[0-9a-f-]+/invoice\?key=[0-9a-f]+))")))
+      << mail;
+  EXPECT_NE(link[1].str().find(order), std::string::npos);
+  auto page = e2e::call(shop.port, "GET", link[1].str(), {}, {{"Accept", "text/html"}});
+  EXPECT_EQ(page.status, 200) << page.body;
+  EXPECT_NE(page.body.find("INR 118.00"), std::string::npos) << page.body;
   EXPECT_EQ(
       e2e::db_value("SELECT outcome FROM notifications_sent WHERE order_token = $1::uuid", order),
       "sent");

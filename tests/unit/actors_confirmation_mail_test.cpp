@@ -20,6 +20,7 @@ enrollment_mail_facts facts() {
   f.currency = "INR";
   f.order_url = "https://shop.example/orders/o-1";
   f.learning_url = "https://shop.example/learning";
+  f.invoice_url = "https://shop.example/api/v1/orders/o-1/invoice?key=k&x=1";
   return f;
 }
 
@@ -31,6 +32,12 @@ TEST(ConfirmationMail, NamesTheInternshipTheAmountAndTheLinks) {
   EXPECT_EQ(m.text.find("Order total"), std::string::npos) << m.text;
   EXPECT_NE(m.text.find("https://shop.example/orders/o-1"), std::string::npos);
   EXPECT_NE(m.text.find("https://shop.example/learning"), std::string::npos);
+  EXPECT_NE(m.text.find("Tax invoice: https://shop.example/api/v1/orders/o-1/invoice?key=k&x=1"),
+            std::string::npos)
+      << m.text;
+  EXPECT_NE(m.html.find("href=\"https://shop.example/api/v1/orders/o-1/invoice?key=k&amp;x=1\""),
+            std::string::npos)
+      << m.html;
   // The HTML part escapes what the catalog says.
   EXPECT_NE(m.html.find("Data &lt;Science&gt; &amp; AI"), std::string::npos) << m.html;
   EXPECT_EQ(m.html.find("<Science>"), std::string::npos);

@@ -362,6 +362,29 @@ pricing::discount_input accepted(const coupon& c, const coupon_context& ctx) {
   return v.discount;
 }
 
+// Referrals (CONTRACT §16): a code is its referrer's, a reward its owner's.
+INSTANTIATE_TEST_SUITE_P(
+    referrals, coupon_rule,
+    ::testing::Values(rule_case{"own_referral_code",
+                                [](coupon& c, coupon_context&) { c.referrer_id = "u1"; },
+                                {"this is your own referral code: share it with a friend"}},
+                      rule_case{"a_friends_referral_code",
+                                [](coupon& c, coupon_context&) { c.referrer_id = "u2"; },
+                                {}},
+                      rule_case{"reward_of_another_account",
+                                [](coupon& c, coupon_context&) { c.reserved_for = "u2"; },
+                                {"this reward belongs to another account"}},
+                      rule_case{"reward_for_this_account",
+                                [](coupon& c, coupon_context&) { c.reserved_for = "u1"; },
+                                {}},
+                      rule_case{"reward_needs_a_user",
+                                [](coupon& c, coupon_context& x) {
+                                  c.reserved_for = "u1";
+                                  x.user_id.clear();
+                                },
+                                {sign_in}}),
+    [](const auto& info) { return std::string(info.param.name); });
+
 TEST(coupon_discount, percentage_keeps_its_percent_on_every_line) {
   auto c = base_coupon();
   c.code = "save10";

@@ -126,6 +126,10 @@ TEST_F(ConfigSettings, DefaultsWithoutFileOrEnvironment) {
   EXPECT_EQ(s.enrollment_max_deliveries, 5);
   EXPECT_EQ(s.cart_url_template, "{PUBLIC_BASE_URL}/cart/{token}");
   EXPECT_EQ(s.seller_name, "Checkout Internships");
+  EXPECT_EQ(s.sac_default, "999293");
+  EXPECT_EQ(s.referral_discount_percent, 10);
+  EXPECT_EQ(s.referral_reward_percent, 10);
+  EXPECT_TRUE(s.seller_gstin.empty());
   EXPECT_TRUE(s.tax_rates.empty());
   EXPECT_TRUE(r.error.empty());
 }
@@ -354,7 +358,10 @@ INSTANTIATE_TEST_SUITE_P(
         bad_value{"STRIPE_API_BASE", "ftp://api.stripe.com"}, bad_value{"STRIPE_API_BASE", ""},
         bad_value{"CART_URL_TEMPLATE", "{PUBLIC_BASE_URL}/cart/"},
         bad_value{"CART_URL_TEMPLATE", "https://shop.example/cart/{TOKEN}"},
-        bad_value{"CART_URL_TEMPLATE", ""}, bad_value{"SELLER_NAME", ""}),
+        bad_value{"CART_URL_TEMPLATE", ""}, bad_value{"SELLER_NAME", ""},
+        bad_value{"SAC_DEFAULT", "99929"}, bad_value{"SAC_DEFAULT", "99929a"},
+        bad_value{"SAC_DEFAULT", "9992930"}, bad_value{"REFERRAL_DISCOUNT_PERCENT", "0"},
+        bad_value{"REFERRAL_REWARD_PERCENT", "101"}),
     [](const auto& info) {
       std::string n = std::string(info.param.setting) + "_" + std::to_string(info.index);
       return n;
