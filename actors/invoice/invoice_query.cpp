@@ -4,6 +4,16 @@
 
 namespace checkout::invoice {
 
+bool invoiced(const order_record& order) {
+  if (order.status != order_status::paid && order.status != order_status::completed &&
+      order.status != order_status::refunded)
+    return false;
+  for (auto& h : order.history)
+    if (h.status == to_string(order_status::paid) || h.status == to_string(order_status::completed))
+      return true;
+  return false;
+}
+
 caf::expected<document> invoice_of(const std::optional<order_record>& order,
                                    const invoice_store::stored& stored,
                                    const invoice_lookup& lookup, const std::string& default_sac) {

@@ -22,6 +22,11 @@ struct invoice_lookup {
 
 namespace invoice {
 
+// Whether the order has an invoice, from its status and history: paid (or
+// completed, free) at some point. A refund of a capture that came after the
+// window closed was never paid, and has none.
+bool invoiced(const order_record& order);
+
 // The invoice, or why not: order_not_found when the order is unknown or not
 // the caller's; order_state_conflict (409 5005) before it is paid, and for a
 // refunded order that was never paid (it has no invoice).

@@ -37,8 +37,7 @@ struct order_writer {
   void fields(json_writer& w, const order_record& o) const {
     write_order(w, o);
     w.Key("invoice_url");
-    if (o.status == order_status::paid || o.status == order_status::completed ||
-        o.status == order_status::refunded)
+    if (invoice::invoiced(o))
       w.String(invoice::link(base, secret, o.token));
     else
       w.Null();

@@ -74,6 +74,8 @@ TEST_F(invoices, a_paid_order_has_an_invoice_with_the_orders_own_figures) {
 
   auto early = invoice(o.token, shop.bearer(user));
   EXPECT_TRUE(json_expect::error_envelope(early.status, early.body, 409, 5005));
+  EXPECT_TRUE(
+      json_expect::is(shop.order(user, o.token).json(), "data.order.invoice_url", kind::null));
 
   pay(o);
   auto got = invoice(o.token, shop.bearer(user));
@@ -91,8 +93,10 @@ TEST_F(invoices, a_paid_order_has_an_invoice_with_the_orders_own_figures) {
   EXPECT_TRUE(json_expect::at(d, "data.invoice.currency", "INR"));
   EXPECT_TRUE(json_expect::has_size(d, "data.invoice.credit_notes", 0));
 
-  // Every figure equals the order's.
+  // Every figure equals the order's; the order links its printable invoice.
   auto od = shop.order(user, o.token).json();
+  auto url = json_expect::string_at(od, "data.order.invoice_url");
+  EXPECT_NE(url.find("/api/v1/orders/" + o.token + "/invoice?key="), std::string::npos) << url;
   EXPECT_EQ(json_expect::int_at(d, "data.invoice.total"),
             json_expect::int_at(od, "data.order.total"));
   EXPECT_EQ(json_expect::int_at(d, "data.invoice.tax_total"),

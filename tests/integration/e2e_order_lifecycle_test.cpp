@@ -165,6 +165,11 @@ TEST_F(order_lifecycle, a_capture_after_expiry_with_the_seat_gone_is_refunded) {
   EXPECT_TRUE(json_expect::at(late.json(), "data.result", "refunded"));
   EXPECT_EQ(shop.status_of(user, o.token), "refunded");
   EXPECT_EQ(history_of(o.token), (history{"awaiting_payment", "expired", "refunded"}));
+  // Never paid: no invoice, and no link to one (CONTRACT §16).
+  EXPECT_TRUE(json_expect::is(order_json(o.token), "data.order.invoice_url", kind::null));
+  auto no_invoice = call(shop.port, "GET", "/api/v1/orders/" + o.token + "/invoice", {},
+                         {{"Authorization", shop.bearer(user)}});
+  EXPECT_TRUE(json_expect::error_envelope(no_invoice.status, no_invoice.body, 409, 5005));
   EXPECT_EQ(shop.seats_available(internship), 0);
   auto attempt = [&](const std::string& column) {
     return e2e::db_value("SELECT " + column + " FROM payment_attempts WHERE order_token = $1::uuid",

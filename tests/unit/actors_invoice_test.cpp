@@ -185,6 +185,26 @@ TEST(InvoiceQuery, NoInvoiceBeforeThePayment) {
             errc::order_state_conflict);
 }
 
+TEST(InvoiceQuery, AnOrderIsInvoicedOnceItWasPaid) {
+  auto o = paid_order();
+  o.history = {{"awaiting_payment", 1, ""}, {"paid", 2, ""}};
+  EXPECT_TRUE(invoiced(o));
+  o.status = order_status::refunded;
+  o.history.push_back({"refunded", 3, ""});
+  EXPECT_TRUE(invoiced(o));
+  // A free order completes at once.
+  o.status = order_status::completed;
+  o.history = {{"awaiting_payment", 1, ""}, {"completed", 1, "nothing to pay"}};
+  EXPECT_TRUE(invoiced(o));
+  // A capture after the window closed with no seat left: refunded, never paid.
+  o.status = order_status::refunded;
+  o.history = {{"awaiting_payment", 1, ""}, {"expired", 2, ""}, {"refunded", 3, ""}};
+  EXPECT_FALSE(invoiced(o));
+  o.status = order_status::awaiting_payment;
+  o.history = {{"awaiting_payment", 1, ""}};
+  EXPECT_FALSE(invoiced(o));
+}
+
 TEST(InvoiceLink, TheKeyOpensOneOrdersInvoiceUnderOneSecret) {
   auto key = access_key("s3cret", "order-a");
   EXPECT_EQ(key.size(), 64u);
